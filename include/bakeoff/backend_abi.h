@@ -215,7 +215,9 @@ typedef struct bk_backend {
     /* --- OPTIONAL --- */
     /* Which implementation runs this op ("OpenBLAS sgemm, core Haswell",
      * "oneDNN brg:avx512_core_bf16", "AVX2 loads, non-temporal stores").
-     * Valid after the op has been launched once. */
+     * Valid after the op has been launched once. Lines starting with
+     * "warning: " are shown to the user next to the figure (e.g. an
+     * environment setting that forces slower kernels than the device has). */
     bk_status (*op_info)(bk_device* dev, const bk_op_desc* op, char* buf, size_t len);
     bk_status (*telemetry_read)(bk_device* dev, bk_telemetry* out);
 } bk_backend;

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace bakeoff::cli {
@@ -14,6 +15,9 @@ struct Subcommand {
     CLI::App* app = nullptr;     // the parsed-or-not CLI11 subcommand
     std::function<int()> run;    // called after parsing when app was given
 };
+
+// The command line as given, recorded in results files (set by main).
+std::vector<std::string>& command_line();
 
 Subcommand add_devices_command(CLI::App& parent);
 Subcommand add_list_command(CLI::App& parent);

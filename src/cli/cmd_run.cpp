@@ -1,0 +1,211 @@
+// bakeoff run: expand a suite into cases, run each (src/harness/runner.h),
+// rewrite the results file atomically after every case so nothing finished is
+// ever lost, and end with the summary table.
+#include "cli/commands.h"
+#include "cli/default_registry.h"
+#include "cli/progress.h"
+#include "harness/interrupt.h"
+#include "harness/runner.h"
+#include "harness/suite.h"
+#include "report/format.h"
+#include "report/results_file.h"
+#include "report/results_header.h"
+#include "report/run_summary.h"
+#include "workloads/sizes.h"
+
+#include <fmt/format.h>
+
+#include <ctime>
+#include <memory>
+
+namespace bakeoff::cli {
+
+namespace {
+
+struct RunArgs {
+    std::string suite = "quick";
+    std::vector<std::string> workloads, dtypes, sizes, paths, devices;
+    std::uint64_t seed = 42;
+    std::string out;
+    double time_budget = 0;
+    double target_ci_percent = 2.0;
+    bool quiet = false;
+    std::vector<std::string> argv;
+};
+
+// A usage error: one line naming the flag and the bad value; exit 2.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+SuiteFilter make_filter(const RunArgs& a) {
+    SuiteFilter f;
+    f.workloads = a.workloads;
+    for (const auto& w : a.workloads) {
+        bool any = false;
+        for (const auto& wl : all_workloads()) any = any || workload_matches(w, wl->id());
+        if (!any) throw UsageError(fmt::format("--workload: no workload matches '{}' (see 'bakeoff list')", w));
+    }
+    for (const auto& d : a.dtypes) {
+        auto t = parse_dtype(d);
+        if (!t) throw UsageError(fmt::format("--dtype: unknown dtype '{}' (fp64, fp32, tf32, bf16, fp16, fp8, int8)", d));
+        f.dtypes.push_back(*t);
+    }
+    for (const auto& s : a.sizes) {
+        auto v = parse_size(s);
+        if (!v) throw UsageError(fmt::format("--size: '{}' is not a positive size (e.g. 4096, 256MiB)", s));
+        f.sizes.push_back(*v);
+    }
+    for (const auto& p : a.paths) {
+        auto v = parse_path(p);
+        if (!v) throw UsageError(fmt::format("--path: unknown path '{}' (vendor, portable)", p));
+        f.paths.push_back(*v);
+    }
+    f.devices = a.devices;
+    return f;
+}
+
+std::string default_out_name() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "bakeoff-%Y%m%d-%H%M%S.json", &tm);
+    return buf;
+}
+
+int run(RunArgs& a) {
+    SuiteFilter filter;
+    try {
+        filter = make_filter(a);
+    } catch (const UsageError& e) {
+        fmt::print(stderr, "bakeoff: {}\n", e.what());
+        return 2;
+    }
+    const Suite suite = *parse_suite(a.suite);
+    auto reg = load_default_registry();
+    for (const auto& r : reg->refused()) fmt::print(stderr, "bakeoff: plugin refused: {}: {}\n", r.origin, r.reason);
+    const auto devices = reg->devices();
+    for (const auto& d : a.devices) {
+        bool any = false;
+        for (const auto& dev : devices) any = any || device_matches(dev, d);
+        if (!any) {
+            fmt::print(stderr, "bakeoff: --device: no device matches '{}' (see 'bakeoff devices')\n", d);
+            return 2;
+        }
+    }
+    auto plan = plan_suite(suite, devices, filter);
+    if (plan.empty()) {
+        fmt::print(stderr, "bakeoff: the filters select no case (see 'bakeoff list --suite {}')\n", a.suite);
+        return 2;
+    }
+
+    RunOptions opts;
+    opts.time_budget_s = a.time_budget > 0 ? a.time_budget : default_time_budget(suite);
+    opts.target_rel_ci = a.target_ci_percent / 100.0;
+    opts.stop = &install_interrupt_handlers();
+
+    std::vector<DeviceInfo> used;
+    for (const auto& d : devices)
+        for (const auto& p : plan)
+            if (p.device.id() == d.id()) {
+                used.push_back(d);
+                break;
+            }
+    ResultsFile file;
+    file.header = results_header(used, a.argv, a.seed, a.suite);
+    const std::string out = a.out.empty() ? default_out_name() : a.out;
+    try {
+        write_results(out, file);  // fail now, not after an hour of measuring
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "bakeoff: --out: {}\n", e.what());
+        return 2;
+    }
+
+    Progress progress(plan.size(), !a.quiet && stderr_is_terminal());
+    std::vector<std::unique_ptr<Device>> open;
+    auto device_for = [&](const DeviceInfo& info) -> Device& {
+        for (auto& d : open)
+            if (d->info().id() == info.id()) return *d;
+        open.push_back(std::make_unique<Device>(info));
+        return *open.back();
+    };
+    bool failed = false;
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+        const auto& p = plan[i];
+        progress.start(i, fmt::format("{} on {}", p.spec.id(), p.device.id()));
+        Record r;
+        try {
+            r = run_case(device_for(p.device), *p.workload, p.spec, a.seed, opts);
+        } catch (const std::exception& e) {  // the device itself failed to open
+            r = make_record(*p.workload, p.spec, p.device, a.seed);
+            r.status = RecordStatus::failed;
+            r.reason = e.what();
+        }
+        failed = failed || r.status == RecordStatus::failed;
+        progress.done(r.value() ? fmt::format("{} {}", format_figure(*r.value()), r.metric.unit)
+                                : std::string(record_status_name(r.status)));
+        file.records.push_back(std::move(r));
+        if (opts.stop->load()) break;
+        try {
+            write_results(out, file);
+        } catch (const std::exception& e) {
+            fmt::print(stderr, "bakeoff: {}\n", e.what());
+            return 1;
+        }
+    }
+    const bool interrupted = opts.stop->load();
+    file.header["complete"] = !interrupted;
+    file.header["interrupted"] = interrupted;
+    try {
+        write_results(out, file);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "bakeoff: {}\n", e.what());
+        return 1;
+    }
+    progress.finish();
+
+    fmt::print("{}", run_summary(file.records, {.show_device = used.size() > 1, .markdown = false}));
+    for (const auto& d : used) {
+        if (d.props.peak_basis[0]) fmt::print("\npeak of {}: {}", d.id(), d.props.peak_basis);
+    }
+    fmt::print("\n\nresults: {} ({} records, seed {})\n", out, file.records.size(), a.seed);
+    if (interrupted) {
+        fmt::print(stderr, "bakeoff: interrupted by signal {}; {} finished records kept in {}\n", interrupt_signal(),
+                   file.records.size() - 1, out);
+        return 128 + interrupt_signal();
+    }
+    return failed ? 1 : 0;
+}
+
+}  // namespace
+
+Subcommand add_run_command(CLI::App& parent) {
+    auto a = std::make_shared<RunArgs>();
+    auto* sub = parent.add_subcommand("run", "Run a suite of workloads on the devices found");
+    sub->add_option("--suite", a->suite, "smoke (seconds), quick (< 1 min), standard (< 10 min), full")
+        ->check(CLI::IsMember({"smoke", "quick", "standard", "full"}))
+        ->capture_default_str();
+    sub->add_option("--workload", a->workloads, "Workload ids or globs (gemm, membw.*); repeat or comma-separate")
+        ->delimiter(',');
+    sub->add_option("--dtype", a->dtypes, "Element types (fp64, fp32, bf16, int8, ...)")->delimiter(',');
+    sub->add_option("--size", a->sizes, "Sizes replacing the suite's: n for gemm, bytes per array for membw (256MiB)")
+        ->delimiter(',');
+    sub->add_option("--path", a->paths, "vendor (the platform library) or portable (bakeoff's kernel)")->delimiter(',');
+    sub->add_option("--device", a->devices, "Backends or device ids (cpu, opencl:0, 'opencl:*')")->delimiter(',');
+    sub->add_option("--seed", a->seed, "Seed of every random input")->capture_default_str();
+    sub->add_option("--out", a->out, "Results file (default bakeoff-<UTC time>.json)");
+    sub->add_option("--time-budget", a->time_budget, "Seconds of timed samples per case (default by suite)")
+        ->check(CLI::Range(0.0, 86400.0));
+    sub->add_option("--target-ci", a->target_ci_percent,
+                    "Stop sampling once the median's 95 % CI half-width is within this % (0: use the whole budget)")
+        ->check(CLI::Range(0.0, 100.0))
+        ->capture_default_str();
+    sub->add_flag("--quiet", a->quiet, "No progress output");
+    return {sub, [a]() {
+                a->argv = command_line();
+                return run(*a);
+            }};
+}
+
+}  // namespace bakeoff::cli

@@ -1,0 +1,37 @@
+// bakeoff validate FILE...: structure, schema version, and every figure
+// recomputed from the raw samples.
+#include "cli/commands.h"
+#include "report/validate.h"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+namespace bakeoff::cli {
+
+Subcommand add_validate_command(CLI::App& parent) {
+    auto files = std::make_shared<std::vector<std::string>>();
+    auto* sub = parent.add_subcommand("validate", "Check results files: schema, and figures recomputed from raw samples");
+    sub->add_option("files", *files, "Results files (JSON)")->required();
+    return {sub, [files]() {
+                int rc = 0;
+                for (const auto& f : *files) {
+                    try {
+                        ResultsFile r = read_results(f);
+                        auto problems = check_consistency(r);
+                        if (problems.empty()) {
+                            fmt::print("{}: ok ({} records, schema v{})\n", f, r.records.size(), kResultsSchemaVersion);
+                        } else {
+                            for (const auto& p : problems) fmt::print(stderr, "{}: inconsistent: {}\n", f, p);
+                            rc = 1;
+                        }
+                    } catch (const InputError& e) {
+                        fmt::print(stderr, "bakeoff: {}\n", e.what());
+                        rc = 1;
+                    }
+                }
+                return rc;
+            }};
+}
+
+}  // namespace bakeoff::cli

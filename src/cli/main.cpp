@@ -1,0 +1,42 @@
+// bakeoff: the command-line front end. Each subcommand lives in cmd_<name>.cpp.
+#include "cli/commands.h"
+
+#include <bakeoff/build_info.h>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+
+std::vector<std::string>& bakeoff::cli::command_line() {
+    static std::vector<std::string> args;
+    return args;
+}
+
+int main(int argc, char** argv) {
+    bakeoff::cli::command_line().assign(argv, argv + argc);
+    CLI::App app{"bakeoff — an open, vendor-neutral benchmark for AI accelerators"};
+    app.set_version_flag("--version", std::string("bakeoff ") + BAKEOFF_VERSION + " (" + BAKEOFF_GIT_COMMIT + ")");
+    app.require_subcommand(1);
+    std::vector<bakeoff::cli::Subcommand> subs = {
+        bakeoff::cli::add_devices_command(app), bakeoff::cli::add_list_command(app),
+        bakeoff::cli::add_run_command(app),     bakeoff::cli::add_validate_command(app),
+        bakeoff::cli::add_chips_command(app),
+    };
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);  // --help, --version
+    } catch (const CLI::ParseError& e) {
+        // One line naming the flag or value, then a pointer to --help; exit 2.
+        fmt::print(stderr, "bakeoff: {} (see 'bakeoff --help')\n", e.what());
+        return 2;
+    }
+    try {
+        for (auto& s : subs)
+            if (s.app->parsed()) return s.run();
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "bakeoff: {}\n", e.what());
+        return 1;
+    }
+    return 2;
+}

@@ -1,0 +1,63 @@
+#include "core/dtype.h"
+
+#include <array>
+
+namespace bakeoff {
+namespace {
+struct DtypeInfo {
+    bk_dtype type;
+    std::string_view name;
+    std::size_t size;
+};
+constexpr std::array<DtypeInfo, BK_DTYPE_COUNT> kDtypes{{
+    {BK_F64, "fp64", 8},
+    {BK_F32, "fp32", 4},
+    {BK_TF32, "tf32", 4},
+    {BK_BF16, "bf16", 2},
+    {BK_F16, "fp16", 2},
+    {BK_F8_E4M3, "fp8", 1},
+    {BK_I8, "int8", 1},
+    {BK_U8, "uint8", 1},
+    {BK_I32, "int32", 4},
+}};
+}  // namespace
+
+std::string_view dtype_name(bk_dtype t) {
+    for (const auto& d : kDtypes)
+        if (d.type == t) return d.name;
+    return "unknown";
+}
+
+std::optional<bk_dtype> parse_dtype(std::string_view name) {
+    for (const auto& d : kDtypes)
+        if (d.name == name) return d.type;
+    return std::nullopt;
+}
+
+std::size_t dtype_size(bk_dtype t) {
+    for (const auto& d : kDtypes)
+        if (d.type == t) return d.size;
+    return 0;
+}
+
+std::string_view path_name(bk_path p) { return p == BK_PATH_VENDOR ? "vendor" : "portable"; }
+
+std::optional<bk_path> parse_path(std::string_view name) {
+    if (name == "vendor") return BK_PATH_VENDOR;
+    if (name == "portable") return BK_PATH_PORTABLE;
+    return std::nullopt;
+}
+
+std::string_view status_name(bk_status s) {
+    switch (s) {
+        case BK_OK: return "ok";
+        case BK_UNSUPPORTED: return "unsupported";
+        case BK_INVALID_ARGUMENT: return "invalid argument";
+        case BK_OUT_OF_MEMORY: return "out of memory";
+        case BK_DEVICE_ERROR: return "device error";
+        case BK_INTERNAL_ERROR: return "internal error";
+    }
+    return "unknown status";
+}
+
+}  // namespace bakeoff

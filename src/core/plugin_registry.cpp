@@ -1,0 +1,176 @@
+#include "core/plugin_registry.h"
+
+#include <dlfcn.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+namespace bakeoff {
+
+namespace {
+
+// The members a plugin must provide; the loader names the first one missing.
+struct Required {
+    const char* name;
+    bool (*present)(const bk_backend&);
+};
+
+#define BK_REQUIRED(member) Required{#member, [](const bk_backend& t) { return t.member != nullptr; }}
+const Required kRequired[] = {
+    BK_REQUIRED(init),         BK_REQUIRED(device_count),   BK_REQUIRED(device_props),
+    BK_REQUIRED(device_open),  BK_REQUIRED(device_close),   BK_REQUIRED(buffer_alloc),
+    BK_REQUIRED(buffer_free),  BK_REQUIRED(buffer_upload),  BK_REQUIRED(buffer_download),
+    BK_REQUIRED(buffer_fill),  BK_REQUIRED(stream_create),  BK_REQUIRED(stream_destroy),
+    BK_REQUIRED(stream_sync),  BK_REQUIRED(event_create),   BK_REQUIRED(event_destroy),
+    BK_REQUIRED(event_record), BK_REQUIRED(event_elapsed_ms), BK_REQUIRED(supports),
+    BK_REQUIRED(launch),       BK_REQUIRED(last_error),
+};
+#undef BK_REQUIRED
+
+bool valid_name(const char* name) {
+    if (!name || !*name || std::strlen(name) > 32) return false;
+    for (const char* p = name; *p; ++p)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) return false;
+    return true;
+}
+
+}  // namespace
+
+PluginRegistry::~PluginRegistry() {
+    for (auto& b : backends_) {
+        if (b->table->shutdown) b->table->shutdown();
+    }
+    // Plugins stay mapped until exit: a table or a string from them may still
+    // be referenced by results being written, and unloading buys nothing.
+}
+
+std::optional<std::string> PluginRegistry::check_table(const bk_backend* t) {
+    if (!t) return std::string("entry point returned no table");
+    if (t->abi_version != BK_ABI_VERSION)
+        return fmt::format("ABI version {} but this bakeoff needs {}", t->abi_version, BK_ABI_VERSION);
+    if (t->struct_size < sizeof(bk_backend))
+        return fmt::format("backend table is {} bytes, ABI v{} needs {}", t->struct_size, BK_ABI_VERSION,
+                           sizeof(bk_backend));
+    if (!valid_name(t->name)) return std::string("backend name missing or not [a-z0-9_]{1,32}");
+    for (const auto& r : kRequired)
+        if (!r.present(*t)) return fmt::format("required entry point '{}' is missing", r.name);
+    return std::nullopt;
+}
+
+std::vector<std::filesystem::path> PluginRegistry::search_path(const std::filesystem::path& exe_dir) {
+    std::vector<std::filesystem::path> dirs;
+    if (const char* env = std::getenv("BAKEOFF_PLUGIN_PATH")) {
+        std::string s(env);
+        std::size_t start = 0;
+        while (start <= s.size()) {
+            auto end = s.find(':', start);
+            if (end == std::string::npos) end = s.size();
+            if (end > start) dirs.emplace_back(s.substr(start, end - start));
+            start = end + 1;
+        }
+    }
+    if (!exe_dir.empty()) {
+        dirs.push_back(exe_dir / "plugins");
+        dirs.push_back(exe_dir / ".." / "lib" / "bakeoff" / "plugins");
+    }
+    return dirs;
+}
+
+bool PluginRegistry::add(const bk_backend* table, const std::string& origin, void* dl_handle) {
+    if (auto why = check_table(table)) {
+        refused_.push_back({origin, *why});
+        return false;
+    }
+    if (find(table->name)) {
+        refused_.push_back({origin, fmt::format("a backend named '{}' is already loaded from {}", table->name,
+                                                find(table->name)->origin)});
+        return false;
+    }
+    auto b = std::make_unique<Backend>();
+    b->table = table;
+    b->name = table->name;
+    b->origin = origin;
+    b->dl_handle = dl_handle;
+    if (table->init() != BK_OK) {
+        refused_.push_back({origin, fmt::format("init failed: {}", b->last_error())});
+        return false;
+    }
+    int32_t n = table->device_count();
+    b->device_count = std::max<int32_t>(0, n);
+    if (b->device_count == 0) b->no_device_reason = b->last_error();
+    backends_.push_back(std::move(b));
+    return true;
+}
+
+bool PluginRegistry::add_builtin(const bk_backend* table) { return add(table, "built-in", nullptr); }
+
+bool PluginRegistry::load_file(const std::filesystem::path& file) {
+    void* h = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char* e = dlerror();
+        refused_.push_back({file.string(), fmt::format("cannot load: {}", e ? e : "dlopen failed")});
+        return false;
+    }
+    auto entry = reinterpret_cast<bk_entry_fn>(dlsym(h, BK_ENTRY_SYMBOL));
+    if (!entry) {
+        refused_.push_back({file.string(), fmt::format("no '{}' symbol: not a bakeoff plugin", BK_ENTRY_SYMBOL)});
+        dlclose(h);
+        return false;
+    }
+    if (!add(entry(), file.string(), h)) {
+        dlclose(h);
+        return false;
+    }
+    return true;
+}
+
+void PluginRegistry::load_directory(const std::filesystem::path& dir) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) return;
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+        auto name = e.path().filename().string();
+        if (name.rfind("libbakeoff_", 0) == 0 && e.path().extension() == ".so") files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) load_file(f);
+}
+
+const Backend* PluginRegistry::find(const std::string& name) const {
+    for (const auto& b : backends_)
+        if (b->name == name) return b.get();
+    return nullptr;
+}
+
+std::vector<DeviceInfo> PluginRegistry::devices() const {
+    std::vector<DeviceInfo> out;
+    for (const auto& b : backends_) {
+        for (int i = 0; i < b->device_count; ++i) {
+            DeviceInfo d;
+            d.backend = b.get();
+            d.index = i;
+            d.props.struct_size = sizeof d.props;
+            b->check(b->table->device_props(i, &d.props), fmt::format("device {} properties", i));
+            // Strings from a plugin are NUL-terminated by contract; enforce it.
+            d.props.name[sizeof d.props.name - 1] = '\0';
+            d.props.vendor[sizeof d.props.vendor - 1] = '\0';
+            d.props.kind[sizeof d.props.kind - 1] = '\0';
+            d.props.driver_version[sizeof d.props.driver_version - 1] = '\0';
+            d.props.library_versions[sizeof d.props.library_versions - 1] = '\0';
+            d.props.peak_basis[sizeof d.props.peak_basis - 1] = '\0';
+            d.props.properties[sizeof d.props.properties - 1] = '\0';
+            out.push_back(d);
+        }
+    }
+    return out;
+}
+
+std::filesystem::path executable_dir() {
+    std::error_code ec;
+    auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::filesystem::path() : p.parent_path();
+}
+
+}  // namespace bakeoff

@@ -1,0 +1,63 @@
+// Finds, loads and checks backends. The CPU backend is added built-in; every
+// other backend is a shared library named libbakeoff_<name>.so, found in the
+// folders of BAKEOFF_PLUGIN_PATH (':'-separated) and then in the plugin folder
+// beside the bakeoff binary. A plugin that fails a check is refused with one
+// line saying why; the others load regardless.
+#pragma once
+
+#include "core/backend.h"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bakeoff {
+
+struct RefusedPlugin {
+    std::string origin;  // file path, or "built-in"
+    std::string reason;  // one line
+};
+
+class PluginRegistry {
+public:
+    PluginRegistry() = default;
+    ~PluginRegistry();
+    PluginRegistry(const PluginRegistry&) = delete;
+    PluginRegistry& operator=(const PluginRegistry&) = delete;
+
+    // Why a table cannot be used (wrong ABI version, a required entry point
+    // missing, ...), or nullopt when it can.
+    static std::optional<std::string> check_table(const bk_backend* table);
+
+    // Folders searched, in order: BAKEOFF_PLUGIN_PATH entries, then
+    // <exe_dir>/plugins and <exe_dir>/../lib/bakeoff/plugins.
+    static std::vector<std::filesystem::path> search_path(const std::filesystem::path& exe_dir);
+
+    // Adds a table compiled into the binary. Returns false (and records why)
+    // if it is refused.
+    bool add_builtin(const bk_backend* table);
+    // dlopens one plugin file. Returns false (and records why) if refused.
+    bool load_file(const std::filesystem::path& file);
+    // Loads every libbakeoff_*.so in a folder, in name order. A missing folder is not an error.
+    void load_directory(const std::filesystem::path& dir);
+
+    const std::vector<std::unique_ptr<Backend>>& backends() const { return backends_; }
+    const std::vector<RefusedPlugin>& refused() const { return refused_; }
+    const Backend* find(const std::string& name) const;
+
+    // Every device of every backend, with its properties.
+    std::vector<DeviceInfo> devices() const;
+
+private:
+    bool add(const bk_backend* table, const std::string& origin, void* dl_handle);
+
+    std::vector<std::unique_ptr<Backend>> backends_;
+    std::vector<RefusedPlugin> refused_;
+};
+
+// The folder holding the running executable.
+std::filesystem::path executable_dir();
+
+}  // namespace bakeoff

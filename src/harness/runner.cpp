@@ -1,0 +1,152 @@
+#include "harness/runner.h"
+
+#include "harness/host_info.h"
+#include "harness/rng.h"
+#include "harness/statistics.h"
+#include "workloads/sizes.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstring>
+#include <sstream>
+
+namespace bakeoff {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// op_info text: the implementation on the first lines, "warning: ..." lines apart.
+void split_op_info(const std::string& info, Record& r) {
+    std::istringstream in(info);
+    std::string line, impl;
+    while (std::getline(in, line)) {
+        if (line.rfind("warning: ", 0) == 0) r.warnings.push_back(line.substr(9));
+        else if (!line.empty()) impl += (impl.empty() ? "" : "; ") + line;
+    }
+    r.implementation = impl;
+}
+
+nlohmann::json telemetry_json(const std::optional<bk_telemetry>& before, const std::optional<bk_telemetry>& after,
+                              double seconds) {
+    if (!before || !after) return {{"available", false}, {"reason", "the backend reports no telemetry"}};
+    nlohmann::json t = {{"available", true}};
+    if ((before->valid_mask & after->valid_mask & BK_TEL_ENERGY) && seconds > 0) {
+        const double joules = after->energy_j - before->energy_j;
+        t["energy_j"] = joules;
+        t["average_power_w"] = joules / seconds;
+    }
+    if (after->valid_mask & BK_TEL_POWER) t["power_w_end"] = after->power_w;
+    if (after->valid_mask & BK_TEL_CORE_CLOCK) t["core_clock_mhz_end"] = after->core_clock_mhz;
+    if (after->valid_mask & BK_TEL_MEM_CLOCK) t["mem_clock_mhz_end"] = after->mem_clock_mhz;
+    if (after->valid_mask & BK_TEL_TEMPERATURE) t["temperature_c_end"] = after->temperature_c;
+    if (after->valid_mask & BK_TEL_THROTTLE) t["throttle_reasons_end"] = after->throttle_reasons;
+    return t;
+}
+}  // namespace
+
+Record make_record(const Workload& w, const CaseSpec& c, const DeviceInfo& d, std::uint64_t seed) {
+    Record r;
+    r.id = c.id() + "@" + d.id();
+    r.workload = c.workload;
+    r.dtype = std::string(dtype_name(c.dtype));
+    r.path = std::string(path_name(c.path));
+    r.size = c.size;
+    r.size_label = c.size_label;
+    r.params = c.params;
+    r.device_id = d.id();
+    r.device_name = d.props.name;
+    r.backend = d.backend->name;
+    r.seed = seed;
+    r.work = w.counts(c);
+    r.metric = w.metric(c);
+    r.peak = w.peak(c, d);
+    if (r.peak > 0) r.peak_basis = d.props.peak_basis;
+    r.telemetry = {{"available", false}, {"reason", "not run"}};
+    return r;
+}
+
+std::string memory_refusal(const Workload& w, const CaseSpec& c, const DeviceInfo& d, std::uint64_t host_available) {
+    const std::uint64_t dev_bytes = w.device_bytes(c);
+    const bool host_is_device = std::strcmp(d.props.kind, "cpu") == 0;
+    // The workload keeps host copies of inputs and outputs about as large as
+    // the device buffers; on a CPU both live in the same memory.
+    const std::uint64_t host_bytes = dev_bytes + (host_is_device ? dev_bytes : 0);
+    const std::uint64_t dev_free = host_is_device ? host_available : d.props.memory_free_bytes;
+    if (dev_free > 0 && !host_is_device && double(dev_bytes) > 0.9 * double(dev_free))
+        return fmt::format("needs {:.2f} GiB of device memory, {:.2f} GiB free", double(dev_bytes) / (1 << 30),
+                           double(dev_free) / (1 << 30));
+    if (host_available > 0 && double(host_bytes) > 0.9 * double(host_available))
+        return fmt::format("needs {:.2f} GiB of memory, {:.2f} GiB available", double(host_bytes) / (1 << 30),
+                           double(host_available) / (1 << 30));
+    return {};
+}
+
+Record run_case(Device& device, const Workload& w, const CaseSpec& c, std::uint64_t run_seed, const RunOptions& o) {
+    const auto t_case = Clock::now();
+    const std::uint64_t seed = derive_seed(run_seed, c.id());
+    Record r = make_record(w, c, device.info(), seed);
+    auto finish = [&](RecordStatus st, std::string reason) {
+        r.status = st;
+        r.reason = std::move(reason);
+        r.wall_s = seconds_since(t_case);
+        return r;
+    };
+
+    for (const auto& op : w.ops(c)) {
+        std::string why;
+        if (!device.supports(op, &why)) return finish(RecordStatus::unsupported, why);
+    }
+    if (auto why = memory_refusal(w, c, device.info(), host_available_memory()); !why.empty())
+        return finish(RecordStatus::skipped, why);
+
+    try {
+        auto inst = w.prepare(device, c, seed);
+        Stream stream(device);
+        Event start(device), stop(device);
+
+        // Warm-up: untimed for the statistics, but its wall time (which holds
+        // one-off costs such as kernel compilation or primitive creation) is kept.
+        inst->poison();
+        const auto t_first = Clock::now();
+        inst->run(stream);
+        stream.sync();
+        r.first_call_s = seconds_since(t_first);
+        split_op_info(device.op_info(inst->main_op()), r);
+
+        const auto tel_before = device.telemetry();
+        const auto t_samples = Clock::now();
+        std::vector<double> values;
+        while (true) {
+            if (o.stop && o.stop->load()) return finish(RecordStatus::skipped, "interrupted");
+            inst->poison();
+            start.record(stream);
+            inst->run(stream);
+            stop.record(stream);
+            stream.sync();
+            const double s = Event::elapsed_ms(start, stop) / 1e3;
+            if (!(s > 0)) return finish(RecordStatus::failed, fmt::format("the backend's timer gave {} s for a run", s));
+            r.samples_s.push_back(s);
+            const std::size_t n = r.samples_s.size();
+            if (n >= o.max_samples) break;
+            if (n < o.min_samples) continue;
+            values = metric_values(r.metric, r.work, r.samples_s);
+            if (stats::relative_ci_halfwidth(values) <= o.target_rel_ci) break;
+            if (seconds_since(t_samples) >= o.time_budget_s) break;
+        }
+        const double sampling_s = seconds_since(t_samples);
+        r.telemetry = telemetry_json(tel_before, device.telemetry(), sampling_s);
+
+        r.verification = inst->verify();
+        if (!r.verification->ok)
+            return finish(RecordStatus::failed, "verification failed: " + r.verification->detail);
+        r.stats = compute_statistics(metric_values(r.metric, r.work, r.samples_s));
+        return finish(RecordStatus::ok, "");
+    } catch (const std::exception& e) {
+        return finish(RecordStatus::failed, e.what());
+    }
+}
+
+}  // namespace bakeoff

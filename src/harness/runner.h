@@ -1,0 +1,32 @@
+// Runs one case on one device: support and memory checks, setup, an untimed
+// warm-up (its time recorded on its own as first_call_s), timed samples until
+// the median's 95 % CI is tight enough or the time budget is spent, then
+// verification. Every outcome becomes a Record; nothing here throws.
+#pragma once
+
+#include "report/record.h"
+#include "workloads/workload.h"
+
+#include <atomic>
+#include <cstdint>
+
+namespace bakeoff {
+
+struct RunOptions {
+    double time_budget_s = 1.0;    // per case, for timed samples (warm-up and verification excluded)
+    std::size_t min_samples = 5;
+    std::size_t max_samples = 100000;
+    double target_rel_ci = 0.02;   // stop once the CI half-width <= 2 % of the median
+    const std::atomic<bool>* stop = nullptr;  // set by SIGINT/SIGTERM: abandon the case
+};
+
+// A record with everything the case's spec says, status not yet decided.
+Record make_record(const Workload& w, const CaseSpec& c, const DeviceInfo& d, std::uint64_t seed);
+
+Record run_case(Device& device, const Workload& w, const CaseSpec& c, std::uint64_t run_seed, const RunOptions& o);
+
+// Bytes a case needs free before it is allocated (device memory, plus the host
+// copies the workload keeps for verification); why it does not fit, or "".
+std::string memory_refusal(const Workload& w, const CaseSpec& c, const DeviceInfo& d, std::uint64_t host_available);
+
+}  // namespace bakeoff

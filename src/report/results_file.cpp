@@ -1,0 +1,124 @@
+#include "report/results_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace bakeoff {
+
+namespace {
+constexpr std::uintmax_t kMaxInputBytes = 256ull << 20;
+}
+
+nlohmann::json to_json(const ResultsFile& f) {
+    nlohmann::json doc = f.header;
+    doc["records"] = nlohmann::json::array();
+    for (const auto& r : f.records) doc["records"].push_back(to_json(r));
+    return doc;
+}
+
+void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& doc) {
+    const std::string text = doc.dump(1) + "\n";
+    auto dir = path.parent_path();
+    if (dir.empty()) dir = ".";
+    std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
+    std::vector<char> name(tmpl.begin(), tmpl.end());
+    name.push_back('\0');
+    int fd = mkstemp(name.data());
+    if (fd < 0) throw std::runtime_error(fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
+    std::size_t done = 0;
+    while (done < text.size()) {
+        ssize_t w = ::write(fd, text.data() + done, text.size() - done);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            ::close(fd);
+            ::unlink(name.data());
+            throw std::runtime_error(fmt::format("cannot write {}: {}", path.string(), std::strerror(e)));
+        }
+        done += std::size_t(w);
+    }
+    fchmod(fd, 0644);
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        int e = errno;
+        ::unlink(name.data());
+        throw std::runtime_error(fmt::format("cannot write {}: {}", path.string(), std::strerror(e)));
+    }
+    if (std::rename(name.data(), path.c_str()) != 0) {
+        int e = errno;
+        ::unlink(name.data());
+        throw std::runtime_error(fmt::format("cannot write {}: {}", path.string(), std::strerror(e)));
+    }
+}
+
+void write_results(const std::filesystem::path& path, const ResultsFile& f) { write_json_atomic(path, to_json(f)); }
+
+nlohmann::json read_json_file(const std::filesystem::path& path) {
+    const std::string name = path.string();
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) throw InputError(fmt::format("{}: no such file", name));
+    if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory, not a file", name));
+    auto size = std::filesystem::file_size(path, ec);
+    if (ec) throw InputError(fmt::format("{}: cannot read: {}", name, ec.message()));
+    if (size > kMaxInputBytes)
+        throw InputError(fmt::format("{}: {} bytes is larger than the 256 MiB a results file may be", name, size));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    if (text.empty()) throw InputError(fmt::format("{}: empty file, not JSON", name));
+    try {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        // e.byte is the 1-based offset where parsing stopped; say line and column.
+        std::size_t line = 1, col = 1;
+        for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+            if (text[i] == '\n') {
+                ++line;
+                col = 1;
+            } else {
+                ++col;
+            }
+        }
+        std::string what = e.byte >= text.size() ? "unexpected end of file (truncated?)" : "malformed JSON";
+        throw InputError(fmt::format("{}: not valid JSON: {} at line {}, column {}", name, what, line, col));
+    }
+}
+
+ResultsFile read_results(const std::filesystem::path& path) {
+    const std::string name = path.string();
+    nlohmann::json doc = read_json_file(path);
+    if (!doc.is_object()) throw InputError(fmt::format("{}: not a bakeoff results file (top level is not an object)", name));
+    if (!doc.contains("schema") || doc["schema"] != kResultsSchema)
+        throw InputError(fmt::format("{}: not a bakeoff results file (no \"schema\": \"{}\")", name, kResultsSchema));
+    if (!doc.contains("schema_version") || !doc["schema_version"].is_number_integer())
+        throw InputError(fmt::format("{}: missing schema_version", name));
+    if (doc["schema_version"].get<int>() != kResultsSchemaVersion)
+        throw InputError(fmt::format("{}: schema version {} is not supported (this bakeoff reads version {})", name,
+                                     doc["schema_version"].get<int>(), kResultsSchemaVersion));
+    if (!doc.contains("records") || !doc["records"].is_array())
+        throw InputError(fmt::format("{}: missing the \"records\" array", name));
+    ResultsFile f;
+    std::size_t i = 0;
+    for (const auto& rj : doc["records"]) {
+        try {
+            f.records.push_back(record_from_json(rj));
+        } catch (const std::exception& e) {
+            std::string id = rj.is_object() && rj.contains("id") && rj["id"].is_string() ? rj["id"].get<std::string>() : "?";
+            throw InputError(fmt::format("{}: record {} ({}): {}", name, i, id, e.what()));
+        }
+        ++i;
+    }
+    doc.erase("records");
+    f.header = std::move(doc);
+    return f;
+}
+
+}  // namespace bakeoff

@@ -1,0 +1,20 @@
+// The table `bakeoff run` ends with: one row per record, the median with its
+// 95 % CI, % of peak where the peak is known, and the verification outcome;
+// reasons and warnings as numbered notes below it.
+#pragma once
+
+#include "report/record.h"
+
+#include <string>
+#include <vector>
+
+namespace bakeoff {
+
+struct RunSummaryOptions {
+    bool show_device = false;  // add a device column (several devices in one run)
+    bool markdown = false;
+};
+
+std::string run_summary(const std::vector<Record>& records, const RunSummaryOptions& o);
+
+}  // namespace bakeoff

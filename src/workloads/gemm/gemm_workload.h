@@ -1,0 +1,33 @@
+// gemm — dense matrix multiply C = A B (row-major, square m = n = k = size).
+//
+// Precisions (inputs -> output/accumulator):
+//   fp64  f64 x f64 -> f64      fp32  f32 x f32 -> f32
+//   bf16  bf16 x bf16 -> f32    int8  i8 x i8 -> i32 (A in [0, 127], B in [-128, 127])
+//   fp16  f16 x f16 -> f32      (on request; backends without it report unsupported)
+// FLOP (or integer OP) count: 2 m n k — a multiply-add counts two.
+// Bytes: m k + k n elements read once, m n written once (the compulsory traffic).
+// Metric: GFLOP/s (GOP/s for int8) = 2 m n k / seconds / 1e9.
+// Inputs: uniform in [-1, 1) rounded to the input type; int8 as above.
+#pragma once
+
+#include "workloads/workload.h"
+
+namespace bakeoff {
+
+class GemmWorkload final : public Workload {
+public:
+    std::string id() const override { return "gemm"; }
+    std::string description() const override;
+    MetricDef metric(const CaseSpec& c) const override;
+    std::vector<CaseSpec> cases(Suite suite, const DeviceInfo& device, const CaseChoice& choice) const override;
+    WorkCounts counts(const CaseSpec& c) const override;
+    std::uint64_t device_bytes(const CaseSpec& c) const override;
+    std::vector<bk_op_desc> ops(const CaseSpec& c) const override;
+    double peak(const CaseSpec& c, const DeviceInfo& device) const override;
+    std::unique_ptr<CaseInstance> prepare(Device& device, const CaseSpec& c, std::uint64_t seed) const override;
+
+    // The output type of a GEMM whose inputs are `in`.
+    static bk_dtype output_type(bk_dtype in);
+};
+
+}  // namespace bakeoff

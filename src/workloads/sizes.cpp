@@ -1,0 +1,51 @@
+#include "workloads/sizes.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+namespace bakeoff {
+
+std::optional<std::int64_t> parse_size(std::string_view text) {
+    if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))) return std::nullopt;
+    std::size_t i = 0;
+    std::int64_t value = 0;
+    constexpr std::int64_t kMax = std::int64_t{1} << 60;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+        value = value * 10 + (text[i] - '0');
+        if (value >= kMax) return std::nullopt;
+        ++i;
+    }
+    std::string_view suffix = text.substr(i);
+    int shift = 0;
+    if (!suffix.empty()) {
+        switch (std::toupper(static_cast<unsigned char>(suffix[0]))) {
+            case 'K': shift = 10; break;
+            case 'M': shift = 20; break;
+            case 'G': shift = 30; break;
+            case 'T': shift = 40; break;
+            case 'B': shift = 0; break;
+            default: return std::nullopt;
+        }
+        std::string_view rest = suffix.substr(1);
+        if (shift == 0 && !rest.empty()) return std::nullopt;
+        if (rest == "i" || rest == "iB" || rest == "B" || rest.empty()) {
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (value == 0 || (shift && value >= (kMax >> shift))) return std::nullopt;
+    return value << shift;
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    while (u < 4 && bytes >= 1024 && bytes % 1024 == 0) {
+        bytes /= 1024;
+        ++u;
+    }
+    return fmt::format("{}{}", bytes, units[u]);
+}
+
+}  // namespace bakeoff

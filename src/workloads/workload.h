@@ -1,0 +1,105 @@
+// A workload is defined once: its cases, what each moves and computes, the
+// inputs, the reference and the tolerance. Backends only run the ops it asks
+// for; the harness (src/harness/runner.h) times them and derives the metric.
+#pragma once
+
+#include "core/backend.h"
+#include "core/dtype.h"
+
+#include <bakeoff/backend_abi.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bakeoff {
+
+enum class Suite { smoke, quick, standard, full };
+std::string_view suite_name(Suite s);
+std::optional<Suite> parse_suite(std::string_view name);
+
+// What the user asked for explicitly; an empty list means "the suite's choice".
+struct CaseChoice {
+    std::vector<std::int64_t> sizes;
+    std::vector<bk_dtype> dtypes;
+};
+
+// One point of a workload's parameter space.
+struct CaseSpec {
+    std::string workload;    // "membw.triad", "gemm"
+    bk_dtype dtype = BK_F32;
+    bk_path path = BK_PATH_PORTABLE;
+    std::int64_t size = 0;   // the workload's size parameter (see its docs)
+    std::string size_label;  // how the size is shown: "64MiB", "4096"
+    nlohmann::json params;   // every parameter, as written to the results file
+
+    std::string id() const;  // "gemm/fp32/4096/vendor"
+};
+
+// What one run of the case moves and computes. The metric is derived from
+// these and the time, never computed by a backend.
+struct WorkCounts {
+    double flops = 0;  // floating-point (or integer) operations; a multiply-add counts 2
+    double bytes = 0;  // bytes the op must move to and from memory at least once
+};
+
+// How the headline metric is derived: value = count / seconds / scale.
+struct MetricDef {
+    std::string name;  // "bandwidth", "throughput"
+    std::string unit;  // "GB/s", "GFLOP/s", "GOP/s"
+    std::string basis; // "bytes" or "flops": which WorkCounts member is divided by time
+    double scale = 1e9;
+};
+
+struct Verification {
+    bool ok = false;
+    std::string method;   // "exact vs gold values", "Freivalds + sampled entries vs fp64"
+    std::string measure;  // what `error` is, e.g. "max relative error"
+    double error = 0;
+    double tolerance = 0;
+    std::string detail;   // on failure: where and what
+};
+
+// A case prepared on one device: buffers allocated, inputs uploaded.
+class CaseInstance {
+public:
+    virtual ~CaseInstance() = default;
+    // Fill every output with NaN (or an impossible value) so a run that writes
+    // nothing cannot pass verification.
+    virtual void poison() = 0;
+    // Launch the op(s) of one run on the stream (asynchronously).
+    virtual void run(Stream& stream) = 0;
+    // Check the outputs of the last run against the reference.
+    virtual Verification verify() = 0;
+    // Descriptor of the main op, for op_info.
+    virtual bk_op_desc main_op() const = 0;
+};
+
+class Workload {
+public:
+    virtual ~Workload() = default;
+    virtual std::string id() const = 0;           // "membw.triad"
+    virtual std::string description() const = 0;  // one line for `bakeoff list`
+    virtual MetricDef metric(const CaseSpec& c) const = 0;
+    // The cases a suite runs on a device; explicit sizes and dtypes replace
+    // the suite's (dtypes the workload has no variant for are left out).
+    virtual std::vector<CaseSpec> cases(Suite suite, const DeviceInfo& device, const CaseChoice& choice) const = 0;
+    virtual WorkCounts counts(const CaseSpec& c) const = 0;
+    // Device memory the case allocates, checked against free memory first.
+    virtual std::uint64_t device_bytes(const CaseSpec& c) const = 0;
+    // The ops the case launches; a backend must support all of them.
+    virtual std::vector<bk_op_desc> ops(const CaseSpec& c) const = 0;
+    // The device's theoretical peak for this metric, 0 when unknown.
+    virtual double peak(const CaseSpec& c, const DeviceInfo& device) const = 0;
+    virtual std::unique_ptr<CaseInstance> prepare(Device& device, const CaseSpec& c,
+                                                  std::uint64_t seed) const = 0;
+};
+
+// Every workload bakeoff knows, in listing order.
+const std::vector<std::unique_ptr<Workload>>& all_workloads();
+const Workload* find_workload(const std::string& id);
+
+}  // namespace bakeoff

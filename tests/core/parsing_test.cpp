@@ -1,0 +1,39 @@
+#include "core/dtype.h"
+#include "workloads/sizes.h"
+
+#include <gtest/gtest.h>
+
+using namespace bakeoff;
+
+TEST(Sizes, ParsesPlainAndSuffixedValues) {
+    EXPECT_EQ(parse_size("4096"), 4096);
+    EXPECT_EQ(parse_size("64M"), 64ll << 20);
+    EXPECT_EQ(parse_size("64MiB"), 64ll << 20);
+    EXPECT_EQ(parse_size("1GB"), 1ll << 30);
+    EXPECT_EQ(parse_size("2k"), 2048);
+    EXPECT_EQ(parse_size("512B"), 512);
+}
+
+TEST(Sizes, RefusesNonsense) {
+    for (const char* bad : {"", "0", "-5", "abc", "12X", "1Gx", "99999999999999999999", "1024T", "4BB"})
+        EXPECT_FALSE(parse_size(bad).has_value()) << bad;
+}
+
+TEST(Sizes, FormatsWithTheLargestExactUnit) {
+    EXPECT_EQ(format_bytes(64ull << 20), "64MiB");
+    EXPECT_EQ(format_bytes(3ull << 30), "3GiB");
+    EXPECT_EQ(format_bytes(1000), "1000B");
+    EXPECT_EQ(format_bytes(1536), "1536B");  // not a whole KiB
+}
+
+TEST(Dtypes, NamesRoundTrip) {
+    for (int t = 0; t < BK_DTYPE_COUNT; ++t) {
+        auto name = dtype_name(bk_dtype(t));
+        auto back = parse_dtype(name);
+        ASSERT_TRUE(back.has_value()) << name;
+        EXPECT_EQ(*back, bk_dtype(t));
+    }
+    EXPECT_FALSE(parse_dtype("fp33").has_value());
+    EXPECT_EQ(dtype_size(BK_BF16), 2u);
+    EXPECT_EQ(dtype_size(BK_F64), 8u);
+}

@@ -1,0 +1,97 @@
+#include "core/plugin_registry.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+using namespace bakeoff;
+
+namespace {
+const std::filesystem::path kDir = BAKEOFF_TEST_PLUGIN_DIR;
+
+const RefusedPlugin* refusal_for(const PluginRegistry& reg, const std::string& file) {
+    for (const auto& r : reg.refused())
+        if (std::filesystem::path(r.origin).filename() == file) return &r;
+    return nullptr;
+}
+}  // namespace
+
+TEST(PluginRegistry, LoadsAWellFormedPlugin) {
+    PluginRegistry reg;
+    ASSERT_TRUE(reg.load_file(kDir / "libbakeoff_fake.so"));
+    ASSERT_NE(reg.find("fake"), nullptr);
+    auto devs = reg.devices();
+    ASSERT_EQ(devs.size(), 1u);
+    EXPECT_EQ(devs[0].id(), "fake:0");
+    EXPECT_STREQ(devs[0].props.name, "fake host-memory device");
+    EXPECT_EQ(devs[0].properties().at("mode"), "test");
+}
+
+TEST(PluginRegistry, RefusesWrongAbiVersionSayingWhich) {
+    PluginRegistry reg;
+    EXPECT_FALSE(reg.load_file(kDir / "libbakeoff_badabi.so"));
+    ASSERT_EQ(reg.refused().size(), 1u);
+    EXPECT_NE(reg.refused()[0].reason.find("ABI version 99"), std::string::npos) << reg.refused()[0].reason;
+    EXPECT_EQ(reg.find("badabi"), nullptr);
+}
+
+TEST(PluginRegistry, RefusesAMissingRequiredEntryPointNamingIt) {
+    PluginRegistry reg;
+    EXPECT_FALSE(reg.load_file(kDir / "libbakeoff_nolaunch.so"));
+    ASSERT_EQ(reg.refused().size(), 1u);
+    EXPECT_NE(reg.refused()[0].reason.find("'launch'"), std::string::npos) << reg.refused()[0].reason;
+}
+
+TEST(PluginRegistry, RefusesALibraryWithoutTheEntrySymbol) {
+    PluginRegistry reg;
+    EXPECT_FALSE(reg.load_file(kDir / "libbakeoff_nosymbol.so"));
+    ASSERT_EQ(reg.refused().size(), 1u);
+    EXPECT_NE(reg.refused()[0].reason.find("bakeoff_backend_entry"), std::string::npos);
+}
+
+TEST(PluginRegistry, RefusesAFileThatIsNotALibrary) {
+    auto bogus = std::filesystem::temp_directory_path() / "libbakeoff_bogus.so";
+    { std::FILE* f = std::fopen(bogus.c_str(), "w"); std::fputs("not an ELF file", f); std::fclose(f); }
+    PluginRegistry reg;
+    EXPECT_FALSE(reg.load_file(bogus));
+    ASSERT_EQ(reg.refused().size(), 1u);
+    EXPECT_NE(reg.refused()[0].reason.find("cannot load"), std::string::npos);
+    std::filesystem::remove(bogus);
+}
+
+TEST(PluginRegistry, DirectoryLoadKeepsGoodPluginsAndExplainsTheRest) {
+    PluginRegistry reg;
+    reg.load_directory(kDir);
+    EXPECT_NE(reg.find("fake"), nullptr);
+    ASSERT_NE(refusal_for(reg, "libbakeoff_badabi.so"), nullptr);
+    ASSERT_NE(refusal_for(reg, "libbakeoff_nolaunch.so"), nullptr);
+    ASSERT_NE(refusal_for(reg, "libbakeoff_nosymbol.so"), nullptr);
+}
+
+TEST(PluginRegistry, RefusesASecondBackendWithTheSameName) {
+    PluginRegistry reg;
+    ASSERT_TRUE(reg.load_file(kDir / "libbakeoff_fake.so"));
+    EXPECT_FALSE(reg.load_file(kDir / "libbakeoff_fake.so"));
+    EXPECT_NE(reg.refused().back().reason.find("already loaded"), std::string::npos);
+}
+
+TEST(PluginRegistry, CheckTableRejectsNullAndShortTables) {
+    EXPECT_TRUE(PluginRegistry::check_table(nullptr).has_value());
+    bk_backend t{};
+    t.abi_version = BK_ABI_VERSION;
+    t.struct_size = 8;
+    auto why = PluginRegistry::check_table(&t);
+    ASSERT_TRUE(why.has_value());
+    EXPECT_NE(why->find("bytes"), std::string::npos);
+}
+
+TEST(PluginRegistry, SearchPathPutsTheEnvironmentFirst) {
+    ::setenv("BAKEOFF_PLUGIN_PATH", "/a:/b", 1);
+    auto dirs = PluginRegistry::search_path("/opt/bakeoff/bin");
+    ::unsetenv("BAKEOFF_PLUGIN_PATH");
+    ASSERT_GE(dirs.size(), 3u);
+    EXPECT_EQ(dirs[0], "/a");
+    EXPECT_EQ(dirs[1], "/b");
+    EXPECT_EQ(dirs[2], std::filesystem::path("/opt/bakeoff/bin/plugins"));
+}

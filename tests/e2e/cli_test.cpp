@@ -1,0 +1,177 @@
+// The bakeoff command end to end, as a user runs it.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <signal.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+    int code = -1;
+    std::string out, err;
+};
+
+fs::path work_dir() {
+    static const fs::path dir = [] {
+        auto d = fs::temp_directory_path() / ("bakeoff-e2e-" + std::to_string(::getpid()));
+        fs::create_directories(d);
+        return d;
+    }();
+    return dir;
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Runs `bakeoff ARGS` with the test plugins hidden from the search path.
+Result bakeoff(const std::string& args) {
+    const auto out = work_dir() / "stdout.txt", err = work_dir() / "stderr.txt";
+    const std::string cmd = "cd '" + work_dir().string() + "' && OMP_NUM_THREADS=2 '" BAKEOFF_BINARY_PATH "' " + args +
+                            " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
+    int status = std::system(cmd.c_str());
+    Result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+}
+
+int lines(const std::string& s) {
+    int n = 0;
+    for (char c : s) n += c == '\n';
+    return n;
+}
+
+}  // namespace
+
+TEST(Cli, SmokeRunThenValidate) {
+    const auto file = work_dir() / "smoke.json";
+    auto run = bakeoff("run --suite smoke --quiet --out '" + file.string() + "'");
+    ASSERT_EQ(run.code, 0) << run.out << run.err;
+    EXPECT_NE(run.out.find("median"), std::string::npos);
+    EXPECT_NE(run.out.find("membw.triad"), std::string::npos);
+    EXPECT_NE(run.out.find("gemm"), std::string::npos);
+    auto doc = nlohmann::json::parse(slurp(file));
+    EXPECT_EQ(doc["schema"], "bakeoff-results");
+    EXPECT_EQ(doc["complete"], true);
+    EXPECT_GE(doc["records"].size(), 6u);
+    bool any_ok = false;
+    for (const auto& r : doc["records"]) any_ok = any_ok || r["status"] == "ok";
+    EXPECT_TRUE(any_ok);
+    auto val = bakeoff("validate '" + file.string() + "'");
+    EXPECT_EQ(val.code, 0) << val.err;
+    EXPECT_NE(val.out.find(": ok ("), std::string::npos);
+}
+
+TEST(Cli, ValidateFlagsATamperedFile) {
+    const auto file = work_dir() / "tamper.json";
+    ASSERT_EQ(bakeoff("run --suite smoke --workload membw.copy --quiet --out '" + file.string() + "'").code, 0);
+    auto doc = nlohmann::json::parse(slurp(file));
+    auto& rec = doc["records"][0];
+    ASSERT_EQ(rec["status"], "ok");
+    rec["statistics"]["median"] = rec["statistics"]["median"].get<double>() * 2;
+    std::ofstream(file) << doc.dump();
+    auto val = bakeoff("validate '" + file.string() + "'");
+    EXPECT_EQ(val.code, 1);
+    EXPECT_NE(val.err.find(rec["id"].get<std::string>()), std::string::npos) << val.err;
+}
+
+TEST(Cli, BadFlagsAndValuesExitTwoWithOneLine) {
+    for (const char* args : {"run --no-such-flag", "run --suite enormous", "run --dtype fp33", "run --size -5",
+                             "run --size banana", "run --path fastest", "run --workload nosuch",
+                             "run --device gpu:7", "run --time-budget -1", "frobnicate",
+                             "run --out /nonexistent-folder/x.json --suite smoke"}) {
+        auto r = bakeoff(args);
+        EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
+        EXPECT_EQ(lines(r.err), 1) << args << "\n" << r.err;
+        EXPECT_TRUE(r.out.empty()) << args;
+    }
+}
+
+TEST(Cli, MalformedResultsFileExitsOneNamingIt) {
+    const auto file = work_dir() / "broken.json";
+    std::ofstream(file) << R"({"schema": "bakeoff-results", "schema_version": 1, "records": [)";
+    auto r = bakeoff("validate '" + file.string() + "'");
+    EXPECT_EQ(r.code, 1);
+    EXPECT_EQ(lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find(file.string()), std::string::npos);
+    auto missing = bakeoff("validate '" + (work_dir() / "nope.json").string() + "'");
+    EXPECT_EQ(missing.code, 1);
+    EXPECT_NE(missing.err.find("no such file"), std::string::npos);
+}
+
+TEST(Cli, HelpAndVersionExitZero) {
+    auto h = bakeoff("--help");
+    EXPECT_EQ(h.code, 0);
+    EXPECT_NE(h.out.find("run"), std::string::npos);
+    auto rh = bakeoff("run --help");
+    EXPECT_EQ(rh.code, 0);
+    EXPECT_NE(rh.out.find("--time-budget"), std::string::npos);
+    auto v = bakeoff("--version");
+    EXPECT_EQ(v.code, 0);
+    EXPECT_NE(v.out.find("bakeoff"), std::string::npos);
+}
+
+TEST(Cli, DevicesListsTheCpu) {
+    auto r = bakeoff("devices");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("cpu:0"), std::string::npos);
+    auto j = bakeoff("devices --format json");
+    ASSERT_EQ(j.code, 0);
+    auto doc = nlohmann::json::parse(j.out);
+    ASSERT_FALSE(doc["devices"].empty());
+    EXPECT_EQ(doc["devices"][0]["id"], "cpu:0");
+}
+
+TEST(Cli, InterruptKeepsFinishedRecordsAndExitsNonZero) {
+    const auto file = work_dir() / "interrupted.json";
+    const auto out = work_dir() / "int-stdout.txt";
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        // Long per-case budgets so the run is still going when the signal comes.
+        int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execl(BAKEOFF_BINARY_PATH, BAKEOFF_BINARY_PATH, "run", "--suite", "smoke", "--workload", "membw",
+              "--time-budget", "3", "--target-ci", "0", "--quiet", "--out", file.c_str(), (char*)nullptr);
+        _exit(127);
+    }
+    // Wait until at least one record has been written, then interrupt.
+    bool has_record = false;
+    for (int i = 0; i < 300 && !has_record; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        try {
+            auto doc = nlohmann::json::parse(slurp(file));
+            has_record = !doc["records"].empty();
+        } catch (...) {
+        }
+    }
+    ASSERT_TRUE(has_record);
+    kill(pid, SIGINT);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_NE(WEXITSTATUS(status), 0);
+    auto doc = nlohmann::json::parse(slurp(file));
+    EXPECT_EQ(doc["interrupted"], true);
+    EXPECT_EQ(doc["complete"], false);
+    ASSERT_GE(doc["records"].size(), 1u);
+    EXPECT_EQ(doc["records"][0]["status"], "ok");
+}

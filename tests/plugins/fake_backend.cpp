@@ -1,0 +1,234 @@
+// A test-only backend in plain host memory. It is correct by default; the
+// environment variable BAKEOFF_FAKE_MODE makes it misbehave so tests can check
+// that the harness notices:
+//   wrong  — one output element is off by a small amount
+//   skip   — launch returns BK_OK and computes nothing
+// Compile-time switches build deliberately broken plugins for the loader tests:
+//   FAKE_ABI_VERSION=N  — claim another ABI version
+//   FAKE_DROP_LAUNCH    — leave the required `launch` entry point NULL
+//   FAKE_NO_SYMBOL      — export no bakeoff_backend_entry at all
+#include <bakeoff/backend_abi.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+#ifndef FAKE_ABI_VERSION
+#define FAKE_ABI_VERSION BK_ABI_VERSION
+#endif
+
+struct bk_device { int index; };
+struct bk_buffer { std::vector<unsigned char> bytes; };
+struct bk_stream { int unused; };
+struct bk_event { std::chrono::steady_clock::time_point t; };
+
+namespace {
+thread_local std::string g_error;
+
+bk_status fail(bk_status s, const char* why) {
+    g_error = why;
+    return s;
+}
+
+std::string mode() {
+    const char* m = std::getenv("BAKEOFF_FAKE_MODE");
+    return m ? m : "correct";
+}
+
+bk_status init() { return BK_OK; }
+int32_t device_count() { return 1; }
+
+bk_status device_props(int32_t index, bk_device_props* p) {
+    if (index != 0) return fail(BK_INVALID_ARGUMENT, "no such device");
+    std::strcpy(p->name, "fake host-memory device");
+    std::strcpy(p->vendor, "bakeoff tests");
+    std::strcpy(p->kind, "accelerator");
+    p->memory_bytes = 1ull << 30;
+    p->memory_free_bytes = 1ull << 30;
+    p->last_level_cache_bytes = 1 << 20;
+    p->compute_units = 1;
+    p->threads = 1;
+    p->peak_gflops[BK_F32] = 1.0;
+    std::strcpy(p->peak_basis, "made up for tests");
+    std::strcpy(p->properties, "mode=test\n");
+    return BK_OK;
+}
+
+bk_status device_open(int32_t index, bk_device** out) {
+    if (index != 0) return fail(BK_INVALID_ARGUMENT, "no such device");
+    *out = new bk_device{index};
+    return BK_OK;
+}
+void device_close(bk_device* d) { delete d; }
+
+bk_status buffer_alloc(bk_device*, uint64_t bytes, bk_buffer** out) {
+    if (bytes > (1ull << 30)) return fail(BK_OUT_OF_MEMORY, "fake device has 1 GiB");
+    *out = new bk_buffer{std::vector<unsigned char>(bytes)};
+    return BK_OK;
+}
+void buffer_free(bk_buffer* b) { delete b; }
+
+bk_status buffer_upload(bk_buffer* b, uint64_t off, const void* src, uint64_t n) {
+    if (off + n > b->bytes.size()) return fail(BK_INVALID_ARGUMENT, "upload past the end");
+    std::memcpy(b->bytes.data() + off, src, n);
+    return BK_OK;
+}
+bk_status buffer_download(bk_buffer* b, uint64_t off, void* dst, uint64_t n) {
+    if (off + n > b->bytes.size()) return fail(BK_INVALID_ARGUMENT, "download past the end");
+    std::memcpy(dst, b->bytes.data() + off, n);
+    return BK_OK;
+}
+bk_status buffer_fill(bk_buffer* b, uint64_t off, uint64_t n, uint32_t pattern) {
+    if (off + n > b->bytes.size() || n % 4) return fail(BK_INVALID_ARGUMENT, "bad fill");
+    for (uint64_t i = 0; i < n; i += 4) std::memcpy(b->bytes.data() + off + i, &pattern, 4);
+    return BK_OK;
+}
+
+bk_status stream_create(bk_device*, bk_stream** out) {
+    *out = new bk_stream{0};
+    return BK_OK;
+}
+void stream_destroy(bk_stream* s) { delete s; }
+bk_status stream_sync(bk_stream*) { return BK_OK; }
+bk_status event_create(bk_device*, bk_event** out) {
+    *out = new bk_event{};
+    return BK_OK;
+}
+void event_destroy(bk_event* e) { delete e; }
+bk_status event_record(bk_event* e, bk_stream*) {
+    e->t = std::chrono::steady_clock::now();
+    return BK_OK;
+}
+bk_status event_elapsed_ms(bk_event* a, bk_event* b, double* ms) {
+    *ms = std::chrono::duration<double, std::milli>(b->t - a->t).count();
+    if (*ms <= 0) *ms = 1e-6;
+    return BK_OK;
+}
+
+bool is_stream(uint32_t k) { return k >= BK_OP_COPY && k <= BK_OP_DOT; }
+
+bk_status supports(bk_device*, const bk_op_desc* op) {
+    const bool f64 = op->dtype_a == BK_F64 && op->dtype_c == BK_F64;
+    const bool f32 = op->dtype_a == BK_F32 && op->dtype_c == BK_F32;
+    if (op->path != BK_PATH_PORTABLE) return fail(BK_UNSUPPORTED, "the fake backend has no vendor library");
+    if (is_stream(op->kind) && (f64 || f32)) return BK_OK;
+    if (op->kind == BK_OP_GEMM && (f64 || f32) && op->dtype_b == op->dtype_a) return BK_OK;
+    return fail(BK_UNSUPPORTED, "the fake backend runs fp32/fp64 stream and gemm only");
+}
+
+template <typename T>
+void run_stream(const bk_op_desc* op, bk_buffer* const* b) {
+    const int64_t n = op->u.stream.n;
+    const T q = T(op->u.stream.scalar);
+    const T* x = reinterpret_cast<const T*>(b[0]->bytes.data());
+    if (op->kind == BK_OP_COPY || op->kind == BK_OP_SCALE) {
+        T* out = reinterpret_cast<T*>(b[1]->bytes.data());
+        for (int64_t i = 0; i < n; ++i) out[i] = op->kind == BK_OP_COPY ? x[i] : q * x[i];
+        return;
+    }
+    const T* y = reinterpret_cast<const T*>(b[1]->bytes.data());
+    T* out = reinterpret_cast<T*>(b[2]->bytes.data());
+    if (op->kind == BK_OP_DOT) {
+        T s = 0;
+        for (int64_t i = 0; i < n; ++i) s += x[i] * y[i];
+        out[0] = s;
+        return;
+    }
+    for (int64_t i = 0; i < n; ++i) {
+        if (op->kind == BK_OP_ADD) {
+            out[i] = x[i] + y[i];
+        } else {
+            volatile T p = q * y[i];
+            out[i] = x[i] + p;
+        }
+    }
+}
+
+template <typename T>
+void run_gemm(const bk_op_desc* op, bk_buffer* const* b) {
+    const auto& g = op->u.gemm;
+    const T* A = reinterpret_cast<const T*>(b[0]->bytes.data());
+    const T* B = reinterpret_cast<const T*>(b[1]->bytes.data());
+    T* C = reinterpret_cast<T*>(b[2]->bytes.data());
+    for (int64_t i = 0; i < g.m; ++i)
+        for (int64_t j = 0; j < g.n; ++j) {
+            T s = 0;
+            for (int64_t l = 0; l < g.k; ++l) {
+                T a = g.trans_a ? A[l * g.lda + i] : A[i * g.lda + l];
+                T bb = g.trans_b ? B[j * g.ldb + l] : B[l * g.ldb + j];
+                s += a * bb;
+            }
+            C[i * g.ldc + j] = T(g.alpha) * s + (g.beta != 0 ? T(g.beta) * C[i * g.ldc + j] : T(0));
+        }
+}
+
+bk_status launch(bk_stream*, const bk_op_desc* op, bk_buffer* const* b, uint32_t n_ops) {
+    if (!op || !b) return fail(BK_INVALID_ARGUMENT, "null descriptor or operands");
+    if (supports(nullptr, op) != BK_OK) return BK_UNSUPPORTED;
+    const uint32_t need = (op->kind == BK_OP_COPY || op->kind == BK_OP_SCALE) ? 2 : 3;
+    if (n_ops != need) return fail(BK_INVALID_ARGUMENT, "wrong operand count");
+    const std::string m = mode();
+    if (m == "skip") return BK_OK;
+    const bool f64 = op->dtype_a == BK_F64;
+    if (is_stream(op->kind)) f64 ? run_stream<double>(op, b) : run_stream<float>(op, b);
+    else f64 ? run_gemm<double>(op, b) : run_gemm<float>(op, b);
+    if (m == "wrong") {
+        // Perturb one element in the middle of the output by about 1e-3 relative.
+        bk_buffer* out = b[need - 1];
+        const size_t esize = f64 ? 8 : 4;
+        const size_t count = op->kind == BK_OP_DOT ? 1 : out->bytes.size() / esize;
+        const size_t at = count / 2;
+        if (f64) {
+            double* p = reinterpret_cast<double*>(out->bytes.data()) + at;
+            *p = *p * 1.001 + 1e-3;
+        } else {
+            float* p = reinterpret_cast<float*>(out->bytes.data()) + at;
+            *p = *p * 1.001f + 1e-3f;
+        }
+    }
+    return BK_OK;
+}
+
+const char* last_error() { return g_error.c_str(); }
+
+bk_backend make_table() {
+    bk_backend t{};
+    t.abi_version = FAKE_ABI_VERSION;
+    t.struct_size = sizeof(bk_backend);
+    t.name = FAKE_NAME;
+    t.version = "test";
+    t.init = init;
+    t.device_count = device_count;
+    t.device_props = device_props;
+    t.device_open = device_open;
+    t.device_close = device_close;
+    t.buffer_alloc = buffer_alloc;
+    t.buffer_free = buffer_free;
+    t.buffer_upload = buffer_upload;
+    t.buffer_download = buffer_download;
+    t.buffer_fill = buffer_fill;
+    t.stream_create = stream_create;
+    t.stream_destroy = stream_destroy;
+    t.stream_sync = stream_sync;
+    t.event_create = event_create;
+    t.event_destroy = event_destroy;
+    t.event_record = event_record;
+    t.event_elapsed_ms = event_elapsed_ms;
+    t.supports = supports;
+#ifndef FAKE_DROP_LAUNCH
+    t.launch = launch;
+#endif
+    t.last_error = last_error;
+    return t;
+}
+const bk_backend g_table = make_table();
+}  // namespace
+
+#ifndef FAKE_NO_SYMBOL
+extern "C" BK_EXPORT const bk_backend* bakeoff_backend_entry(void) { return &g_table; }
+#else
+extern "C" BK_EXPORT const bk_backend* some_other_symbol(void) { return &g_table; }
+#endif
