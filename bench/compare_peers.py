@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Measure bakeoff against peer tools on this machine, in one run.
+
+bakeoff must never under-report the machine. For each pair the script runs
+both sides RUNS times, interleaved (so slow drift of a noisy host hits both),
+and prints medians, spread (min-max) and the ratio bakeoff / peer:
+
+  membw.triad, membw.copy  vs likwid-bench (same threads, same working set);
+      STREAM triad is likwid's stream_<isa> / stream_mem_<isa> (non-temporal
+      stores), copy is copy_<isa> / copy_mem_<isa>: the better of each pair.
+  gemm fp64/fp32 vendor    vs a standalone OpenBLAS call of the same size;
+  gemm bf16/int8 vendor    vs a standalone oneDNN matmul of the same size;
+  the quick suite's wall time.
+
+Usage: bench/compare_peers.py [--runs 5] [--build build/release] [--gemm-size 2048]
+Needs: likwid (Debian package), a release build (./scripts/build.sh release).
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def sh(cmd, env=None):
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if r.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(cmd)} exited {r.returncode}: {r.stderr.strip()[:300]}")
+    return r.stdout
+
+
+def bakeoff_values(build, args, tmp):
+    out = os.path.join(tmp, "b.json")
+    sh([os.path.join(build, "bakeoff"), "run", "--quiet", "--out", out] + args)
+    with open(out) as f:
+        doc = json.load(f)
+    vals = {}
+    for r in doc["records"]:
+        if r["status"] == "ok":
+            vals[(r["workload"], r["dtype"])] = (r["value"], r["params"], r["implementation"], r["warnings"])
+    return vals, doc
+
+
+def likwid(test, total_bytes, threads):
+    out = sh(["likwid-bench", "-t", test, "-w", f"S0:{total_bytes // 1000}kB:{threads}"])
+    m = re.search(r"MByte/s:\s+([\d.]+)", out)
+    if not m:
+        raise RuntimeError(f"likwid-bench {test}: no MByte/s in output")
+    return float(m.group(1)) / 1000.0  # GB/s
+
+
+def peer(build, prog, dtype, n):
+    out = sh([os.path.join(build, "bench", prog), dtype, str(n), "10"])
+    m = re.match(r"([\d.]+) G", out)
+    if not m:
+        raise RuntimeError(f"{prog} {dtype}: {out.strip()}")
+    return float(m.group(1)), out.strip()
+
+
+def summary(xs):
+    return statistics.median(xs), min(xs), max(xs)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--build", default="build/release")
+    ap.add_argument("--gemm-size", type=int, default=2048)
+    a = ap.parse_args()
+    if not shutil.which("likwid-bench"):
+        sys.exit("compare_peers: likwid-bench not found (apt-get install likwid)")
+    threads = os.cpu_count()
+    isa = "avx512" if "avx512f" in open("/proc/cpuinfo").read() else "avx"
+    tmp = tempfile.mkdtemp()
+    rows = {}
+
+    def add(name, b, p, note=""):
+        rows.setdefault(name, {"bakeoff": [], "peer": [], "note": note})
+        rows[name]["bakeoff"].append(b)
+        rows[name]["peer"].append(p)
+
+    impl = {}
+    for run in range(a.runs):
+        vals, _ = bakeoff_values(a.build, ["--suite", "quick", "--workload", "membw.triad,membw.copy"], tmp)
+        for wl, arrays, tests in (("membw.triad", 3, ("stream", "stream_mem")), ("membw.copy", 2, ("copy", "copy_mem"))):
+            v, params, im, _ = vals[(wl, "fp64")]
+            total = params["array_bytes"] * arrays
+            best = max(likwid(f"{t}_{isa}", total, threads) for t in tests)
+            add(f"{wl} fp64 {params['array_bytes'] >> 20} MiB/array", v, best,
+                f"likwid-bench best of {tests[0]}_{isa}/{tests[1]}_{isa}, {threads} threads")
+            impl[wl] = im
+        gvals, _ = bakeoff_values(a.build, ["--workload", "gemm", "--path", "vendor", "--dtype", "fp64,fp32,bf16,int8",
+                                            "--size", str(a.gemm_size)], tmp)
+        for dt, prog in (("fp64", "peer_openblas_gemm"), ("fp32", "peer_openblas_gemm"),
+                         ("bf16", "peer_onednn_matmul"), ("int8", "peer_onednn_matmul")):
+            if ("gemm", dt) not in gvals:
+                continue
+            try:
+                p, pdesc = peer(a.build, prog, dt, a.gemm_size)
+            except RuntimeError as e:
+                print(f"peer {prog} {dt}: {e}", file=sys.stderr)
+                continue
+            add(f"gemm {dt} {a.gemm_size} vendor", gvals[("gemm", dt)][0], p, pdesc)
+            impl[f"gemm {dt}"] = gvals[("gemm", dt)][2]
+    walls = []
+    for run in range(min(a.runs, 3)):
+        t0 = time.monotonic()
+        sh([os.path.join(a.build, "bakeoff"), "run", "--suite", "quick", "--quiet", "--out", os.path.join(tmp, "q.json")])
+        walls.append(time.monotonic() - t0)
+
+    print(f"| case | bakeoff median [min, max] | peer median [min, max] | ratio | peer |")
+    print(f"| --- | ---: | ---: | ---: | --- |")
+    for name, r in rows.items():
+        bm, blo, bhi = summary(r["bakeoff"])
+        pm, plo, phi = summary(r["peer"])
+        print(f"| {name} | {bm:.1f} [{blo:.1f}, {bhi:.1f}] | {pm:.1f} [{plo:.1f}, {phi:.1f}] | {bm / pm:.3f} | {r['note']} |")
+    wm, wlo, whi = summary(walls)
+    print(f"\nquick suite wall time: median {wm:.1f} s [{wlo:.1f}, {whi:.1f}] over {len(walls)} runs (target < 60 s)")
+    print("\nbakeoff implementations:")
+    for k, v in impl.items():
+        print(f"- {k}: {v}")
+
+
+if __name__ == "__main__":
+    main()
