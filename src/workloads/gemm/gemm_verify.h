@@ -1,8 +1,9 @@
 // Verification of C = A B against an fp64 reference, without an O(n^3) product:
 //  1. every element of C is checked for the poison value (NaN for float
 //     outputs, the poison pattern for int32): a skipped block cannot pass;
-//  2. Freivalds' check: C x is compared with A (B x) for a random vector x;
-//  3. a sample of individual entries c_ij is recomputed as an fp64 dot product.
+//  2. products of up to 2^28 multiply-adds: every entry against an fp64 product;
+//     larger ones: Freivalds' check, C x compared with A (B x) for a random
+//     vector x, and 256 randomly chosen entries recomputed in fp64.
 // Errors are relative to the magnitude of the terms that were summed
 // (|A| (|B| |x|) for Freivalds, sum_l |a_il b_lj| for entries), so the
 // rigorous bound for any summation order is gamma_k = k u / (1 - k u), u the
