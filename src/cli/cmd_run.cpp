@@ -7,15 +7,20 @@
 #include "harness/interrupt.h"
 #include "harness/runner.h"
 #include "harness/suite.h"
+#include "report/claims.h"
 #include "report/format.h"
 #include "report/results_file.h"
 #include "report/results_header.h"
 #include "report/run_summary.h"
+#include "specs/chip_db.h"
+#include "specs/device_match.h"
+#include "specs/prices.h"
 #include "workloads/sizes.h"
 
 #include <fmt/format.h>
 
 #include <ctime>
+#include <map>
 #include <memory>
 
 namespace bakeoff::cli {
@@ -30,6 +35,8 @@ struct RunArgs {
     double time_budget = 0;
     double target_ci_percent = 2.0;
     bool quiet = false;
+    std::vector<std::string> chip_overrides;  // "ID" for every device, or "DEVICE=ID"
+    std::string chips_file, prices_file;
     std::vector<std::string> argv;
 };
 
@@ -100,6 +107,32 @@ int run(RunArgs& a) {
         return 2;
     }
 
+    // Which chip each device is, for claimed vs measured.
+    specs::ChipDatabase db;
+    std::optional<specs::PriceList> prices;
+    try {
+        db = specs::ChipDatabase::load(a.chips_file);
+        if (!a.prices_file.empty()) prices = specs::PriceList::load_file(a.prices_file, &db);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "bakeoff: {}\n", e.what());
+        return 1;
+    }
+    std::map<std::string, specs::DeviceMatch> matches;
+    for (const auto& d : devices) {
+        std::string override_id;
+        for (const auto& o : a.chip_overrides) {
+            auto eq = o.find('=');
+            if (eq == std::string::npos) override_id = o;
+            else if (device_matches(d, o.substr(0, eq))) override_id = o.substr(eq + 1);
+        }
+        auto m = specs::match_device(db, d.props.name, override_id);
+        if (m.status == specs::MatchStatus::unknown_override) {
+            fmt::print(stderr, "bakeoff: --chip: {}\n", m.reason);
+            return 2;
+        }
+        matches.emplace(d.id(), std::move(m));
+    }
+
     RunOptions opts;
     opts.time_budget_s = a.time_budget > 0 ? a.time_budget : default_time_budget(suite);
     opts.target_rel_ci = a.target_ci_percent / 100.0;
@@ -142,6 +175,7 @@ int run(RunArgs& a) {
             r.status = RecordStatus::failed;
             r.reason = e.what();
         }
+        r.claim = claim_json(r, matches.at(p.device.id()), prices ? &*prices : nullptr);
         failed = failed || r.status == RecordStatus::failed;
         progress.done(r.value() ? fmt::format("{} {}", format_figure(*r.value()), r.metric.unit)
                                 : std::string(record_status_name(r.status)));
@@ -168,6 +202,8 @@ int run(RunArgs& a) {
     fmt::print("{}", run_summary(file.records, {.show_device = used.size() > 1, .markdown = false}));
     for (const auto& d : used) {
         if (d.props.peak_basis[0]) fmt::print("\npeak of {}: {}", d.id(), d.props.peak_basis);
+        const auto& m = matches.at(d.id());
+        fmt::print("\nchip of {}: {}", d.id(), m.chip ? m.chip->vendor + " " + m.chip->name + " (" + m.reason + ")" : m.reason);
     }
     fmt::print("\n\nresults: {} ({} records, seed {})\n", out, file.records.size(), a.seed);
     if (interrupted) {
@@ -201,6 +237,11 @@ Subcommand add_run_command(CLI::App& parent) {
                     "Stop sampling once the median's 95 % CI half-width is within this % (0: use the whole budget)")
         ->check(CLI::Range(0.0, 100.0))
         ->capture_default_str();
+    sub->add_option("--chip", a->chip_overrides,
+                    "Chip database id for claimed vs measured: ID for every device, or DEVICE=ID (see 'bakeoff chips')")
+        ->delimiter(',');
+    sub->add_option("--chips", a->chips_file, "Chip database file replacing the built-in one (same CSV format)");
+    sub->add_option("--prices", a->prices_file, "CSV of chip prices for per-dollar figures (docs/chips.md)");
     sub->add_flag("--quiet", a->quiet, "No progress output");
     return {sub, [a]() {
                 a->argv = command_line();

@@ -60,6 +60,11 @@ std::optional<double> Record::percent_of_peak() const {
     return 100.0 * *v / peak;
 }
 
+std::optional<double> Record::percent_of_claim() const {
+    if (!claim.is_object() || !claim.contains("percent") || !claim["percent"].is_number()) return std::nullopt;
+    return claim["percent"].get<double>();
+}
+
 nlohmann::json to_json(const Record& r) {
     using nlohmann::json;
     json j = {
@@ -81,6 +86,7 @@ nlohmann::json to_json(const Record& r) {
         {"samples_s", r.samples_s},
         {"first_call_s", r.first_call_s ? json(*r.first_call_s) : json(nullptr)},
         {"telemetry", r.telemetry},
+        {"claim", r.claim},
         {"wall_s", r.wall_s},
     };
     if (r.stats) {
@@ -158,6 +164,10 @@ Record record_from_json(const nlohmann::json& j) {
     r.samples_s = field<std::vector<double>>(j, "samples_s");
     if (j.contains("first_call_s") && !j.at("first_call_s").is_null()) r.first_call_s = field<double>(j, "first_call_s");
     if (j.contains("telemetry")) r.telemetry = j.at("telemetry");
+    if (j.contains("claim")) {
+        r.claim = j.at("claim");
+        if (!r.claim.is_null() && !r.claim.is_object()) throw std::runtime_error("field 'claim' must be an object or null");
+    }
     r.wall_s = field<double>(j, "wall_s");
     if (j.contains("statistics") && !j.at("statistics").is_null()) {
         const auto& s = object(j, "statistics");

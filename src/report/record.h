@@ -50,11 +50,14 @@ struct Record {
     std::string peak_basis;
     std::optional<Verification> verification;
     nlohmann::json telemetry = nlohmann::json::object();
+    nlohmann::json claim = nullptr;      // claimed vs measured (report/claims.h); null when not asked
     double wall_s = 0;                   // whole case, setup and verification included
 
     // The headline figure (median of the metric), when there is one.
     std::optional<double> value() const;
     std::optional<double> percent_of_peak() const;
+    // % of the vendor's claim, when the device matched a chip with a claim.
+    std::optional<double> percent_of_claim() const;
 };
 
 nlohmann::json to_json(const Record& r);

@@ -51,6 +51,14 @@ void check_record(const Record& r, std::vector<std::string>& out) {
                 {"mean", {w.mean, s.mean}},       {"stddev", {w.stddev, s.stddev}}, {"cv", {w.cv, s.cv}},
                 {"ci95_low", {w.ci_low, s.ci_low}}, {"ci95_high", {w.ci_high, s.ci_high}},
                 {"ci_coverage", {w.ci_coverage, s.ci_coverage}}};
+            if (auto pc = r.percent_of_claim()) {
+                const auto& c = r.claim;
+                if (!c.contains("claimed") || !c["claimed"].is_number() || !(c["claimed"].get<double>() > 0))
+                    bad("claim.percent without a positive claim.claimed");
+                else if (!same(*pc, 100.0 * s.median / c["claimed"].get<double>()))
+                    bad(fmt::format("claim.percent is {} but the median and the claim give {}", *pc,
+                                    100.0 * s.median / c["claimed"].get<double>()));
+            }
             for (const auto& [name, pair] : fields)
                 if (!same(pair.first, pair.second))
                     bad(fmt::format("{} is {} but the samples give {}: the figures do not match the raw samples", name,

@@ -95,13 +95,36 @@ TEST(Cli, ValidateFlagsATamperedFile) {
 TEST(Cli, BadFlagsAndValuesExitTwoWithOneLine) {
     for (const char* args : {"run --no-such-flag", "run --suite enormous", "run --dtype fp33", "run --size -5",
                              "run --size banana", "run --path fastest", "run --workload nosuch",
-                             "run --device gpu:7", "run --time-budget -1", "frobnicate",
+                             "run --device gpu:7", "run --time-budget -1", "run --suite smoke --chip no-such-chip", "frobnicate",
                              "run --out /nonexistent-folder/x.json --suite smoke"}) {
         auto r = bakeoff(args);
         EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
         EXPECT_EQ(lines(r.err), 1) << args << "\n" << r.err;
         EXPECT_TRUE(r.out.empty()) << args;
     }
+}
+
+TEST(Cli, ChipOverrideGivesPercentOfClaimThatValidates) {
+    const auto file = work_dir() / "claim.json";
+    auto run = bakeoff("run --suite smoke --workload membw.copy --chip h100-sxm5-80gb --quiet --out '" + file.string() + "'");
+    ASSERT_EQ(run.code, 0) << run.err;
+    EXPECT_NE(run.out.find("% claim"), std::string::npos);
+    auto doc = nlohmann::json::parse(slurp(file));
+    const auto& claim = doc["records"][0]["claim"];
+    EXPECT_EQ(claim["chip"], "h100-sxm5-80gb");
+    EXPECT_EQ(claim["match"], "overridden");
+    EXPECT_DOUBLE_EQ(claim["claimed"].get<double>(), 3350.0);
+    EXPECT_TRUE(claim["percent"].is_number());
+    EXPECT_EQ(bakeoff("validate '" + file.string() + "'").code, 0);
+}
+
+TEST(Cli, MalformedChipDatabaseExitsOneNamingFileAndLine) {
+    const auto db = work_dir() / "chips.csv";
+    std::ofstream(db) << "not,a,chip,database\n1,2\n";
+    auto r = bakeoff("run --suite smoke --chips '" + db.string() + "'");
+    EXPECT_EQ(r.code, 1);
+    EXPECT_EQ(lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find(db.string()), std::string::npos) << r.err;
 }
 
 TEST(Cli, MalformedResultsFileExitsOneNamingIt) {
