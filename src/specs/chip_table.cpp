@@ -1,0 +1,598 @@
+#include "specs/chip_table.h"
+
+#include "specs/device_match.h"
+#include "specs/efficiency.h"
+#include "specs/text_util.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <set>
+
+namespace bakeoff::specs {
+
+std::optional<OutputFormat> parse_output_format(std::string_view name) {
+    if (name == "table") return OutputFormat::table;
+    if (name == "csv") return OutputFormat::csv;
+    if (name == "json") return OutputFormat::json;
+    if (name == "markdown" || name == "md") return OutputFormat::markdown;
+    return std::nullopt;
+}
+
+namespace {
+
+// ---- number text ---------------------------------------------------------------
+
+std::string shortest(double v) {
+    char buf[64];
+    const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return ec == std::errc() ? std::string(buf, ptr) : fmt::format("{}", v);
+}
+
+std::string display_number(const Cell& c) {
+    if (!c.number) return "-";
+    if (c.decimals < 0) return shortest(*c.number);
+    return fmt::format("{:.{}f}", *c.number, c.decimals);
+}
+
+// CSV/JSON: as stored, or derived values rounded to two more decimals than shown.
+double raw_number(const Cell& c) {
+    if (c.decimals < 0) return *c.number;
+    const double scale = std::pow(10.0, c.decimals + 2);
+    return std::round(*c.number * scale) / scale;
+}
+
+std::size_t text_width(std::string_view s) {
+    std::size_t n = 0;
+    for (unsigned char ch : s)
+        if ((ch & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+std::string pad(std::string_view s, std::size_t width, bool right) {
+    const std::size_t w = text_width(s);
+    const std::string fill(width > w ? width - w : 0, ' ');
+    return right ? fill + std::string(s) : std::string(s) + fill;
+}
+
+std::string cell_display(const Column& col, const Cell& c) {
+    if (col.numeric) return c.number ? display_number(c) : col.empty_text;
+    return c.text.empty() ? col.empty_text : c.text;
+}
+
+std::string markdown_escape(std::string_view s) {
+    std::string out;
+    for (char ch : s) {
+        if (ch == '|') out += "\\|";
+        else if (ch == '\n') out += ' ';
+        else out += ch;
+    }
+    return out;
+}
+
+std::string render_text(const Table& t, bool markdown) {
+    std::vector<std::size_t> grid;  // indices of grid (non-detail) columns
+    std::vector<std::size_t> details;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) (t.columns[i].detail ? details : grid).push_back(i);
+
+    std::string out;
+    for (const auto& line : t.title) out += line + "\n";
+    if (!t.title.empty()) out += "\n";
+
+    if (markdown) {
+        out += "|";
+        for (auto i : grid) {
+            out += ' ';
+            out += markdown_escape(t.columns[i].header);
+            out += " |";
+        }
+        out += "\n|";
+        for (auto i : grid) out += t.columns[i].numeric ? "---:|" : "---|";
+        out += "\n";
+        for (const auto& row : t.rows) {
+            out += "|";
+            for (auto i : grid) {
+                out += ' ';
+                out += markdown_escape(cell_display(t.columns[i], row[i]));
+                out += " |";
+            }
+            out += "\n";
+        }
+    } else {
+        std::vector<std::size_t> width(t.columns.size(), 0);
+        for (auto i : grid) {
+            width[i] = text_width(t.columns[i].header);
+            for (const auto& row : t.rows) width[i] = std::max(width[i], text_width(cell_display(t.columns[i], row[i])));
+        }
+        auto emit = [&](auto&& text_of) {
+            std::string line;
+            for (std::size_t k = 0; k < grid.size(); ++k) {
+                const auto i = grid[k];
+                if (k) line += "  ";
+                line += pad(text_of(i), width[i], t.columns[i].numeric);
+            }
+            while (!line.empty() && line.back() == ' ') line.pop_back();
+            out += line + "\n";
+        };
+        emit([&](std::size_t i) { return t.columns[i].header; });
+        emit([&](std::size_t i) { return std::string(width[i], '-'); });
+        for (const auto& row : t.rows) emit([&](std::size_t i) { return cell_display(t.columns[i], row[i]); });
+    }
+
+    // Long text columns: one block per row, under the table.
+    bool first = true;
+    for (const auto& row : t.rows) {
+        std::vector<std::string> parts;
+        for (auto i : details)
+            if (!row[i].text.empty()) parts.push_back(t.columns[i].header + ": " + row[i].text);
+        if (parts.empty()) continue;
+        if (first) out += "\n";
+        first = false;
+        const std::string id = grid.empty() ? std::string() : cell_display(t.columns[grid[0]], row[grid[0]]);
+        if (markdown) {
+            out += "- **" + markdown_escape(id) + "**: ";
+            for (std::size_t k = 0; k < parts.size(); ++k) out += (k ? "; " : "") + markdown_escape(parts[k]);
+            out += "\n";
+        } else {
+            for (std::size_t k = 0; k < parts.size(); ++k)
+                out += (k ? std::string(id.size() + 2, ' ') : id + ": ") + parts[k] + "\n";
+        }
+    }
+    return out;
+}
+
+std::string render_csv(const Table& t) {
+    std::string out;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) out += (i ? "," : "") + csv_escape(t.columns[i].key);
+    out += "\n";
+    for (const auto& row : t.rows) {
+        for (std::size_t i = 0; i < t.columns.size(); ++i) {
+            if (i) out += ",";
+            const Cell& c = row[i];
+            if (t.columns[i].numeric) {
+                if (c.number) out += shortest(raw_number(c));
+            } else {
+                out += csv_escape(c.text);
+            }
+        }
+        out += "\n";
+    }
+    return out;
+}
+
+std::string render_json(const Table& t) {
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    for (const auto& row : t.rows) {
+        nlohmann::ordered_json o = nlohmann::ordered_json::object();
+        for (std::size_t i = 0; i < t.columns.size(); ++i) {
+            const Cell& c = row[i];
+            if (t.columns[i].numeric)
+                o[t.columns[i].key] = c.number ? nlohmann::ordered_json(raw_number(c)) : nlohmann::ordered_json();
+            else
+                o[t.columns[i].key] = c.text.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(c.text);
+        }
+        arr.push_back(std::move(o));
+    }
+    return arr.dump(2) + "\n";
+}
+
+// ---- the column registry ---------------------------------------------------------
+
+Cell txt(std::string s) {
+    Cell c;
+    c.text = std::move(s);
+    return c;
+}
+Cell num(std::optional<double> v, int decimals = -1) {
+    Cell c;
+    c.number = v;
+    c.decimals = decimals;
+    return c;
+}
+
+struct ColumnDef {
+    Column column;
+    std::function<Cell(const Chip&)> get;
+};
+
+std::string_view short_header(std::string_view field) {
+    static const std::pair<std::string_view, std::string_view> kHeaders[] = {
+        {"process_node", "process"}, {"die_area_mm2", "die mm2"}, {"fp64_tflops", "FP64"},
+        {"fp32_tflops", "FP32"},     {"tf32_tflops", "TF32"},     {"bf16_tflops", "BF16"},
+        {"fp16_tflops", "FP16"},     {"fp8_tflops", "FP8"},       {"int8_tops", "INT8"},
+        {"memory_type", "memory"},   {"memory_capacity_gb", "GB"}, {"memory_bandwidth_gbs", "GB/s"},
+        {"tdp_w", "TDP W"},          {"interconnect_gbs", "link GB/s"}, {"device_patterns", "device patterns"},
+    };
+    for (const auto& [k, v] : kHeaders)
+        if (k == field) return v;
+    return field;
+}
+
+std::string upper(std::string_view s) {
+    std::string r(s);
+    for (char& c : r)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return r;
+}
+
+const PeakDtype& dtype_of(const TableOptions& o) {
+    const PeakDtype* d = find_peak_dtype(o.dtype);
+    if (!d) {
+        std::string names;
+        for (const auto& p : peak_dtypes()) names += (names.empty() ? "" : ", ") + std::string(p.name);
+        throw UsageError("unknown dtype '" + o.dtype + "' (known: " + names + ")");
+    }
+    return *d;
+}
+
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+    std::string s;
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? std::string(sep) : "") + v[i];
+    return s;
+}
+
+std::vector<ColumnDef> registry(const TableOptions& o) {
+    std::vector<ColumnDef> cols;
+    for (const auto& f : chip_fields()) {
+        const bool numeric = f.type == FieldType::integer || f.type == FieldType::number;
+        const std::string name(f.name);
+        cols.push_back({{name, std::string(short_header(f.name)), numeric,
+                         f.name == "source" || f.name == "device_patterns"},
+                        [name, numeric](const Chip& c) {
+                            Cell cell;
+                            if (numeric) cell.number = numeric_field(c, name);
+                            else cell.text = field_text(c, name);
+                            return cell;
+                        }});
+    }
+
+    // Export control.
+    const Date as_of = o.as_of;
+    auto cls = [as_of](const Chip& c) { return classify(c, as_of); };
+    cols.push_back({{"tpp", "TPP", true}, [](const Chip& c) { return num(compute_tpp(c).value, -1); }});
+    cols.push_back({{"tpp_basis", "TPP from"}, [](const Chip& c) {
+                        const auto t = compute_tpp(c);
+                        if (!t.basis) return Cell();
+                        return txt(fmt::format("{} {}x{}", t.basis->dtype, shortest(t.basis->figure), t.basis->bits));
+                    }});
+    cols.push_back({{"pd", "PD", true}, [](const Chip& c) { return num(performance_density(c), 2); }});
+    cols.push_back({{"band", "3A090"}, [cls](const Chip& c) { return txt(cls(c).label); }});
+    cols.push_back({{"clause", "clause"}, [cls](const Chip& c) { return txt(cls(c).clause); }});
+    cols.push_back({{"uncertain", "uncertain"}, [cls](const Chip& c) { return txt(cls(c).uncertain ? "yes" : "no"); }});
+    cols.push_back({{"why", "why", false, true}, [cls](const Chip& c) { return txt(cls(c).reason); }});
+    cols.push_back({{"notes", "notes", false, true}, [cls](const Chip& c) { return txt(join(cls(c).notes, "; ")); }});
+
+    // Efficiency.
+    const PeakDtype& d = dtype_of(o);
+    const std::string col(d.column);
+    const std::string dt = upper(d.name);
+    const auto member = d.member;
+    const PriceList* prices = o.prices;
+    auto price = [prices](const Chip& c) -> const Price* { return prices ? prices->find(c.id) : nullptr; };
+    auto usd = [price](const Chip& c) { const Price* p = price(c); return p ? p->price_usd : std::nullopt; };
+    auto usd_h = [price](const Chip& c) { const Price* p = price(c); return p ? p->price_per_hour_usd : std::nullopt; };
+    cols.push_back({{col + "_per_w", dt + " " + std::string(d.unit) + "/W", true},
+                    [member](const Chip& c) { return num(per_watt(c.*member, c.tdp_w), 3); }});
+    cols.push_back({{"gbs_per_w", "GB/s per W", true},
+                    [](const Chip& c) { return num(claimed_bandwidth_per_watt(c), 2); }});
+    cols.push_back({{"price_usd", "price $", true}, [usd](const Chip& c) { return num(usd(c), -1); }});
+    cols.push_back({{"price_per_hour_usd", "$/h", true}, [usd_h](const Chip& c) { return num(usd_h(c), -1); }});
+    cols.push_back({{col + "_per_kusd", dt + " per $1k", true},
+                    [member, usd](const Chip& c) { return num(per_kusd(c.*member, usd(c)), 3); }});
+    cols.push_back({{"gbs_per_kusd", "GB/s per $1k", true},
+                    [usd](const Chip& c) { return num(per_kusd(c.memory_bandwidth_gbs, usd(c)), 2); }});
+    cols.push_back({{col + "_per_usd_hour", dt + " per $/h", true},
+                    [member, usd_h](const Chip& c) { return num(per_usd_hour(c.*member, usd_h(c)), 1); }});
+    cols.push_back({{"gbs_per_usd_hour", "GB/s per $/h", true},
+                    [usd_h](const Chip& c) { return num(per_usd_hour(c.memory_bandwidth_gbs, usd_h(c)), 1); }});
+    cols.push_back({{"price_source", "price source", false, true}, [price](const Chip& c) {
+                        const Price* p = price(c);
+                        return txt(p ? p->source : std::string());
+                    }});
+    return cols;
+}
+
+const ColumnDef* find_def(const std::vector<ColumnDef>& defs, std::string_view key) {
+    if (key == "name") key = "chip";
+    for (const auto& d : defs)
+        if (d.column.key == key) return &d;
+    return nullptr;
+}
+
+std::vector<std::string> view_keys(const TableOptions& o) {
+    switch (o.view) {
+        case ChipView::specs:
+            return {"id", "vendor", "chip", "year", "memory_capacity_gb", "memory_type", "memory_bandwidth_gbs",
+                    "fp64_tflops", "fp32_tflops", "tf32_tflops", "bf16_tflops", "fp16_tflops", "fp8_tflops",
+                    "int8_tops", "tdp_w", "confidence"};
+        case ChipView::export_control:
+            return {"id", "vendor", "chip", "tpp", "tpp_basis", "die_area_mm2", "pd", "band", "clause",
+                    "confidence", "uncertain", "why", "notes"};
+        case ChipView::efficiency: {
+            const std::string col(dtype_of(o).column);
+            std::vector<std::string> k = {"id", "vendor", "chip", col, "tdp_w", col + "_per_w",
+                                          "memory_bandwidth_gbs", "gbs_per_w"};
+            if (o.prices) {
+                k.push_back("price_usd");
+                k.push_back(col + "_per_kusd");
+                k.push_back("gbs_per_kusd");
+                k.push_back("price_per_hour_usd");
+                k.push_back(col + "_per_usd_hour");
+                k.push_back("gbs_per_usd_hour");
+                k.push_back("price_source");
+            }
+            k.push_back("confidence");
+            return k;
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string render(const Table& table, OutputFormat format) {
+    switch (format) {
+        case OutputFormat::table: return render_text(table, false);
+        case OutputFormat::markdown: return render_text(table, true);
+        case OutputFormat::csv: return render_csv(table);
+        case OutputFormat::json: return render_json(table);
+    }
+    return {};
+}
+
+std::vector<std::string> sort_keys(const TableOptions& options) {
+    std::vector<std::string> keys;
+    for (const auto& d : registry(options)) keys.push_back(d.column.key);
+    return keys;
+}
+
+std::vector<const Chip*> select_chips(const ChipDatabase& db, const std::vector<std::string>& vendors,
+                                      std::string_view filter) {
+    for (const auto& v : vendors) {
+        const bool known = std::any_of(db.chips().begin(), db.chips().end(),
+                                       [&](const Chip& c) { return iequals(c.vendor, v); });
+        if (!known) {
+            std::set<std::string> names;
+            for (const auto& c : db.chips()) names.insert(c.vendor);
+            std::string list;
+            for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+            throw UsageError("unknown vendor '" + v + "' (known: " + list + ")");
+        }
+    }
+    std::vector<const Chip*> out;
+    for (const auto& c : db.chips()) {
+        if (!vendors.empty() &&
+            std::none_of(vendors.begin(), vendors.end(), [&](const std::string& v) { return iequals(c.vendor, v); }))
+            continue;
+        if (!filter.empty()) {
+            const bool hit = has_glob_chars(filter) ? (glob_match(filter, c.id) || glob_match(filter, c.name))
+                                                    : (icontains(c.id, filter) || icontains(c.name, filter));
+            if (!hit) continue;
+        }
+        out.push_back(&c);
+    }
+    return out;
+}
+
+void sort_chips(std::vector<const Chip*>& chips, std::string_view key, const TableOptions& options, bool reverse) {
+    const auto defs = registry(options);
+    const ColumnDef* def = find_def(defs, key);
+    if (!def) throw UsageError("unknown sort field '" + std::string(key) + "' (known: " + join(sort_keys(options), ", ") + ")");
+    struct Keyed {
+        const Chip* chip;
+        Cell cell;
+    };
+    std::vector<Keyed> keyed;
+    for (const Chip* c : chips) keyed.push_back({c, def->get(*c)});
+    const bool numeric = def->column.numeric;
+    std::stable_sort(keyed.begin(), keyed.end(), [&](const Keyed& a, const Keyed& b) {
+        if (numeric) {
+            if (!a.cell.number || !b.cell.number) return a.cell.number.has_value() && !b.cell.number.has_value();
+            return reverse ? *a.cell.number < *b.cell.number : *a.cell.number > *b.cell.number;
+        }
+        if (a.cell.text.empty() || b.cell.text.empty()) return !a.cell.text.empty() && b.cell.text.empty();
+        const std::string x = to_lower(a.cell.text), y = to_lower(b.cell.text);
+        return reverse ? x > y : x < y;
+    });
+    for (std::size_t i = 0; i < chips.size(); ++i) chips[i] = keyed[i].chip;
+}
+
+Table build_chip_table(const std::vector<const Chip*>& chips, const TableOptions& options) {
+    const auto defs = registry(options);
+    Table t;
+    std::vector<const ColumnDef*> use;
+    for (const auto& k : view_keys(options)) use.push_back(find_def(defs, k));
+    for (const auto* d : use) t.columns.push_back(d->column);
+    for (const Chip* c : chips) {
+        std::vector<Cell> row;
+        for (const auto* d : use) row.push_back(d->get(*c));
+        t.rows.push_back(std::move(row));
+    }
+    switch (options.view) {
+        case ChipView::specs:
+            t.title = {"Dense peaks in TFLOPS (INT8: TOPS) = 1e12 operations/s; GB = 1e9 bytes; GB/s = 1e9 bytes/s; "
+                       "'-' = unknown. Sources and formulas: bakeoff chips show ID."};
+            break;
+        case ChipView::export_control:
+            t.title = {fmt::format("US ECCN 3A090, rules in force on {} ({}). TPP = max over precisions of dense "
+                                   "TFLOPS/TOPS x bit length; PD = TPP / die mm2; '-' = unknown.",
+                                   options.as_of.str(),
+                                   options.as_of < kRule2022   ? std::string("none")
+                                   : options.as_of < kRule2023 ? std::string("87 FR 62186 criteria")
+                                                               : std::string("88 FR 73458 thresholds")),
+                       "Arithmetic on published figures, not legal advice; rule text: docs/export-control.md."};
+            break;
+        case ChipView::efficiency: {
+            const PeakDtype& d = dtype_of(options);
+            t.title = {fmt::format("Claimed {} dense peak and memory bandwidth per TDP watt{}; '-' = unknown.",
+                                   upper(d.name),
+                                   options.prices ? " and per dollar (prices from the user's file, per unit)" : "")};
+            break;
+        }
+    }
+    return t;
+}
+
+Table build_chip_details(const Chip& chip, const TableOptions& options) {
+    Table t;
+    t.columns = {{"field", "field"}, {"value", "value"}, {"unit", "unit"}, {"note", "note"}};
+    t.columns[2].empty_text = t.columns[3].empty_text = "";
+    auto add = [&](std::string field, std::string value, std::string unit = {}, std::string note = {}) {
+        t.rows.push_back({txt(std::move(field)), txt(std::move(value)), txt(std::move(unit)), txt(std::move(note))});
+    };
+    t.title = {fmt::format("{} {} ({})", chip.vendor, chip.name, chip.id),
+               fmt::format("source: {}", chip.source),
+               fmt::format("confidence: {}", to_string(chip.confidence))};
+    for (const auto& f : chip_fields()) {
+        const std::string v = field_text(chip, f.name);
+        std::string note;
+        if (f.name == "device_patterns" && v.empty()) note = "no patterns: never matched by device name";
+        add(std::string(f.name), v.empty() ? "unknown" : v, std::string(f.unit), note);
+    }
+
+    // TPP with its formula.
+    const Tpp tpp = compute_tpp(chip);
+    if (tpp.value) {
+        std::vector<std::string> terms;
+        for (const auto& term : tpp.terms)
+            terms.push_back(fmt::format("{} {}x{}={}", term.dtype, shortest(term.figure), term.bits, shortest(term.tpp)));
+        std::string note = "max of dense figure x bit length: " + join(terms, ", ");
+        if (!tpp.missing.empty()) {
+            std::vector<std::string> m(tpp.missing.begin(), tpp.missing.end());
+            note += " (no figure: " + join(m, ", ") + ")";
+        }
+        add("tpp", shortest(*tpp.value), "", note);
+    } else {
+        add("tpp", "unknown", "", "no dense peak figure");
+    }
+    const auto pd = performance_density(chip);
+    if (pd)
+        add("performance_density", fmt::format("{:.2f}", *pd), "TPP/mm2",
+            fmt::format("TPP {} / die area {} mm2", shortest(*tpp.value), shortest(*chip.die_area_mm2)));
+    else
+        add("performance_density", "unknown", "TPP/mm2",
+            !tpp.value ? "TPP unknown" : "die_area_mm2 unknown");
+    const Classification c = classify(chip, options.as_of);
+    add("3a090_band", c.label + (c.clause.empty() ? "" : " (" + c.clause + ")"), "",
+        fmt::format("rules in force on {}, {}: {}", c.as_of.str(), c.rule_set, c.reason));
+    if (!c.notes.empty()) add("3a090_notes", c.uncertain ? "uncertain" : "-", "", join(c.notes, "; "));
+
+    // Per watt.
+    for (const auto& d : peak_dtypes()) {
+        const auto fig = chip.*(d.member);
+        if (!fig) continue;
+        const std::string key = std::string(d.column) + "_per_w";
+        const auto v = per_watt(fig, chip.tdp_w);
+        if (v)
+            add(key, fmt::format("{:.3f}", *v), std::string(d.unit) + "/W",
+                fmt::format("{} / {} W", shortest(*fig), shortest(*chip.tdp_w)));
+        else
+            add(key, "unknown", std::string(d.unit) + "/W", "tdp_w unknown");
+    }
+    if (const auto v = claimed_bandwidth_per_watt(chip))
+        add("gbs_per_w", fmt::format("{:.2f}", *v), "GB/s per W",
+            fmt::format("{} / {} W", shortest(*chip.memory_bandwidth_gbs), shortest(*chip.tdp_w)));
+    else
+        add("gbs_per_w", "unknown", "GB/s per W",
+            !chip.memory_bandwidth_gbs ? "memory_bandwidth_gbs unknown" : "tdp_w unknown");
+
+    // Per dollar, when the user priced this chip.
+    if (const Price* p = options.prices ? options.prices->find(chip.id) : nullptr) {
+        const std::string src = p->source.empty() ? std::string("prices file") : p->source;
+        if (p->price_usd) {
+            add("price_usd", shortest(*p->price_usd), "USD", src);
+            for (const auto& d : peak_dtypes())
+                if (const auto v = per_kusd(chip.*(d.member), p->price_usd))
+                    add(std::string(d.column) + "_per_kusd", fmt::format("{:.3f}", *v), std::string(d.unit) + " per $1k",
+                        fmt::format("{} / ({} / 1000)", shortest(*(chip.*(d.member))), shortest(*p->price_usd)));
+            if (const auto v = per_kusd(chip.memory_bandwidth_gbs, p->price_usd))
+                add("gbs_per_kusd", fmt::format("{:.2f}", *v), "GB/s per $1k",
+                    fmt::format("{} / ({} / 1000)", shortest(*chip.memory_bandwidth_gbs), shortest(*p->price_usd)));
+        }
+        if (p->price_per_hour_usd) {
+            add("price_per_hour_usd", shortest(*p->price_per_hour_usd), "USD/h", src);
+            for (const auto& d : peak_dtypes())
+                if (const auto v = per_usd_hour(chip.*(d.member), p->price_per_hour_usd))
+                    add(std::string(d.column) + "_per_usd_hour", fmt::format("{:.1f}", *v),
+                        std::string(d.unit) + " per $/h",
+                        fmt::format("{} / {}", shortest(*(chip.*(d.member))), shortest(*p->price_per_hour_usd)));
+            if (const auto v = per_usd_hour(chip.memory_bandwidth_gbs, p->price_per_hour_usd))
+                add("gbs_per_usd_hour", fmt::format("{:.1f}", *v), "GB/s per $/h",
+                    fmt::format("{} / {}", shortest(*chip.memory_bandwidth_gbs), shortest(*p->price_per_hour_usd)));
+        }
+    }
+    return t;
+}
+
+std::string render_chip_details(const Chip& chip, const TableOptions& options, OutputFormat format) {
+    if (format == OutputFormat::table) {
+        // A list rather than a grid: the notes are long.
+        const Table t = build_chip_details(chip, options);
+        std::size_t w = 0;
+        for (const auto& row : t.rows) w = std::max(w, text_width(row[0].text));
+        std::string out;
+        for (const auto& line : t.title) out += line + "\n";
+        out += "\n";
+        for (const auto& row : t.rows) {
+            if (row[0].text == "tpp") out += "\nderived figures\n";
+            std::string line = pad(row[0].text, w + 2, false) + row[1].text;
+            if (!row[2].text.empty()) line += " " + row[2].text;
+            out += line + "\n";
+            if (!row[3].text.empty()) out += std::string(w + 4, ' ') + row[3].text + "\n";
+        }
+        return out;
+    }
+    if (format != OutputFormat::json) return render(build_chip_details(chip, options), format);
+
+    using J = nlohmann::ordered_json;
+    auto opt = [](std::optional<double> v) { return v ? J(*v) : J(); };
+    J o = J::object();
+    for (const auto& f : chip_fields()) {
+        const std::string name(f.name);
+        if (f.type == FieldType::integer || f.type == FieldType::number) {
+            o[name] = opt(numeric_field(chip, name));
+        } else if (f.type == FieldType::patterns) {
+            o[name] = chip.device_patterns;
+        } else {
+            const std::string v = field_text(chip, name);
+            o[name] = v.empty() ? J() : J(v);
+        }
+    }
+    const Tpp tpp = compute_tpp(chip);
+    const Classification c = classify(chip, options.as_of);
+    J derived = J::object();
+    derived["tpp"] = opt(tpp.value);
+    derived["tpp_basis"] = tpp.basis ? J{{"dtype", tpp.basis->dtype}, {"figure", tpp.basis->figure},
+                                         {"bits", tpp.basis->bits}}
+                                     : J();
+    derived["performance_density"] = opt(performance_density(chip));
+    derived["export_control"] = J{{"as_of", c.as_of.str()}, {"rule_set", c.rule_set}, {"band", c.label},
+                                  {"clause", c.clause.empty() ? J() : J(c.clause)}, {"reason", c.reason},
+                                  {"uncertain", c.uncertain}, {"notes", c.notes},
+                                  {"within_2026_ceiling", c.within_2026_ceiling ? J(*c.within_2026_ceiling) : J()}};
+    J pw = J::object();
+    for (const auto& d : peak_dtypes()) pw[std::string(d.column) + "_per_w"] = opt(per_watt(chip.*(d.member), chip.tdp_w));
+    pw["gbs_per_w"] = opt(claimed_bandwidth_per_watt(chip));
+    derived["per_watt"] = pw;
+    if (const Price* p = options.prices ? options.prices->find(chip.id) : nullptr) {
+        J pr = J::object();
+        pr["price_usd"] = opt(p->price_usd);
+        pr["price_per_hour_usd"] = opt(p->price_per_hour_usd);
+        pr["source"] = p->source.empty() ? J() : J(p->source);
+        for (const auto& d : peak_dtypes()) {
+            pr[std::string(d.column) + "_per_kusd"] = opt(per_kusd(chip.*(d.member), p->price_usd));
+            pr[std::string(d.column) + "_per_usd_hour"] = opt(per_usd_hour(chip.*(d.member), p->price_per_hour_usd));
+        }
+        pr["gbs_per_kusd"] = opt(per_kusd(chip.memory_bandwidth_gbs, p->price_usd));
+        pr["gbs_per_usd_hour"] = opt(per_usd_hour(chip.memory_bandwidth_gbs, p->price_per_hour_usd));
+        derived["per_price"] = pr;
+    }
+    o["derived"] = derived;
+    return o.dump(2) + "\n";
+}
+
+}  // namespace bakeoff::specs
