@@ -1,0 +1,209 @@
+// Internals of the OpenCL backend plugin, shared by its translation units:
+//   opencl_common.cpp   errors, device enumeration and description, timing probe
+//   opencl_ops.cpp      programs (build and cache), op checking, launches
+//   opencl_backend.cpp  the ABI entry points and the table
+// The opaque ABI handles (bk_device, bk_buffer, bk_stream, bk_event) are
+// defined here. Nothing in this header is exported (see exports.map).
+#pragma once
+
+#include "bakeoff/backend_abi.h"
+
+#ifndef CL_TARGET_OPENCL_VERSION
+#define CL_TARGET_OPENCL_VERSION 120
+#endif
+#include <CL/cl.h>
+
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <new>
+#include <string>
+#include <vector>
+
+namespace bakeoff::opencl {
+
+// ------------------------------------------------------------------ errors
+
+// The text last_error() returns on this thread.
+extern thread_local std::string t_error;
+
+void set_error(std::string msg) noexcept;  // newlines become spaces: one line
+bk_status fail(bk_status s, std::string msg);
+const char* cl_error_name(cl_int e);
+// BK_OUT_OF_MEMORY for allocation failures, BK_DEVICE_ERROR otherwise.
+bk_status cl_fail(cl_int err, const std::string& what);
+
+// Runs an entry point's body; nothing escapes the ABI edge.
+template <class F>
+bk_status guarded(F&& body) noexcept {
+    try {
+        return body();
+    } catch (const std::bad_alloc&) {
+        set_error("out of host memory");
+        return BK_OUT_OF_MEMORY;
+    } catch (const std::exception& e) {
+        set_error(std::string("internal error: ") + e.what());
+        return BK_INTERNAL_ERROR;
+    } catch (...) {
+        set_error("internal error: unknown exception");
+        return BK_INTERNAL_ERROR;
+    }
+}
+
+// ------------------------------------------------------------ strings
+
+std::string trimmed(std::string s);
+// Copies into a fixed char array, truncating, always NUL-terminated (cap > 0).
+void copy_str(char* dst, size_t cap, const std::string& src);
+
+// -------------------------------------------------------------- devices
+
+struct DeviceEntry {
+    cl_platform_id platform = nullptr;
+    cl_device_id device = nullptr;
+    std::string platform_name, platform_version;
+};
+
+struct Registry {
+    std::mutex mu;
+    bool initialized = false;
+    std::vector<DeviceEntry> devices;
+    std::string note;  // why there are no devices, or which were skipped
+};
+
+Registry& registry();
+bk_status do_init();  // enumerates platforms and devices once
+const DeviceEntry* entry_at(int32_t index);
+
+struct DeviceCaps {
+    std::string name, vendor, kind, driver, device_version, c_version, extensions;
+    cl_device_type type = 0;
+    cl_uint compute_units = 0, clock_mhz = 0, vw_float = 0, vw_double = 0, cacheline = 0;
+    cl_ulong global_mem = 0, max_alloc = 0, cache = 0, local_mem = 0, timer_ns = 0;
+    size_t max_wg = 0;
+    bool local_is_global = false, unified = false, fp64 = false, fp16 = false;
+};
+
+DeviceCaps query_caps(cl_device_id d);
+// Free memory where a vendor extension reports it; 0 otherwise.
+uint64_t vendor_free_bytes(cl_device_id d, const DeviceCaps& c);
+// The device_props "key=value" lines.
+std::string build_properties(const DeviceEntry& e, const DeviceCaps& c, uint64_t vendor_free);
+
+// ------------------------------------------------------------- programs
+
+enum Variant { V_F32 = 0, V_F64, V_F16_GEMM, V_BF16_GEMM, V_COUNT };
+extern const char* const kVariantName[V_COUNT];
+
+// The GEMM kernel's shape. Tiled (GPUs, accelerators): WGX x WGY work-items,
+// each RM x RN of C, through local memory in TK-deep slices. Blocked (CPU
+// devices): one work-item per group computing RM rows x BV*RNV columns.
+struct GemmCfg {
+    bool blocked = false;
+    int wgx = 16, wgy = 16, rm = 4, rn = 4, tk = 16;
+    int bv = 8, rnv = 3;
+    int tm() const { return blocked ? rm : wgy * rm; }    // rows of C per work-group
+    int tn() const { return blocked ? bv * rnv : wgx * rn; }  // columns of C per work-group
+    int threads() const { return blocked ? 1 : wgx * wgy; }
+};
+
+struct Program {
+    bool attempted = false;
+    bk_status status = BK_OK;
+    std::string error;
+    cl_program prog = nullptr;
+    std::map<std::string, cl_kernel> kernels;
+    GemmCfg gemm;
+    int vw = 1;               // stream vector width
+    size_t stream_wg = 1;     // copy/scale/add/triad work-group size
+    size_t dot_wg = 1;        // dot stage 1
+    int dot_items = 1;        // vectors per work-item in dot stage 1
+    size_t final_wg = 1;      // dot stage 2
+};
+
+enum class Timing { Markers, Kernels };
+
+// What a validated op will run.
+struct Plan {
+    Variant variant = V_F32;
+    size_t in_size = 0, out_size = 0;
+};
+
+}  // namespace bakeoff::opencl
+
+// ------------------------------------------------------------ ABI handles
+
+struct bk_event;
+
+struct bk_device {
+    int32_t index = -1;
+    bakeoff::opencl::DeviceEntry entry;
+    bakeoff::opencl::DeviceCaps caps;
+    cl_context ctx = nullptr;
+    cl_command_queue io_q = nullptr;  // blocking uploads, downloads, fills
+    bakeoff::opencl::Timing timing = bakeoff::opencl::Timing::Markers;
+    std::string timing_note;
+    bool gemm_blocked = false;  // register-blocked GEMM (CPU devices) or tiled
+    std::string extra_options;  // BAKEOFF_OPENCL_BUILD_OPTIONS, appended to every build
+    std::mutex mu;  // programs, kernel arguments, stream tracking state
+    bakeoff::opencl::Program programs[bakeoff::opencl::V_COUNT];
+    // Buffers, streams and events hold the device: device_close() before they
+    // are freed defers the teardown to the last of them (lifetime_mutex()).
+    int live = 0;
+    bool closed = false;
+};
+
+struct bk_buffer {
+    bk_device* dev = nullptr;
+    cl_mem mem = nullptr;
+    uint64_t bytes = 0;
+};
+
+struct bk_stream {
+    bk_device* dev = nullptr;
+    cl_command_queue q = nullptr;
+    cl_mem scratch = nullptr;  // dot partial sums
+    size_t scratch_bytes = 0;
+    // Kernel-timing fallback: the last kernel launched, and start events
+    // waiting for the first kernel launched after them.
+    cl_event last_kernel = nullptr;
+    std::vector<bk_event*> waiting;
+};
+
+struct bk_event {
+    bk_device* dev = nullptr;
+    bool recorded = false;
+    cl_event marker = nullptr;       // Timing::Markers
+    bk_stream* stream = nullptr;     // Timing::Kernels: waiting on this stream
+    cl_event first_after = nullptr;  // first kernel launched after the record
+    cl_event last_before = nullptr;  // last kernel launched before the record
+};
+
+namespace bakeoff::opencl {
+
+// Do marker events on this device carry usable profiling timestamps?
+bool markers_usable(bk_device* d, std::string* note);
+
+void release_event(cl_event& e);
+// Drops an event's timing state (device mutex held).
+void reset_event(bk_event* e);
+
+void release_program(Program& p);
+// Builds the variant's program on first use (device mutex held).
+bk_status ensure_program(bk_device* d, Variant v, Program** out);
+
+const char* op_name(uint32_t kind);
+uint32_t op_operands(uint32_t kind);
+// Checks the descriptor and whether this device can run it.
+bk_status check_op(const bk_device* d, const bk_op_desc* op, Plan* plan);
+// Checks the operand list of a checked op: count, devices, sizes.
+bk_status check_operands(const bk_device* d, const bk_op_desc* op, const Plan& plan, bk_buffer* const* operands,
+                         uint32_t n_operands);
+// Enqueues a checked op (device mutex held); track: kernel-event timing.
+bk_status launch_op(bk_stream* s, const bk_op_desc* op, const Plan& plan, Program& p, bk_buffer* const* ops,
+                    bool track);
+// What runs, for op_info().
+std::string describe(const bk_device* d, const bk_op_desc* op, const Plan& plan, const Program& p);
+
+}  // namespace bakeoff::opencl

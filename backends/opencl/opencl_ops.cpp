@@ -1,0 +1,618 @@
+// The kernels' programs (built once per device and variant, cached), op
+// descriptor and operand checks, and launches.
+#include "opencl_internal.h"
+#include "opencl_kernels.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <sstream>
+
+namespace bakeoff::opencl {
+
+const char* const kVariantName[V_COUNT] = {"f32", "f64", "f16-gemm", "bf16-gemm"};
+
+// ------------------------------------------------------ events and programs
+
+
+void release_event(cl_event& e) {
+    if (e) clReleaseEvent(e);
+    e = nullptr;
+}
+
+void reset_event(bk_event* e) {
+    release_event(e->marker);
+    release_event(e->first_after);
+    release_event(e->last_before);
+    if (e->stream) {
+        auto& w = e->stream->waiting;
+        w.erase(std::remove(w.begin(), w.end(), e), w.end());
+        e->stream = nullptr;
+    }
+    e->recorded = false;
+}
+
+static size_t pow2_floor(size_t v) {
+    size_t p = 1;
+    while (p * 2 <= v) p *= 2;
+    return p;
+}
+
+// The first few lines of a build log as one line, errors before warnings.
+static std::string log_excerpt(const std::string& log, size_t max_lines, size_t max_chars) {
+    std::vector<std::string> errors, others;
+    std::istringstream in(log);
+    std::string line;
+    while (std::getline(in, line)) {
+        line = trimmed(line);
+        if (line.empty()) continue;
+        std::string lower = line;
+        for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        (lower.find("error") != std::string::npos ? errors : others).push_back(line);
+    }
+    const std::vector<std::string>& pick = errors.empty() ? others : errors;
+    std::string out;
+    for (size_t i = 0; i < pick.size() && i < max_lines; ++i) out += (i ? " | " : "") + pick[i];
+    if (out.empty()) out = "(empty build log)";
+    if (out.size() > max_chars) out = out.substr(0, max_chars) + "...";
+    return out;
+}
+
+static int stream_vector_width(const DeviceCaps& c, bool f64) {
+    const cl_uint pref = f64 ? c.vw_double : c.vw_float;
+    int vw = f64 ? 2 : 4;  // at least 16-byte accesses
+    while (vw < static_cast<int>(pref) && vw < 16) vw *= 2;
+    return vw;
+}
+
+static std::string program_options(const bk_device* d, Variant v, const GemmCfg& g, int vw) {
+    std::string o = "-cl-std=CL1.2";
+    auto def = [&o](const std::string& s) { o += " -D" + s; };
+    switch (v) {
+        case V_F32:
+            def("BK_STREAM"), def("BK_GEMM"), def("REAL=float"), def("ACC=float");
+            break;
+        case V_F64:
+            def("BK_FP64"), def("BK_STREAM"), def("BK_GEMM"), def("REAL=double"), def("ACC=double");
+            break;
+        case V_F16_GEMM: def("BK_GEMM"), def("BK_IN_F16"), def("ACC=float"); break;
+        case V_BF16_GEMM: def("BK_GEMM"), def("BK_IN_BF16"), def("ACC=float"); break;
+        default: break;
+    }
+    def("VW=" + std::to_string(vw));
+    if (g.blocked) {
+        def("BK_GEMM_BLOCKED"), def("BV=" + std::to_string(g.bv)), def("RM=" + std::to_string(g.rm));
+        def("RNV=" + std::to_string(g.rnv));
+    } else {
+        def("WGX=" + std::to_string(g.wgx)), def("WGY=" + std::to_string(g.wgy));
+        def("RM=" + std::to_string(g.rm)), def("RN=" + std::to_string(g.rn));
+        def("TK=" + std::to_string(g.tk));
+    }
+    if (!d->extra_options.empty()) o += " " + d->extra_options;
+    return o;
+}
+
+static bool variant_has_stream(Variant v) { return v == V_F32 || v == V_F64; }
+
+void release_program(Program& p) {
+    for (auto& [name, k] : p.kernels) clReleaseKernel(k);
+    p.kernels.clear();
+    if (p.prog) clReleaseProgram(p.prog);
+    p.prog = nullptr;
+}
+
+static size_t kernel_wg_size(cl_kernel k, cl_device_id d) {
+    size_t v = 0;
+    if (clGetKernelWorkGroupInfo(k, d, CL_KERNEL_WORK_GROUP_SIZE, sizeof v, &v, nullptr) != CL_SUCCESS)
+        return 0;
+    return v;
+}
+
+// One compile attempt; on success fills p.prog and p.kernels.
+static bk_status compile(bk_device* d, Variant v, Program& p) {
+    const cl_device_id dev = d->entry.device;
+    const std::string opts = program_options(d, v, p.gemm, p.vw);
+    const char* src = bakeoff::opencl::kKernelSource;
+    cl_int err = CL_SUCCESS;
+    cl_program prog = clCreateProgramWithSource(d->ctx, 1, &src, nullptr, &err);
+    if (err != CL_SUCCESS) return cl_fail(err, "clCreateProgramWithSource");
+    err = clBuildProgram(prog, 1, &dev, opts.c_str(), nullptr, nullptr);
+    if (err != CL_SUCCESS) {
+        size_t size = 0;
+        std::string log;
+        if (clGetProgramBuildInfo(prog, dev, CL_PROGRAM_BUILD_LOG, 0, nullptr, &size) == CL_SUCCESS &&
+            size > 0) {
+            log.resize(size);
+            clGetProgramBuildInfo(prog, dev, CL_PROGRAM_BUILD_LOG, size, log.data(), nullptr);
+        }
+        clReleaseProgram(prog);
+        return fail(BK_DEVICE_ERROR, std::string("OpenCL compiler failed on the ") + kVariantName[v] +
+                                         " kernels (" + cl_error_name(err) +
+                                         "): " + log_excerpt(log, 4, 600));
+    }
+    p.prog = prog;
+    std::vector<const char*> names = {"bk_gemm"};
+    if (variant_has_stream(v))
+        names.insert(names.end(), {"bk_copy", "bk_scale", "bk_add", "bk_triad", "bk_dot_partial",
+                                   "bk_dot_final"});
+    for (const char* name : names) {
+        cl_kernel k = clCreateKernel(prog, name, &err);
+        if (err != CL_SUCCESS) return cl_fail(err, std::string("clCreateKernel(") + name + ")");
+        p.kernels[name] = k;
+    }
+    return BK_OK;
+}
+
+bk_status ensure_program(bk_device* d, Variant v, Program** out) {
+    Program& p = d->programs[v];
+    if (p.attempted) {
+        if (p.status != BK_OK) return fail(p.status, p.error);
+        *out = &p;
+        return BK_OK;
+    }
+    p.attempted = true;
+    const DeviceCaps& c = d->caps;
+    p.vw = stream_vector_width(c, v == V_F64);
+    // GEMM shapes, largest first: fall back when the compiled kernel cannot
+    // run the shape (registers, local memory). Blocked: 4 rows x 3 vectors of
+    // the device's preferred width (float8 x 3 with AVX2: 12 accumulators).
+    std::vector<GemmCfg> shapes;
+    if (d->gemm_blocked) {
+        GemmCfg g;
+        g.blocked = true;
+        g.rm = 4;
+        g.rnv = 3;
+        g.bv = p.vw;
+        shapes.push_back(g);
+    } else {
+        for (const auto& [wgx, wgy, rm, rn, tk] : {std::array<int, 5>{16, 16, 4, 4, 16}, std::array<int, 5>{8, 8, 4, 4, 16},
+                                                   std::array<int, 5>{8, 8, 2, 2, 8}}) {
+            GemmCfg g;
+            g.wgx = wgx, g.wgy = wgy, g.rm = rm, g.rn = rn, g.tk = tk;
+            shapes.push_back(g);
+        }
+    }
+    bk_status st = BK_UNSUPPORTED;
+    std::string why = "the device's work-groups (" + std::to_string(c.max_wg) +
+                      " work-items) are too small for the GEMM kernel";
+    for (const GemmCfg& g : shapes) {
+        if (static_cast<size_t>(g.threads()) > c.max_wg) continue;
+        p.gemm = g;
+        st = compile(d, v, p);
+        if (st != BK_OK) break;  // a compile error does not depend on the shape
+        const size_t wg = kernel_wg_size(p.kernels["bk_gemm"], d->entry.device);
+        if (wg >= static_cast<size_t>(g.threads())) break;
+        why = "the GEMM kernel allows only " + std::to_string(wg) + " work-items per group";
+        release_program(p);
+        st = BK_UNSUPPORTED;
+    }
+    if (st == BK_UNSUPPORTED) set_error(why);
+    if (st == BK_OK && variant_has_stream(v)) {
+        const bool cpu = (c.type & CL_DEVICE_TYPE_CPU) != 0;
+        auto pick = [&](const char* kernel, size_t target) {
+            size_t lim = std::min(kernel_wg_size(p.kernels[kernel], d->entry.device), c.max_wg);
+            return pow2_floor(std::max<size_t>(1, std::min(target, lim)));
+        };
+        // Measured on PoCL: large groups suit the CPU's work-item loops; on
+        // GPUs 256 work-items per group with one vector each is the usual fit.
+        p.stream_wg = pick("bk_triad", cpu ? 1024 : 256);
+        for (const char* k : {"bk_copy", "bk_scale", "bk_add"})
+            p.stream_wg = std::min(p.stream_wg, pick(k, cpu ? 1024 : 256));
+        p.dot_wg = pick("bk_dot_partial", cpu ? 64 : 256);
+        p.dot_items = cpu ? 64 : 16;
+        p.final_wg = pick("bk_dot_final", 256);
+    }
+    p.status = st;
+    if (st != BK_OK) {
+        p.error = t_error;
+        release_program(p);
+    }
+    if (st == BK_OK) *out = &p;
+    return st;
+}
+
+// ------------------------------------------------------------ op checking
+
+static size_t dtype_size(uint32_t t) {
+    switch (t) {
+        case BK_F64: return 8;
+        case BK_F32: case BK_TF32: case BK_I32: return 4;
+        case BK_BF16: case BK_F16: return 2;
+        case BK_F8_E4M3: case BK_I8: case BK_U8: return 1;
+        default: return 0;
+    }
+}
+
+static const char* dtype_name(uint32_t t) {
+    static const char* const names[] = {"f64", "f32", "tf32", "bf16", "f16", "f8_e4m3", "i8", "u8", "i32"};
+    return t < BK_DTYPE_COUNT ? names[t] : "unknown dtype";
+}
+
+const char* op_name(uint32_t k) {
+    switch (k) {
+        case BK_OP_COPY: return "copy";
+        case BK_OP_SCALE: return "scale";
+        case BK_OP_ADD: return "add";
+        case BK_OP_TRIAD: return "triad";
+        case BK_OP_DOT: return "dot";
+        case BK_OP_GEMM: return "gemm";
+        default: return "unknown op";
+    }
+}
+
+static bool is_stream_op(uint32_t k) { return k >= BK_OP_COPY && k <= BK_OP_DOT; }
+
+uint32_t op_operands(uint32_t k) { return (k == BK_OP_COPY || k == BK_OP_SCALE) ? 2 : 3; }
+
+// bytes = ((rows - 1) * ld + cols) * elem, or 0 when empty; false on overflow.
+static bool matrix_bytes(int64_t rows, int64_t cols, int64_t ld, size_t elem, uint64_t* out) {
+    if (rows == 0 || cols == 0) {
+        *out = 0;
+        return true;
+    }
+    const unsigned __int128 v =
+        (static_cast<unsigned __int128>(rows - 1) * static_cast<uint64_t>(ld) + static_cast<uint64_t>(cols)) *
+        elem;
+    if (v > std::numeric_limits<uint64_t>::max()) return false;
+    *out = static_cast<uint64_t>(v);
+    return true;
+}
+
+bk_status check_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
+    if (!d) return fail(BK_INVALID_ARGUMENT, "device is NULL");
+    if (!op) return fail(BK_INVALID_ARGUMENT, "op descriptor is NULL");
+    const size_t head = offsetof(bk_op_desc, u);
+    if (op->struct_size < head) return fail(BK_INVALID_ARGUMENT, "op descriptor struct_size is too small");
+    if (!is_stream_op(op->kind) && op->kind != BK_OP_GEMM)
+        return fail(BK_UNSUPPORTED, "op kind " + std::to_string(op->kind) + " is not implemented by the OpenCL backend");
+    const size_t need = head + (op->kind == BK_OP_GEMM ? sizeof(bk_gemm_op) : sizeof(bk_stream_op));
+    if (op->struct_size < need)
+        return fail(BK_INVALID_ARGUMENT, std::string("op descriptor struct_size ") + std::to_string(op->struct_size) +
+                                             " does not cover the " + op_name(op->kind) + " parameters");
+    if (op->path != BK_PATH_VENDOR && op->path != BK_PATH_PORTABLE)
+        return fail(BK_INVALID_ARGUMENT, "unknown path " + std::to_string(op->path));
+    if (op->dtype_a >= BK_DTYPE_COUNT || op->dtype_b >= BK_DTYPE_COUNT || op->dtype_c >= BK_DTYPE_COUNT)
+        return fail(BK_INVALID_ARGUMENT, "unknown dtype in op descriptor");
+    const std::string what = std::string(op_name(op->kind)) + " " + dtype_name(op->dtype_a);
+
+    if (is_stream_op(op->kind)) {
+        if (op->u.stream.n < 0) return fail(BK_INVALID_ARGUMENT, what + ": n is negative");
+        if (op->path == BK_PATH_VENDOR)
+            return fail(BK_UNSUPPORTED, what + ": no vendor library on OpenCL (portable path only)");
+        if (op->dtype_a != BK_F32 && op->dtype_a != BK_F64)
+            return fail(BK_UNSUPPORTED, what + ": the OpenCL stream kernels cover f32 and f64 only");
+        if (op->kind == BK_OP_DOT && op->dtype_c != op->dtype_a)
+            return fail(BK_UNSUPPORTED, what + ": dot output must have the input dtype, not " +
+                                            dtype_name(op->dtype_c));
+        if (op->dtype_a == BK_F64 && !d->caps.fp64)
+            return fail(BK_UNSUPPORTED, what + ": the device has no fp64 (cl_khr_fp64)");
+        plan->variant = op->dtype_a == BK_F64 ? V_F64 : V_F32;
+        plan->in_size = plan->out_size = dtype_size(op->dtype_a);
+        return BK_OK;
+    }
+
+    // GEMM
+    const bk_gemm_op& g = op->u.gemm;
+    const std::string gw = std::string("gemm ") + dtype_name(op->dtype_a) + "x" + dtype_name(op->dtype_b) +
+                           "->" + dtype_name(op->dtype_c);
+    if (g.m < 0 || g.n < 0 || g.k < 0) return fail(BK_INVALID_ARGUMENT, gw + ": negative dimension");
+    const int64_t a_cols = g.trans_a ? g.m : g.k, b_cols = g.trans_b ? g.k : g.n;
+    if (g.lda < std::max<int64_t>(1, a_cols))
+        return fail(BK_INVALID_ARGUMENT, gw + ": lda " + std::to_string(g.lda) + " < " + std::to_string(a_cols));
+    if (g.ldb < std::max<int64_t>(1, b_cols))
+        return fail(BK_INVALID_ARGUMENT, gw + ": ldb " + std::to_string(g.ldb) + " < " + std::to_string(b_cols));
+    if (g.ldc < std::max<int64_t>(1, g.n))
+        return fail(BK_INVALID_ARGUMENT, gw + ": ldc " + std::to_string(g.ldc) + " < " + std::to_string(g.n));
+    if (op->path == BK_PATH_VENDOR)
+        return fail(BK_UNSUPPORTED, gw + ": no vendor library on OpenCL (portable path only)");
+    if (op->dtype_a != op->dtype_b)
+        return fail(BK_UNSUPPORTED, gw + ": mixed input dtypes are not implemented");
+    switch (op->dtype_a) {
+        case BK_F32:
+            if (op->dtype_c != BK_F32) return fail(BK_UNSUPPORTED, gw + ": f32 inputs take an f32 output");
+            plan->variant = V_F32;
+            break;
+        case BK_F64:
+            if (op->dtype_c != BK_F64) return fail(BK_UNSUPPORTED, gw + ": f64 inputs take an f64 output");
+            if (!d->caps.fp64) return fail(BK_UNSUPPORTED, gw + ": the device has no fp64 (cl_khr_fp64)");
+            plan->variant = V_F64;
+            break;
+        case BK_F16:
+            if (op->dtype_c != BK_F32)
+                return fail(BK_UNSUPPORTED, gw + ": f16 inputs are implemented with an f32 output only");
+            plan->variant = V_F16_GEMM;
+            break;
+        case BK_BF16:
+            if (op->dtype_c != BK_F32)
+                return fail(BK_UNSUPPORTED, gw + ": bf16 inputs are implemented with an f32 output only");
+            plan->variant = V_BF16_GEMM;
+            break;
+        case BK_TF32:
+            return fail(BK_UNSUPPORTED, gw + ": OpenCL C has no reduced-precision (tf32) multiply");
+        default:
+            return fail(BK_UNSUPPORTED, gw + ": the portable OpenCL GEMM covers f32, f64, f16 and bf16 inputs");
+    }
+    const int64_t lim = std::numeric_limits<int32_t>::max() - 1024;
+    if (g.m > lim || g.n > lim || g.k > lim)
+        return fail(BK_UNSUPPORTED, gw + ": dimensions above 2^31 are not implemented");
+    plan->in_size = dtype_size(op->dtype_a);
+    plan->out_size = dtype_size(op->dtype_c);
+    return BK_OK;
+}
+
+// ------------------------------------------------------------- launching
+
+// Kernel-timing bookkeeping after enqueuing kernels (device mutex held).
+static void note_kernels(bk_stream* s, cl_event first, cl_event last) {
+    if (!first) return;
+    for (bk_event* e : s->waiting) {
+        clRetainEvent(first);
+        e->first_after = first;
+        e->stream = nullptr;
+    }
+    s->waiting.clear();
+    release_event(s->last_kernel);
+    clRetainEvent(last);
+    s->last_kernel = last;
+}
+
+struct LaunchGeom {
+    size_t global[2] = {1, 1}, local[2] = {1, 1};
+    int dims = 1;
+};
+
+static bk_status set_args(cl_kernel k, std::initializer_list<std::pair<size_t, const void*>> args) {
+    cl_uint i = 0;
+    for (const auto& [size, ptr] : args) {
+        const cl_int err = clSetKernelArg(k, i, size, ptr);
+        if (err != CL_SUCCESS) return cl_fail(err, "clSetKernelArg(" + std::to_string(i) + ")");
+        ++i;
+    }
+    return BK_OK;
+}
+
+static bk_status enqueue(bk_stream* s, cl_kernel k, const LaunchGeom& g, cl_event* ev, const char* name) {
+    const cl_int err =
+        clEnqueueNDRangeKernel(s->q, k, static_cast<cl_uint>(g.dims), nullptr, g.global, g.local, 0, nullptr, ev);
+    if (err != CL_SUCCESS) return cl_fail(err, std::string("clEnqueueNDRangeKernel(") + name + ")");
+    return BK_OK;
+}
+
+struct StreamGeom {
+    size_t wg = 1, groups = 1;
+};
+
+static StreamGeom stream_geom(const Program& p, int64_t n) {
+    const int64_t nv = n / p.vw, rem = n - nv * p.vw;
+    const size_t work = static_cast<size_t>(std::max<int64_t>({nv, rem, 1}));
+    StreamGeom g;
+    g.wg = p.stream_wg;
+    g.groups = (work + g.wg - 1) / g.wg;
+    return g;
+}
+
+static StreamGeom dot_geom(const Program& p, int64_t n) {
+    const int64_t nv = n / p.vw;
+    const size_t per_group = p.dot_wg * static_cast<size_t>(p.dot_items);
+    StreamGeom g;
+    g.wg = p.dot_wg;
+    g.groups = std::max<size_t>(1, (static_cast<size_t>(nv) + per_group - 1) / per_group);
+    return g;
+}
+
+static const char* vec_type(Variant v, int vw) {
+    static thread_local char b[32];
+    std::snprintf(b, sizeof b, "%s%d", v == V_F64 ? "double" : "float", vw);
+    return b;
+}
+
+static bk_status launch_stream(bk_stream* s, const bk_op_desc* op, const Plan& plan, Program& p,
+                        bk_buffer* const* ops, bool track) {
+    const int64_t n = op->u.stream.n;
+    const cl_long nl = n;
+    const bool f64 = plan.variant == V_F64;
+    const double sd = op->u.stream.scalar;
+    const float sf = static_cast<float>(sd);
+    const size_t ssz = f64 ? sizeof(double) : sizeof(float);
+    const void* sp = f64 ? static_cast<const void*>(&sd) : static_cast<const void*>(&sf);
+    cl_event first = nullptr, last = nullptr;
+    bk_status st = BK_OK;
+    const cl_mem m0 = ops[0]->mem, m1 = ops[1]->mem;
+
+    if (op->kind == BK_OP_DOT) {
+        const cl_mem out = ops[2]->mem;
+        const StreamGeom g = dot_geom(p, n);
+        const size_t need = g.groups * ssz;
+        if (s->scratch_bytes < need) {
+            // A released buffer lives on until the commands using it finish.
+            if (s->scratch) clReleaseMemObject(s->scratch);
+            s->scratch = nullptr;
+            s->scratch_bytes = 0;
+            cl_int err = CL_SUCCESS;
+            s->scratch = clCreateBuffer(s->dev->ctx, CL_MEM_READ_WRITE, need, nullptr, &err);
+            if (err != CL_SUCCESS) return cl_fail(err, "clCreateBuffer(dot scratch)");
+            s->scratch_bytes = need;
+        }
+        cl_kernel k1 = p.kernels["bk_dot_partial"], k2 = p.kernels["bk_dot_final"];
+        const cl_int items = p.dot_items, count = static_cast<cl_int>(g.groups);
+        st = set_args(k1, {{sizeof(cl_mem), &m0}, {sizeof(cl_mem), &m1}, {sizeof(cl_mem), &s->scratch},
+                           {sizeof nl, &nl}, {sizeof items, &items}, {g.wg * ssz, nullptr}});
+        if (st != BK_OK) return st;
+        LaunchGeom lg;
+        lg.global[0] = g.groups * g.wg;
+        lg.local[0] = g.wg;
+        st = enqueue(s, k1, lg, track ? &first : nullptr, "bk_dot_partial");
+        if (st != BK_OK) return st;
+        st = set_args(k2, {{sizeof(cl_mem), &s->scratch}, {sizeof count, &count}, {sizeof(cl_mem), &out},
+                           {p.final_wg * ssz, nullptr}});
+        if (st == BK_OK) {
+            LaunchGeom lf;
+            lf.global[0] = lf.local[0] = p.final_wg;
+            st = enqueue(s, k2, lf, track ? &last : nullptr, "bk_dot_final");
+        }
+    } else {
+        const char* name = op->kind == BK_OP_COPY    ? "bk_copy"
+                           : op->kind == BK_OP_SCALE ? "bk_scale"
+                           : op->kind == BK_OP_ADD   ? "bk_add"
+                                                     : "bk_triad";
+        cl_kernel k = p.kernels[name];
+        switch (op->kind) {
+            case BK_OP_COPY: st = set_args(k, {{sizeof(cl_mem), &m0}, {sizeof(cl_mem), &m1}, {sizeof nl, &nl}}); break;
+            case BK_OP_SCALE:
+                st = set_args(k, {{sizeof(cl_mem), &m0}, {sizeof(cl_mem), &m1}, {sizeof nl, &nl}, {ssz, sp}});
+                break;
+            case BK_OP_ADD:
+                st = set_args(k, {{sizeof(cl_mem), &m0}, {sizeof(cl_mem), &m1}, {sizeof(cl_mem), &ops[2]->mem},
+                                  {sizeof nl, &nl}});
+                break;
+            default:
+                st = set_args(k, {{sizeof(cl_mem), &m0}, {sizeof(cl_mem), &m1}, {sizeof(cl_mem), &ops[2]->mem},
+                                  {sizeof nl, &nl}, {ssz, sp}});
+                break;
+        }
+        if (st != BK_OK) return st;
+        const StreamGeom g = stream_geom(p, n);
+        LaunchGeom lg;
+        lg.global[0] = g.groups * g.wg;
+        lg.local[0] = g.wg;
+        st = enqueue(s, k, lg, track ? &first : nullptr, name);
+        if (first) {
+            clRetainEvent(first);
+            last = first;
+        }
+    }
+    if (track) note_kernels(s, first, last);
+    release_event(first);
+    release_event(last);
+    return st;
+}
+
+static bk_status launch_gemm(bk_stream* s, const bk_op_desc* op, const Plan& plan, Program& p,
+                      bk_buffer* const* ops, bool track) {
+    const bk_gemm_op& g = op->u.gemm;
+    if (g.m == 0 || g.n == 0) return BK_OK;  // nothing to compute
+    cl_kernel k = p.kernels["bk_gemm"];
+    const cl_int M = static_cast<cl_int>(g.m), N = static_cast<cl_int>(g.n), K = static_cast<cl_int>(g.k);
+    const cl_long lda = g.lda, ldb = g.ldb, ldc = g.ldc;
+    const cl_int ta = g.trans_a ? 1 : 0, tb = g.trans_b ? 1 : 0;
+    const bool f64 = plan.variant == V_F64;
+    const double ad = g.alpha, bd = g.beta;
+    const float af = static_cast<float>(ad), bf = static_cast<float>(bd);
+    const size_t ssz = f64 ? sizeof(double) : sizeof(float);
+    const void* ap = f64 ? static_cast<const void*>(&ad) : static_cast<const void*>(&af);
+    const void* bp = f64 ? static_cast<const void*>(&bd) : static_cast<const void*>(&bf);
+    bk_status st = set_args(k, {{sizeof M, &M},
+                                {sizeof N, &N},
+                                {sizeof K, &K},
+                                {sizeof(cl_mem), &ops[0]->mem},
+                                {sizeof lda, &lda},
+                                {sizeof ta, &ta},
+                                {sizeof(cl_mem), &ops[1]->mem},
+                                {sizeof ldb, &ldb},
+                                {sizeof tb, &tb},
+                                {sizeof(cl_mem), &ops[2]->mem},
+                                {sizeof ldc, &ldc},
+                                {ssz, ap},
+                                {ssz, bp}});
+    if (st != BK_OK) return st;
+    LaunchGeom lg;
+    lg.dims = 2;
+    const size_t row_groups = (static_cast<size_t>(g.m) + p.gemm.tm() - 1) / p.gemm.tm();
+    const size_t col_groups = (static_cast<size_t>(g.n) + p.gemm.tn() - 1) / p.gemm.tn();
+    if (p.gemm.blocked) {  // dimension 0 walks rows: neighbours share B
+        lg.global[0] = row_groups;
+        lg.global[1] = col_groups;
+    } else {
+        lg.local[0] = static_cast<size_t>(p.gemm.wgx);
+        lg.local[1] = static_cast<size_t>(p.gemm.wgy);
+        lg.global[0] = col_groups * lg.local[0];
+        lg.global[1] = row_groups * lg.local[1];
+    }
+    cl_event ev = nullptr;
+    st = enqueue(s, k, lg, track ? &ev : nullptr, "bk_gemm");
+    if (track) note_kernels(s, ev, ev);
+    release_event(ev);
+    return st;
+}
+
+std::string describe(const bk_device* d, const bk_op_desc* op, const Plan& plan, const Program& p) {
+    char b[512];
+    if (op->kind == BK_OP_GEMM) {
+        const GemmCfg& g = p.gemm;
+        const char* in = plan.variant == V_F16_GEMM    ? "; f16 inputs via vload_half, fp32 math"
+                         : plan.variant == V_BF16_GEMM ? "; bf16 inputs widened to fp32, fp32 math"
+                                                       : "";
+        if (g.blocked)
+            std::snprintf(b, sizeof b,
+                          "OpenCL register-blocked %dx%d per work-item (%s x %d), no local memory%s", g.rm, g.tn(),
+                          vec_type(plan.variant == V_F64 ? V_F64 : V_F32, g.bv), g.rnv, in);
+        else
+            std::snprintf(b, sizeof b, "OpenCL tiled %dx%d (wg %dx%d, %dx%d per work-item, k-tile %d, local memory)%s",
+                          g.tm(), g.tn(), g.wgx, g.wgy, g.rm, g.rn, g.tk, in);
+    } else if (op->kind == BK_OP_DOT) {
+        const StreamGeom g = dot_geom(p, op->u.stream.n);
+        std::snprintf(b, sizeof b, "%s, wg %zu, %zu groups x %d vectors per work-item, then 1 group of %zu",
+                      vec_type(plan.variant, p.vw), g.wg, g.groups, p.dot_items, p.final_wg);
+    } else {
+        const StreamGeom g = stream_geom(p, op->u.stream.n);
+        std::snprintf(b, sizeof b, "%s + scalar tail, wg %zu, %zu groups", vec_type(plan.variant, p.vw), g.wg,
+                      g.groups);
+    }
+    std::string s = b;
+    if (!d->extra_options.empty()) s += "; build options: " + d->extra_options;
+    s += d->timing == Timing::Markers ? "; timing: marker events" : "; timing: kernel events";
+    return s;
+}
+
+bk_status check_operands(const bk_device* d, const bk_op_desc* op, const Plan& plan, bk_buffer* const* operands,
+                         uint32_t n_operands) {
+    const uint32_t want = op->kind == BK_OP_GEMM ? 3 : op_operands(op->kind);
+    const std::string what = op_name(op->kind);
+    if (n_operands != want || !operands)
+        return fail(BK_INVALID_ARGUMENT, what + ": expects " + std::to_string(want) + " operands, got " +
+                                             std::to_string(n_operands));
+    for (uint32_t i = 0; i < want; ++i) {
+        if (!operands[i]) return fail(BK_INVALID_ARGUMENT, what + ": operand " + std::to_string(i) + " is NULL");
+        if (operands[i]->dev != d)
+            return fail(BK_INVALID_ARGUMENT, what + ": operand " + std::to_string(i) + " belongs to another device");
+    }
+    // Operand sizes.
+    auto too_small = [&](uint32_t i, uint64_t need) -> bk_status {
+        return fail(BK_INVALID_ARGUMENT, what + ": operand " + std::to_string(i) + " holds " +
+                                             std::to_string(operands[i]->bytes) + " bytes, needs " +
+                                             std::to_string(need));
+    };
+    if (op->kind == BK_OP_GEMM) {
+        const bk_gemm_op& g = op->u.gemm;
+        uint64_t na = 0, nb = 0, nc = 0;
+        const bool ok = matrix_bytes(g.trans_a ? g.k : g.m, g.trans_a ? g.m : g.k, g.lda, plan.in_size, &na) &&
+                        matrix_bytes(g.trans_b ? g.n : g.k, g.trans_b ? g.k : g.n, g.ldb, plan.in_size, &nb) &&
+                        matrix_bytes(g.m, g.n, g.ldc, plan.out_size, &nc);
+        if (!ok) return fail(BK_INVALID_ARGUMENT, "gemm: matrix size overflows");
+        if (operands[0]->bytes < na) return too_small(0, na);
+        if (operands[1]->bytes < nb) return too_small(1, nb);
+        if (operands[2]->bytes < nc) return too_small(2, nc);
+    } else {
+        const uint64_t n = static_cast<uint64_t>(op->u.stream.n);
+        if (n > std::numeric_limits<uint64_t>::max() / 8) return fail(BK_INVALID_ARGUMENT, what + ": n is too large");
+        const uint64_t need = n * plan.in_size;
+        const uint32_t inputs = want - 1;
+        for (uint32_t i = 0; i < inputs; ++i)
+            if (operands[i]->bytes < need) return too_small(i, need);
+        const uint64_t need_out = op->kind == BK_OP_DOT ? plan.out_size : need;
+        if (operands[want - 1]->bytes < need_out) return too_small(want - 1, need_out);
+    }
+    return BK_OK;
+}
+
+bk_status launch_op(bk_stream* s, const bk_op_desc* op, const Plan& plan, Program& p, bk_buffer* const* ops,
+                    bool track) {
+    if (op->kind == BK_OP_GEMM) return launch_gemm(s, op, plan, p, ops, track);
+    if (op->u.stream.n == 0 && op->kind != BK_OP_DOT) return BK_OK;  // nothing to do
+    return launch_stream(s, op, plan, p, ops, track);
+}
+
+}  // namespace bakeoff::opencl
