@@ -1,0 +1,127 @@
+// Vendor-path f64/f32 GEMM through OpenBLAS (cblas, row-major), and what
+// OpenBLAS says about itself: version, build, the kernel core it picked, and
+// whether the environment forced a lesser core.
+#include <cblas.h>
+
+#include <cctype>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "cpu_internal.h"
+
+extern "C" char** environ;
+
+namespace bk_cpu {
+namespace {
+
+std::string lower(std::string s) {
+    for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+}
+
+// Vector ISA level of an OpenBLAS kernel core: 3 AVX-512, 2 AVX2, 1 AVX, 0 SSE.
+int core_level(const std::string& core) {
+    const std::string c = lower(core);
+    if (c == "skylakex" || c == "cooperlake" || c == "sapphirerapids") return 3;
+    if (c == "haswell" || c == "zen" || c == "excavator") return 2;
+    if (c == "sandybridge" || c == "bulldozer" || c == "piledriver" || c == "steamroller") return 1;
+    return 0;
+}
+
+int cpu_level() {
+    const CpuIsa& d = cpu_isa();
+    if (d.avx512f && d.avx512bw && d.avx512dq && d.avx512vl) return 3;
+    if (d.avx2 && d.fma) return 2;
+    if (d.avx) return 1;
+    return 0;
+}
+
+const char* level_name(int level) {
+    switch (level) {
+        case 3: return "AVX-512";
+        case 2: return "AVX2";
+        case 1: return "AVX";
+        default: return "SSE";
+    }
+}
+
+std::string trimmed(const char* s) {
+    std::string r = s ? s : "";
+    while (!r.empty() && std::isspace(static_cast<unsigned char>(r.back()))) r.pop_back();
+    return r;
+}
+
+bool fits_blasint(int64_t v) { return v <= static_cast<int64_t>(INT_MAX); }
+
+}  // namespace
+
+std::string openblas_core() { return trimmed(openblas_get_corename()); }
+
+std::string openblas_version() {
+    // openblas_get_config(): "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64"
+    return trimmed(openblas_get_config()) + " (core " + openblas_core() + ", " +
+           std::to_string(openblas_get_num_threads()) + " threads)";
+}
+
+std::string openblas_env_override() {
+    std::string s;
+    for (char** e = environ; e && *e; ++e) {
+        if (std::strncmp(*e, "OPENBLAS_", 9) == 0 || std::strncmp(*e, "GOTO_", 5) == 0) {
+            if (!s.empty()) s += ',';
+            s += *e;
+        }
+    }
+    return s.empty() ? "none" : s;
+}
+
+std::string openblas_core_note() {
+    const char* forced = std::getenv("OPENBLAS_CORETYPE");
+    if (!forced || !*forced) return {};
+    const int core = core_level(openblas_core()), cpu = cpu_level();
+    if (core >= cpu) return {};
+    return std::string("OPENBLAS_CORETYPE=") + forced + " forces " + level_name(core) +
+           " kernels on an " + level_name(cpu) + " CPU";
+}
+
+bk_status openblas_gemm_supports(const bk_op_desc& op) {
+    const bk_gemm_op& g = op.u.gemm;
+    if (!fits_blasint(g.m) || !fits_blasint(g.n) || !fits_blasint(g.k) || !fits_blasint(g.lda) ||
+        !fits_blasint(g.ldb) || !fits_blasint(g.ldc))
+        return fail(BK_UNSUPPORTED, "gemm: sizes beyond OpenBLAS's 32-bit integer interface");
+    return BK_OK;
+}
+
+bk_status openblas_gemm_run(const bk_op_desc& op, const void* a, const void* b, void* c) {
+    const bk_gemm_op& g = op.u.gemm;
+    const CBLAS_TRANSPOSE ta = g.trans_a ? CblasTrans : CblasNoTrans;
+    const CBLAS_TRANSPOSE tb = g.trans_b ? CblasTrans : CblasNoTrans;
+    const auto m = static_cast<blasint>(g.m), n = static_cast<blasint>(g.n),
+               k = static_cast<blasint>(g.k), lda = static_cast<blasint>(g.lda),
+               ldb = static_cast<blasint>(g.ldb), ldc = static_cast<blasint>(g.ldc);
+    LaunchPin pin;
+    if (op.dtype_a == BK_F64) {
+        cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, g.alpha, static_cast<const double*>(a), lda,
+                    static_cast<const double*>(b), ldb, g.beta, static_cast<double*>(c), ldc);
+    } else {
+        cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, static_cast<float>(g.alpha),
+                    static_cast<const float*>(a), lda, static_cast<const float*>(b), ldb,
+                    static_cast<float>(g.beta), static_cast<float*>(c), ldc);
+    }
+    return BK_OK;
+}
+
+std::string openblas_gemm_info(const bk_op_desc& op) {
+    std::string s = "OpenBLAS " + std::string(op.dtype_a == BK_F64 ? "cblas_dgemm" : "cblas_sgemm") +
+                    ", core " + openblas_core() + ", " + std::to_string(openblas_get_num_threads()) +
+                    " threads";
+    const std::string note = openblas_core_note();
+    if (!note.empty()) s += "; " + note;
+    if (openblas_get_num_threads() < thread_count())
+        s += "; fewer threads than the OpenMP team (OpenBLAS counts the CPUs it may use at load; "
+             "OMP_PROC_BIND/OMP_PLACES in the environment pin the first thread before that)";
+    return s;
+}
+
+}  // namespace bk_cpu
