@@ -24,5 +24,7 @@ Subcommand add_list_command(CLI::App& parent);
 Subcommand add_run_command(CLI::App& parent);
 Subcommand add_validate_command(CLI::App& parent);
 Subcommand add_chips_command(CLI::App& parent);
+Subcommand add_compare_command(CLI::App& parent);
+Subcommand add_report_command(CLI::App& parent);
 
 }  // namespace bakeoff::cli

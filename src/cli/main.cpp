@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
         bakeoff::cli::add_devices_command(app), bakeoff::cli::add_list_command(app),
         bakeoff::cli::add_run_command(app),     bakeoff::cli::add_validate_command(app),
         bakeoff::cli::add_chips_command(app),
+        bakeoff::cli::add_compare_command(app), bakeoff::cli::add_report_command(app),
     };
     try {
         app.parse(argc, argv);

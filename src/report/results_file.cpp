@@ -1,9 +1,8 @@
 #include "report/results_file.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
+#include "report/atomic_write.h"
+
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -24,37 +23,7 @@ nlohmann::json to_json(const ResultsFile& f) {
 }
 
 void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& doc) {
-    const std::string text = doc.dump(1) + "\n";
-    auto dir = path.parent_path();
-    if (dir.empty()) dir = ".";
-    std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
-    std::vector<char> name(tmpl.begin(), tmpl.end());
-    name.push_back('\0');
-    int fd = mkstemp(name.data());
-    if (fd < 0) throw std::runtime_error(fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
-    std::size_t done = 0;
-    while (done < text.size()) {
-        ssize_t w = ::write(fd, text.data() + done, text.size() - done);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            int e = errno;
-            ::close(fd);
-            ::unlink(name.data());
-            throw std::runtime_error(fmt::format("cannot write {}: {}", path.string(), std::strerror(e)));
-        }
-        done += std::size_t(w);
-    }
-    fchmod(fd, 0644);
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        int e = errno;
-        ::unlink(name.data());
-        throw std::runtime_error(fmt::format("cannot write {}: {}", path.string(), std::strerror(e)));
-    }
-    if (std::rename(name.data(), path.c_str()) != 0) {
-        int e = errno;
-        ::unlink(name.data());
-        throw std::runtime_error(fmt::format("cannot write {}: {}", path.string(), std::strerror(e)));
-    }
+    write_text_atomic(path, doc.dump(1) + "\n");
 }
 
 void write_results(const std::filesystem::path& path, const ResultsFile& f) { write_json_atomic(path, to_json(f)); }

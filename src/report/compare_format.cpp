@@ -1,0 +1,279 @@
+#include "report/compare_format.h"
+
+#include "report/format.h"
+#include "report/table.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace bakeoff {
+
+std::optional<CompareFormat> parse_compare_format(std::string_view s) {
+    if (s == "table") return CompareFormat::table;
+    if (s == "markdown") return CompareFormat::markdown;
+    if (s == "csv") return CompareFormat::csv;
+    if (s == "json") return CompareFormat::json;
+    return std::nullopt;
+}
+
+std::string cell_figure(const CompareCell& cell) {
+    if (!cell.record) return "missing";
+    const Record& r = *cell.record;
+    if (r.status != RecordStatus::ok || !r.stats) return std::string(record_status_name(r.status));
+    return fmt::format("{} [{}, {}]", format_figure(r.stats->median), format_figure(r.stats->ci_low),
+                       format_figure(r.stats->ci_high));
+}
+
+std::string difference_text(const Difference& d) {
+    const std::string ratio = fmt::format("{:.2f}×", d.ratio);
+    switch (d.verdict) {
+        case Verdict::win: return ratio + " win";
+        case Verdict::loss: return ratio + " loss";
+        case Verdict::tie: return ratio + " ≈";
+    }
+    return ratio;
+}
+
+std::string coverage_text(const Coverage& cov) {
+    return fmt::format("{} ok, {} failed, {} unsupported, {} skipped, {} missing of {} cases", cov.ok, cov.failed,
+                       cov.unsupported, cov.skipped, cov.missing, cov.cases());
+}
+
+std::string chip_text(const CompareColumn& col) {
+    const auto& m = col.chip;
+    if (m.chip) return fmt::format("{} ({})", m.chip->id, m.reason.empty() ? std::string(specs::to_string(m.status)) : m.reason);
+    if (!m.reason.empty()) return "no claim: " + m.reason;
+    return "no claim: chip database not consulted";
+}
+
+namespace {
+
+// Short notes for cells that carry a reason, numbered in order of appearance.
+struct Notes {
+    std::vector<std::string> lines;
+    std::string add(const std::string& text) {
+        lines.push_back(text);
+        return fmt::format("[{}]", lines.size());
+    }
+};
+
+bool column_has_claims(const Comparison& c, std::size_t col) {
+    for (const auto& row : c.rows)
+        if (row.cells[col].percent_of_claim) return true;
+    return false;
+}
+
+Table build_table(const Comparison& c, Notes& notes) {
+    Table t;
+    t.header = {"workload", "dtype", "size", "path", "unit"};
+    t.right_align = {false, false, true, false, false};
+    std::vector<bool> claims(c.columns.size());
+    for (std::size_t i = 0; i < c.columns.size(); ++i) {
+        t.header.push_back(c.columns[i].label + (i == c.baseline ? " (baseline)" : ""));
+        t.right_align.push_back(true);
+        if (i != c.baseline) {
+            t.header.push_back("vs baseline");
+            t.right_align.push_back(true);
+        }
+        claims[i] = column_has_claims(c, i);
+        if (claims[i]) {
+            t.header.push_back("% of claim");
+            t.right_align.push_back(true);
+        }
+    }
+    for (const auto& row : c.rows) {
+        std::vector<std::string> cells = {row.key.workload, row.key.dtype, row.key.size_label, row.key.path, row.unit};
+        for (std::size_t i = 0; i < row.cells.size(); ++i) {
+            const CompareCell& cell = row.cells[i];
+            std::string fig = cell_figure(cell);
+            if (cell.record && !cell.record->reason.empty() && cell.record->status != RecordStatus::ok) {
+                fig += ' ';
+                fig += notes.add(fmt::format("{} {}: {}: {}", c.columns[i].label, row.key.text(),
+                                             record_status_name(cell.record->status), cell.record->reason));
+            }
+            if (cell.record)
+                for (const auto& w : cell.record->warnings) {
+                    fig += ' ';
+                    fig += notes.add(fmt::format("{} {}: warning: {}", c.columns[i].label, row.key.text(), w));
+                }
+            cells.push_back(fig);
+            if (i != c.baseline) cells.push_back(cell.vs_baseline ? difference_text(*cell.vs_baseline) : "—");
+            if (claims[i]) cells.push_back(format_percent(cell.percent_of_claim));
+        }
+        t.rows.push_back(std::move(cells));
+    }
+    return t;
+}
+
+std::string legend(const Comparison& c) {
+    return fmt::format(
+        "Median [95 % CI]; higher is better. Baseline: {}. \"≈\": no clear difference — the CIs overlap, or a "
+        "Mann–Whitney U test on the samples gives p ≥ {:.2f}.\n",
+        c.columns.empty() ? "—" : c.columns[c.baseline].label, kRankTestAlpha);
+}
+
+// Text from a results file is untrusted: control characters (a terminal escape
+// sequence in a device name) become '?', and for Markdown '<' and '>' are
+// backslash-escaped so a renderer that allows inline HTML shows them as text.
+std::string sanitize(const std::string& s, bool markdown) {
+    std::string o;
+    o.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const unsigned char ch = static_cast<unsigned char>(s[i]);
+        if ((ch < 0x20 && ch != '\n') || ch == 0x7f) {
+            o += '?';
+        } else if (ch == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+            o += '?';  // a C1 control (U+0080..U+009F), e.g. CSI
+            ++i;
+        } else if (markdown && (ch == '<' || ch == '>')) {
+            o += '\\';
+            o += char(ch);
+        } else {
+            o += char(ch);
+        }
+    }
+    return o;
+}
+
+std::string render_text_raw(const Comparison& c, bool markdown) {
+    Notes notes;
+    const Table t = build_table(c, notes);
+    std::string out;
+    if (markdown) {
+        out += legend(c) + "\n" + t.to_markdown() + "\n";
+        out += "**Columns**\n\n";
+        for (std::size_t i = 0; i < c.columns.size(); ++i) {
+            const auto& col = c.columns[i];
+            out += fmt::format("- {}: {} ({}, {}) — {}; chip: {}\n", col.label, col.device_name, col.device_id,
+                               col.backend, coverage_text(c.coverage[i]), chip_text(col));
+        }
+        if (!notes.lines.empty()) {
+            out += "\n**Notes**\n\n";
+            for (std::size_t i = 0; i < notes.lines.size(); ++i) out += fmt::format("{}. {}\n", i + 1, notes.lines[i]);
+        }
+        return out;
+    }
+    out += legend(c) + "\n" + t.to_text() + "\n";
+    out += "columns:\n";
+    for (std::size_t i = 0; i < c.columns.size(); ++i) {
+        const auto& col = c.columns[i];
+        out += fmt::format("  {}: {} ({}, {})\n    coverage: {}\n    chip: {}\n", col.label, col.device_name,
+                           col.device_id, col.backend, coverage_text(c.coverage[i]), chip_text(col));
+    }
+    if (!notes.lines.empty()) {
+        out += "notes:\n";
+        for (std::size_t i = 0; i < notes.lines.size(); ++i) out += fmt::format("  [{}] {}\n", i + 1, notes.lines[i]);
+    }
+    return out;
+}
+
+std::string render_text(const Comparison& c, bool markdown) {
+    return sanitize(render_text_raw(c, markdown), markdown);
+}
+
+std::string num(std::optional<double> v) { return v && std::isfinite(*v) ? fmt::format("{:.6g}", *v) : ""; }
+
+std::string render_csv(const Comparison& c) {
+    std::string out =
+        "workload,dtype,size,size_label,path,unit,column,baseline,file,device_id,device_name,backend,status,"
+        "median,ci95_low,ci95_high,n,ratio,verdict,ci_overlap,p_value,claimed,percent_of_claim,reason\n";
+    for (const auto& row : c.rows) {
+        for (std::size_t i = 0; i < row.cells.size(); ++i) {
+            const CompareCell& cell = row.cells[i];
+            const CompareColumn& col = c.columns[i];
+            const Record* r = cell.record;
+            const bool has = r && r->status == RecordStatus::ok && r->stats;
+            const auto& d = cell.vs_baseline;
+            std::vector<std::string> f = {
+                row.key.workload, row.key.dtype, std::to_string(row.key.size), row.key.size_label, row.key.path,
+                row.unit, col.label, i == c.baseline ? "true" : "false", c.inputs[col.file].path, col.device_id,
+                col.device_name, col.backend, r ? std::string(record_status_name(r->status)) : "missing",
+                has ? num(r->stats->median) : "", has ? num(r->stats->ci_low) : "", has ? num(r->stats->ci_high) : "",
+                has ? std::to_string(r->stats->n) : "", d ? num(d->ratio) : "",
+                d ? std::string(verdict_name(d->verdict)) : "", d ? (d->ci_overlap ? "true" : "false") : "",
+                d ? num(d->rank_test.p_value) : "", num(cell.claimed), num(cell.percent_of_claim),
+                r ? r->reason : ""};
+            std::string line;
+            for (std::size_t k = 0; k < f.size(); ++k) {
+                if (k) line += ',';
+                line += csv_field(f[k]);
+            }
+            out += line + "\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string csv_field(std::string_view s) {
+    if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+    std::string o = "\"";
+    for (char ch : s) {
+        if (ch == '"') o += '"';
+        o += ch;
+    }
+    return o + "\"";
+}
+
+nlohmann::json comparison_json(const Comparison& c) {
+    using nlohmann::json;
+    auto opt = [](std::optional<double> v) { return v && std::isfinite(*v) ? json(*v) : json(nullptr); };
+    json doc = {{"baseline", c.columns.empty() ? json(nullptr) : json(c.columns[c.baseline].label)},
+                {"alpha", kRankTestAlpha},
+                {"columns", json::array()},
+                {"rows", json::array()}};
+    for (std::size_t i = 0; i < c.columns.size(); ++i) {
+        const auto& col = c.columns[i];
+        const auto& cov = c.coverage[i];
+        doc["columns"].push_back(
+            {{"label", col.label}, {"file", c.inputs[col.file].path}, {"device_id", col.device_id},
+             {"device_name", col.device_name}, {"backend", col.backend},
+             {"chip", col.chip.chip ? json(col.chip.chip->id) : json(nullptr)},
+             {"chip_match", col.chip.reason},
+             {"coverage", {{"ok", cov.ok}, {"failed", cov.failed}, {"unsupported", cov.unsupported},
+                           {"skipped", cov.skipped}, {"missing", cov.missing}}}});
+    }
+    for (const auto& row : c.rows) {
+        json jr = {{"workload", row.key.workload}, {"dtype", row.key.dtype}, {"size", row.key.size},
+                   {"size_label", row.key.size_label}, {"path", row.key.path}, {"unit", row.unit},
+                   {"cells", json::array()}};
+        for (const auto& cell : row.cells) {
+            const Record* r = cell.record;
+            json jc = {{"status", r ? std::string(record_status_name(r->status)) : "missing"},
+                       {"reason", r ? r->reason : ""}};
+            if (r && r->status == RecordStatus::ok && r->stats) {
+                jc["median"] = r->stats->median;
+                jc["ci95_low"] = r->stats->ci_low;
+                jc["ci95_high"] = r->stats->ci_high;
+                jc["n"] = r->stats->n;
+            }
+            if (const auto& d = cell.vs_baseline) {
+                jc["ratio"] = d->ratio;
+                jc["verdict"] = verdict_name(d->verdict);
+                jc["ci_overlap"] = d->ci_overlap;
+                jc["rank_test"] = {{"test", "mann-whitney-u"}, {"u", d->rank_test.u_x}, {"z", d->rank_test.z},
+                                   {"p_value", d->rank_test.p_value}, {"exact", d->rank_test.exact}};
+            }
+            jc["claimed"] = opt(cell.claimed);
+            jc["percent_of_claim"] = opt(cell.percent_of_claim);
+            jr["cells"].push_back(std::move(jc));
+        }
+        doc["rows"].push_back(std::move(jr));
+    }
+    return doc;
+}
+
+std::string render_comparison(const Comparison& c, CompareFormat f) {
+    switch (f) {
+        case CompareFormat::table: return render_text(c, false);
+        case CompareFormat::markdown: return render_text(c, true);
+        case CompareFormat::csv: return render_csv(c);
+        case CompareFormat::json: return comparison_json(c).dump(1) + "\n";
+    }
+    return {};
+}
+
+}  // namespace bakeoff
