@@ -85,8 +85,9 @@ int thread_count();                   // omp_get_max_threads()
 // Call first thing inside every parallel region the backend opens: pins an
 // OpenMP worker to its core (once per thread and team size).
 void pin_omp_thread();
-// RAII for one launch: pins the launching thread to the first core while the
-// op runs and makes sure the OpenMP team is pinned; restores the mask after.
+// RAII for one launch: makes sure the OpenMP team is pinned and that the
+// launching thread runs on the first core (pinning it there for the op if it
+// was elsewhere, and restoring its mask after).
 class LaunchPin {
 public:
     LaunchPin();

@@ -5,10 +5,12 @@
 // user has not set them, the backend pins the OpenMP threads itself with the
 // same policy (close, places = cores): OpenMP thread i -> core i (threads
 // beyond the core count share cores in order). Worker threads are pinned the
-// first time they enter one of the backend's parallel regions; the launching
-// thread (OpenMP thread 0) is pinned to the first core only while an op runs,
-// because pinning it for good would also confine every thread it creates
-// later (other backends' worker pools, the harness's own threads).
+// first time they enter one of the backend's parallel regions. The launching
+// thread (OpenMP thread 0) is not pinned for good, because that would also
+// confine every thread it creates later (other backends' worker pools, the
+// harness's own threads): when an op starts and it is not on the first core,
+// it is pinned there for that op and released after, after which the
+// scheduler normally leaves it there, so later launches cost one sched_getcpu.
 #include "cpu_internal.h"
 
 #include <omp.h>
@@ -72,7 +74,7 @@ void threads_init() {
         p.manual = true;
         p.description = "close, places=cores, set by bakeoff: OpenMP thread i -> core i of " +
                         std::to_string(p.places.size()) +
-                        "; the launching thread is pinned to core 0 only while an op runs";
+                        "; the launching thread is moved to core 0 for an op when it is elsewhere";
     });
 }
 
@@ -98,15 +100,19 @@ LaunchPin::LaunchPin() {
     threads_init();
     const Plan& p = plan();
     if (!p.manual) return;
-    const pthread_t self = pthread_self();
-    if (pthread_getaffinity_np(self, sizeof(cpu_set_t), &saved_) != 0) return;
-    if (pthread_setaffinity_np(self, sizeof(cpu_set_t), &p.places[0]) != 0) return;
-    active_ = true;
     const int team = omp_get_max_threads();
     if (tl_team_pinned != team) {
         pin_team();
         tl_team_pinned = team;
     }
+    // Usually the launching thread is still on core 0 from the last launch:
+    // then this costs one vDSO call. Otherwise move it there for this op.
+    const int cpu = sched_getcpu();
+    if (cpu >= 0 && cpu < CPU_SETSIZE && CPU_ISSET(cpu, &p.places[0])) return;
+    const pthread_t self = pthread_self();
+    if (pthread_getaffinity_np(self, sizeof(cpu_set_t), &saved_) != 0) return;
+    if (pthread_setaffinity_np(self, sizeof(cpu_set_t), &p.places[0]) != 0) return;
+    active_ = true;
 }
 
 LaunchPin::~LaunchPin() {

@@ -117,9 +117,10 @@ std::string openblas_gemm_info(const bk_op_desc& op) {
                     ", core " + openblas_core() + ", " + std::to_string(openblas_get_num_threads()) +
                     " threads";
     const std::string note = openblas_core_note();
-    if (!note.empty()) s += "; " + note;
+    // A "warning: " line is shown next to the figure: it measures the setting, not the machine.
+    if (!note.empty()) s += "\nwarning: " + note + " (the figure measures this setting, not the machine)";
     if (openblas_get_num_threads() < thread_count())
-        s += "; fewer threads than the OpenMP team (OpenBLAS counts the CPUs it may use at load; "
+        s += "\nwarning: OpenBLAS runs fewer threads than the OpenMP team (OpenBLAS counts the CPUs it may use at load; "
              "OMP_PROC_BIND/OMP_PLACES in the environment pin the first thread before that)";
     return s;
 }
