@@ -52,12 +52,12 @@ std::uint64_t meminfo_kb(const std::string& key) {
 
 std::uint64_t host_available_memory() { return meminfo_kb("MemAvailable") * 1024; }
 
-std::string utc_now_iso8601() {
+std::string utc_now(const char* strftime_format) {
     std::time_t t = std::time(nullptr);
     std::tm tm{};
     gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char buf[128];
+    std::strftime(buf, sizeof buf, strftime_format, &tm);
     return buf;
 }
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <string>
 
 namespace bakeoff {
 
@@ -12,7 +13,7 @@ namespace bakeoff {
 nlohmann::json host_info();
 // MemAvailable from /proc/meminfo, 0 if unknown.
 std::uint64_t host_available_memory();
-// Current UTC time as ISO 8601 ("2026-11-22T23:59:01Z").
-std::string utc_now_iso8601();
+// Current UTC time through strftime; by default ISO 8601 ("2026-11-22T23:59:01Z").
+std::string utc_now(const char* strftime_format = "%Y-%m-%dT%H:%M:%SZ");
 
 }  // namespace bakeoff

@@ -48,7 +48,7 @@ nlohmann::json results_header(const std::vector<DeviceInfo>& devices, const std:
               {"compiler", BAKEOFF_CXX_COMPILER},
               {"flags", BAKEOFF_CXX_FLAGS},
               {"build_type", BAKEOFF_BUILD_TYPE}}},
-            {"created_utc", utc_now_iso8601()},
+            {"created_utc", utc_now()},
             {"command_line", command_line},
             {"seed", seed},
             {"suite", suite},

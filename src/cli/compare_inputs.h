@@ -1,0 +1,29 @@
+// What `compare` and `report` share: the input options (files, baseline,
+// chip database, chip overrides) and turning them into a Comparison, with the
+// same one-line errors and exit codes (1 bad file, 2 usage).
+#pragma once
+
+#include "report/compare.h"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace bakeoff::cli {
+
+struct CompareInputArgs {
+    std::vector<std::string> files;
+    std::string baseline;
+    std::string chips_file;
+    std::vector<std::string> chip_overrides;  // COLUMN=CHIP_ID
+};
+
+void add_compare_input_options(CLI::App* sub, CompareInputArgs& a);
+
+// Builds the comparison and hands it to `use`; returns the exit code.
+int with_comparison(const CompareInputArgs& a, const std::string& command,
+                    const std::function<void(const Comparison&)>& use);
+
+}  // namespace bakeoff::cli
