@@ -26,18 +26,25 @@ bool is_poison(const HostMatrix& c, std::int64_t i, std::int64_t j) {
     }
     return !std::isfinite(c.at(i, j));
 }
+// The largest error seen and where; NaN counts as larger than anything.
+struct Worst {
+    double error = 0;
+    std::int64_t i = -1, j = -1;
+    void offer(double err, std::int64_t row, std::int64_t col) {
+        if (!(err <= error)) *this = {err, row, col};
+    }
+};
+
 // Every entry of C against an fp64 product, row by row.
 Verification verify_every_entry(const HostMatrix& a, const HostMatrix& b, const HostMatrix& c, Verification v) {
     const std::int64_t m = a.rows, k = a.cols, n = b.cols;
     std::vector<double> bd(std::size_t(k) * std::size_t(n));
     for (std::int64_t l = 0; l < k; ++l) b.row(l, bd.data() + l * n);
-    double worst = 0;
-    std::int64_t wi = -1, wj = -1;
+    Worst worst;
 #pragma omp parallel
     {
         std::vector<double> arow(k), crow(n), ref(n), mag(n);
-        double lw = 0;
-        std::int64_t li = -1, lj = -1;
+        Worst local;
 #pragma omp for schedule(static)
         for (std::int64_t i = 0; i < m; ++i) {
             a.row(i, arow.data());
@@ -54,24 +61,17 @@ Verification verify_every_entry(const HostMatrix& a, const HostMatrix& b, const 
             }
             for (std::int64_t j = 0; j < n; ++j) {
                 const double err = mag[j] > 0 ? std::fabs(crow[j] - ref[j]) / mag[j] : std::fabs(crow[j] - ref[j]);
-                if (!(err <= lw)) {
-                    lw = err;
-                    li = i;
-                    lj = j;
-                }
+                local.offer(err, i, j);
             }
         }
 #pragma omp critical
-        if (!(lw <= worst)) {
-            worst = lw;
-            wi = li;
-            wj = lj;
-        }
+        worst.offer(local.error, local.i, local.j);
     }
-    v.error = worst;
-    v.ok = worst <= v.tolerance;
+    v.error = worst.error;
+    v.ok = worst.error <= v.tolerance;
     if (!v.ok)
-        v.detail = fmt::format("C[{}][{}] = {} has relative error {:.3g} > tolerance {:.3g}", wi, wj, c.at(wi, wj), worst,
+        v.detail = fmt::format("C[{}][{}] = {} has relative error {:.3g} > tolerance {:.3g}", worst.i, worst.j,
+                               c.at(worst.i, worst.j), worst.error,
                                v.tolerance);
     return v;
 }
@@ -184,13 +184,11 @@ Verification verify_gemm(const HostMatrix& a, const HostMatrix& b, const HostMat
             bax[l] = sa;
         }
     }
-    double worst = 0;
-    std::int64_t worst_row = -1;
+    Worst worst;
 #pragma omp parallel
     {
         std::vector<double> arow(k), crow(n);
-        double local_worst = 0;
-        std::int64_t local_row = -1;
+        Worst local;
 #pragma omp for schedule(static)
         for (std::int64_t i = 0; i < m; ++i) {
             a.row(i, arow.data());
@@ -202,22 +200,16 @@ Verification verify_gemm(const HostMatrix& a, const HostMatrix& b, const HostMat
             }
             for (std::int64_t j = 0; j < n; ++j) got += crow[j] * x[j];
             const double err = mag > 0 ? std::fabs(got - ref) / mag : std::fabs(got - ref);
-            if (!(err <= local_worst)) {
-                local_worst = err;
-                local_row = i;
-            }
+            local.offer(err, i, 0);
         }
 #pragma omp critical
-        if (!(local_worst <= worst)) {
-            worst = local_worst;
-            worst_row = local_row;
-        }
+        worst.offer(local.error, local.i, 0);
     }
-    v.error = worst;
-    if (!(worst <= v.tolerance)) {
+    v.error = worst.error;
+    if (!(worst.error <= v.tolerance)) {
         v.ok = false;
-        v.detail = fmt::format("Freivalds' check fails in row {}: relative error {:.3g} > tolerance {:.3g}", worst_row,
-                               worst, v.tolerance);
+        v.detail = fmt::format("Freivalds' check fails in row {}: relative error {:.3g} > tolerance {:.3g}", worst.i,
+                               worst.error, v.tolerance);
         return v;
     }
 
