@@ -1,0 +1,192 @@
+// bakeoff conformance [--backend NAME] [--device ID] [--format table|json]:
+// every op x dtype x path a backend claims, on small, odd and edge shapes,
+// against a host fp64 reference (src/conformance). Exit 0 when nothing failed,
+// 1 on any failure or error, 2 for an unknown backend or device.
+#include "cli/commands.h"
+#include "cli/default_registry.h"
+#include "cli/progress.h"
+#include "conformance/conformance.h"
+#include "report/table.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <utility>
+
+namespace bakeoff::cli {
+
+namespace {
+
+struct Options {
+    std::string backend, device, format = "table";
+    std::uint64_t seed = 42;
+};
+
+struct DeviceRun {
+    DeviceInfo info;
+    std::vector<conformance::CaseResult> results;
+    std::string open_error;  // the device could not be opened
+};
+
+// One cell of the coverage table: how the cases of (op, dtype, path) ended.
+std::string cell(const std::vector<const conformance::CaseResult*>& cases) {
+    int pass = 0, fail = 0, unsup = 0, err = 0;
+    for (const auto* c : cases) {
+        switch (c->outcome) {
+            case conformance::Outcome::pass: ++pass; break;
+            case conformance::Outcome::fail: ++fail; break;
+            case conformance::Outcome::unsupported: ++unsup; break;
+            case conformance::Outcome::error: ++err; break;
+        }
+    }
+    const int n = int(cases.size());
+    if (unsup == n) return "unsupported";
+    if (pass == n) return fmt::format("pass {}", n);
+    std::vector<std::string> parts;
+    if (fail) parts.push_back(fmt::format("FAIL {}", fail));
+    if (err) parts.push_back(fmt::format("error {}", err));
+    if (pass) parts.push_back(fmt::format("pass {}", pass));
+    if (unsup) parts.push_back(fmt::format("unsupp. {}", unsup));
+    std::string s;
+    for (const auto& p : parts) s += (s.empty() ? "" : ", ") + p;
+    return s;
+}
+
+void print_table(const DeviceRun& run) {
+    fmt::print("{} ({}, backend {} {})\n", run.info.id(), run.info.props.name, run.info.backend->name,
+               run.info.backend->table->version ? run.info.backend->table->version : "");
+    if (!run.open_error.empty()) {
+        fmt::print("  error: {}\n\n", run.open_error);
+        return;
+    }
+    // Coverage: op x dtype rows, one column per path, in planned order.
+    std::vector<std::pair<std::string, std::string>> rows;
+    std::map<std::tuple<std::string, std::string, std::string>, std::vector<const conformance::CaseResult*>> groups;
+    for (const auto& r : run.results) {
+        const auto row = std::make_pair(r.op, r.dtype);
+        if (std::find(rows.begin(), rows.end(), row) == rows.end()) rows.push_back(row);
+        groups[{r.op, r.dtype, r.path}].push_back(&r);
+    }
+    Table t;
+    t.header = {"op", "dtype", "vendor", "portable"};
+    for (const auto& [op, dt] : rows)
+        t.rows.push_back({op, dt, cell(groups[{op, dt, "vendor"}]), cell(groups[{op, dt, "portable"}])});
+    fmt::print("{}", t.to_text());
+
+    const auto s = conformance::summarize(run.results);
+    fmt::print("{}: tests:{} passed:{} failed:{} errors:{} unsupported:{}\n", run.info.id(), run.results.size(),
+               s.passed, s.failed, s.errors, s.unsupported);
+    for (const auto& r : run.results) {
+        if (r.outcome == conformance::Outcome::fail)
+            fmt::print("  FAIL {}: error {:.3g} > tolerance {:.3g}: {}\n", r.id(), r.error, r.tolerance, r.detail);
+        else if (r.outcome == conformance::Outcome::error)
+            fmt::print("  ERROR {}: {}\n", r.id(), r.detail);
+    }
+    // Unsupported is a result: one line per (op, dtype, path) and reason.
+    std::set<std::string> seen;
+    for (const auto& r : run.results) {
+        if (r.outcome != conformance::Outcome::unsupported) continue;
+        const std::string line = fmt::format("{} {} {}: {}", r.op, r.dtype, r.path, r.detail);
+        if (seen.insert(line).second) fmt::print("  unsupported {}\n", line);
+    }
+    fmt::print("\n");
+}
+
+nlohmann::json to_json(const DeviceRun& run) {
+    nlohmann::json j = {{"device", run.info.id()},
+                        {"name", run.info.props.name},
+                        {"backend", run.info.backend->name},
+                        {"backend_version", run.info.backend->table->version ? run.info.backend->table->version : ""}};
+    if (!run.open_error.empty()) j["error"] = run.open_error;
+    const auto s = conformance::summarize(run.results);
+    j["summary"] = {{"tests", run.results.size()}, {"passed", s.passed},   {"failed", s.failed},
+                    {"errors", s.errors},          {"unsupported", s.unsupported}};
+    j["cases"] = nlohmann::json::array();
+    for (const auto& r : run.results) {
+        nlohmann::json c = {{"op", r.op},     {"dtype", r.dtype}, {"path", r.path},
+                            {"shape", r.shape}, {"outcome", conformance::outcome_name(r.outcome)}};
+        if (r.outcome == conformance::Outcome::pass || r.outcome == conformance::Outcome::fail) {
+            c["error"] = std::isfinite(r.error) ? nlohmann::json(r.error) : nlohmann::json(nullptr);
+            c["tolerance"] = r.tolerance;
+        }
+        if (!r.detail.empty()) c["detail"] = r.detail;
+        j["cases"].push_back(std::move(c));
+    }
+    return j;
+}
+
+}  // namespace
+
+Subcommand add_conformance_command(CLI::App& parent) {
+    auto o = std::make_shared<Options>();
+    auto* sub = parent.add_subcommand(
+        "conformance", "Check every op, dtype and path a backend supports on odd and edge shapes against fp64");
+    sub->add_option("--backend", o->backend, "Only this backend's devices (e.g. cpu, opencl)");
+    sub->add_option("--device", o->device, "Only this device (e.g. cpu:0, opencl:1)");
+    sub->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json"}));
+    sub->add_option("--seed", o->seed, "Seed of the random inputs");
+    return {sub, [o]() {
+                auto reg = load_default_registry();
+                for (const auto& r : reg->refused()) fmt::print(stderr, "bakeoff: plugin refused: {}: {}\n", r.origin, r.reason);
+                if (!o->backend.empty() && !reg->find(o->backend)) {
+                    std::string names;
+                    for (const auto& b : reg->backends()) names += (names.empty() ? "" : ", ") + b->name;
+                    fmt::print(stderr, "bakeoff: --backend: unknown backend '{}' (loaded: {})\n", o->backend, names);
+                    return 2;
+                }
+                std::vector<DeviceInfo> selected;
+                for (const auto& d : reg->devices())
+                    if ((o->backend.empty() || d.backend->name == o->backend) && (o->device.empty() || d.id() == o->device))
+                        selected.push_back(d);
+                if (!o->device.empty() && selected.empty()) {
+                    std::string ids;
+                    for (const auto& d : reg->devices()) ids += (ids.empty() ? "" : ", ") + d.id();
+                    fmt::print(stderr, "bakeoff: --device: unknown device '{}' (devices: {})\n", o->device, ids);
+                    return 2;
+                }
+                if (selected.empty()) {
+                    const Backend* b = o->backend.empty() ? nullptr : reg->find(o->backend);
+                    fmt::print(stderr, "bakeoff: conformance: no devices to test{}\n",
+                               b ? fmt::format(" (backend {}: {})", b->name, b->no_device_reason) : "");
+                    return 1;
+                }
+
+                std::vector<DeviceRun> runs;
+                for (const auto& info : selected) {
+                    DeviceRun run{info, {}, {}};
+                    try {
+                        Device dev(info);
+                        const auto ops = conformance::planned_ops();
+                        Progress progress(ops.size(), stderr_is_terminal());
+                        run.results = conformance::run_device(dev, o->seed, [&](std::size_t done, std::size_t total) {
+                            if (done < total) progress.start(done, fmt::format("{} conformance", info.id()));
+                        });
+                        progress.finish();
+                    } catch (const std::exception& e) {
+                        run.open_error = e.what();
+                    }
+                    runs.push_back(std::move(run));
+                }
+
+                int rc = 0;
+                for (const auto& run : runs) {
+                    const auto s = conformance::summarize(run.results);
+                    if (s.failed || s.errors || !run.open_error.empty()) rc = 1;
+                }
+                if (o->format == "json") {
+                    nlohmann::json j = {{"devices", nlohmann::json::array()}};
+                    for (const auto& run : runs) j["devices"].push_back(to_json(run));
+                    j["ok"] = rc == 0;
+                    fmt::print("{}\n", j.dump(2));
+                } else {
+                    for (const auto& run : runs) print_table(run);
+                    fmt::print("conformance: {}\n", rc == 0 ? "ok" : "FAILED");
+                }
+                return rc;
+            }};
+}
+
+}  // namespace bakeoff::cli
