@@ -26,5 +26,7 @@ Subcommand add_validate_command(CLI::App& parent);
 Subcommand add_chips_command(CLI::App& parent);
 Subcommand add_compare_command(CLI::App& parent);
 Subcommand add_report_command(CLI::App& parent);
+Subcommand add_project_command(CLI::App& parent);
+Subcommand add_conformance_command(CLI::App& parent);
 
 }  // namespace bakeoff::cli

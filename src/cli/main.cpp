@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
         bakeoff::cli::add_run_command(app),     bakeoff::cli::add_validate_command(app),
         bakeoff::cli::add_chips_command(app),
         bakeoff::cli::add_compare_command(app), bakeoff::cli::add_report_command(app),
+        bakeoff::cli::add_project_command(app),
+        bakeoff::cli::add_conformance_command(app),
     };
     try {
         app.parse(argc, argv);
