@@ -1,10 +1,12 @@
-// bakeoff run: expand a suite into cases, run each (src/harness/runner.h),
-// rewrite the results file atomically after every case so nothing finished is
+// bakeoff run: expand a suite into cases, run each (src/harness/runner.h) in
+// a worker process per device (src/harness/isolation.h; --no-isolation runs
+// them in this process), // rewrite the results file atomically after every case so nothing finished is
 // ever lost, and end with the summary table.
 #include "cli/commands.h"
 #include "cli/default_registry.h"
 #include "cli/progress.h"
 #include "harness/interrupt.h"
+#include "harness/isolation.h"
 #include "harness/runner.h"
 #include "harness/suite.h"
 #include "report/claims.h"
@@ -35,6 +37,8 @@ struct RunArgs {
     double time_budget = 0;
     double target_ci_percent = 2.0;
     bool quiet = false;
+    bool no_isolation = false;
+    double case_timeout = 0;  // 0: default_case_timeout(budget)
     std::vector<std::string> chip_overrides;  // "ID" for every device, or "DEVICE=ID"
     std::string chips_file, prices_file;
     std::vector<std::string> argv;
@@ -155,6 +159,11 @@ int run(RunArgs& a) {
         return 2;
     }
 
+    std::optional<IsolatedRunner> isolated;
+    if (!a.no_isolation)
+        isolated.emplace(std::vector<std::string>{"/proc/self/exe", "worker"}, a.seed,
+                         a.case_timeout > 0 ? a.case_timeout : default_case_timeout(opts.time_budget_s));
+
     Progress progress(plan.size(), !a.quiet && stderr_is_terminal());
     std::vector<std::unique_ptr<Device>> open;
     auto device_for = [&](const DeviceInfo& info) -> Device& {
@@ -168,7 +177,9 @@ int run(RunArgs& a) {
         const auto& p = plan[i];
         progress.start(i, fmt::format("{} on {}", p.spec.id(), p.device.id()));
         Record r;
-        try {
+        if (isolated) {
+            r = isolated->run(*p.workload, p.spec, p.device, opts);
+        } else try {
             r = run_case(device_for(p.device), *p.workload, p.spec, a.seed, opts);
         } catch (const std::exception& e) {  // the device itself failed to open
             r = make_record(*p.workload, p.spec, p.device, a.seed);
@@ -243,6 +254,12 @@ Subcommand add_run_command(CLI::App& parent) {
     sub->add_option("--chips", a->chips_file, "Chip database file replacing the built-in one (same CSV format)");
     sub->add_option("--prices", a->prices_file, "CSV of chip prices for per-dollar figures (docs/chips.md)");
     sub->add_flag("--quiet", a->quiet, "No progress output");
+    sub->add_option("--case-timeout", a->case_timeout,
+                    "Seconds a case may take before its worker is killed and the case fails "
+                    "(default 120 + 20 x the time budget)")
+        ->check(CLI::Range(0.0, 1e7));
+    sub->add_flag("--no-isolation", a->no_isolation,
+                  "Run cases in this process, not in a worker per device (debugging; a crashing plugin ends the run)");
     return {sub, [a]() {
                 a->argv = command_line();
                 return run(*a);

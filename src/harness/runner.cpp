@@ -47,6 +47,22 @@ nlohmann::json telemetry_json(const std::optional<bk_telemetry>& before, const s
 }
 }  // namespace
 
+std::string timer_inconsistency(double device_s, double host_s) {
+    // The host bracket [record start, run, record stop, sync] holds the timed
+    // work, so the device cannot have taken longer (5 % + 50 us for clock
+    // granularity); and once the bracket is long enough for launch overheads
+    // not to matter, the device time cannot be a small part of it either.
+    const bool too_slow = device_s > host_s * 1.05 + 50e-6;
+    const bool too_fast = host_s >= 0.020 && device_s < 0.3 * host_s;
+    if (!too_slow && !too_fast) return {};
+    return fmt::format("timer inconsistent: device says {:.3g} s, host measured {:.3g} s", device_s, host_s);
+}
+
+std::string above_peak(double median, double peak, const std::string& unit) {
+    if (!(peak > 0) || !(median > 1.10 * peak)) return {};
+    return fmt::format("faster than the device's theoretical peak ({:.4g} {}): timer or work count wrong", peak, unit);
+}
+
 Record make_record(const Workload& w, const CaseSpec& c, const DeviceInfo& d, std::uint64_t seed) {
     Record r;
     r.id = c.id() + "@" + d.id();
@@ -122,12 +138,15 @@ Record run_case(Device& device, const Workload& w, const CaseSpec& c, std::uint6
         while (true) {
             if (o.stop && o.stop->load()) return finish(RecordStatus::skipped, "interrupted");
             inst->poison();
+            const auto t_host = Clock::now();
             start.record(stream);
             inst->run(stream);
             stop.record(stream);
             stream.sync();
+            const double host_s = seconds_since(t_host);
             const double s = Event::elapsed_ms(start, stop) / 1e3;
             if (!(s > 0)) return finish(RecordStatus::failed, fmt::format("the backend's timer gave {} s for a run", s));
+            if (auto why = timer_inconsistency(s, host_s); !why.empty()) return finish(RecordStatus::failed, why);
             r.samples_s.push_back(s);
             const std::size_t n = r.samples_s.size();
             if (n >= o.max_samples) break;
@@ -143,6 +162,10 @@ Record run_case(Device& device, const Workload& w, const CaseSpec& c, std::uint6
         if (!r.verification->ok)
             return finish(RecordStatus::failed, "verification failed: " + r.verification->detail);
         r.stats = compute_statistics(metric_values(r.metric, r.work, r.samples_s));
+        if (auto why = above_peak(r.stats->median, r.peak, r.metric.unit); !why.empty()) {
+            r.stats.reset();
+            return finish(RecordStatus::failed, why);
+        }
         return finish(RecordStatus::ok, "");
     } catch (const std::exception& e) {
         return finish(RecordStatus::failed, e.what());

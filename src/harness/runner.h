@@ -25,6 +25,13 @@ Record make_record(const Workload& w, const CaseSpec& c, const DeviceInfo& d, st
 
 Record run_case(Device& device, const Workload& w, const CaseSpec& c, std::uint64_t run_seed, const RunOptions& o);
 
+// Sanity checks of a timed run, "" when it passes. A device time longer than
+// the host's wall time around it (beyond 5 % + 50 us), or below 30 % of a host
+// wall time of 20 ms or more, means the backend's timer is wrong.
+std::string timer_inconsistency(double device_s, double host_s);
+// A median more than 10 % above a known theoretical peak (0 = unknown).
+std::string above_peak(double median, double peak, const std::string& unit);
+
 // Bytes a case needs free before it is allocated (device memory, plus the host
 // copies the workload keeps for verification); why it does not fit, or "".
 std::string memory_refusal(const Workload& w, const CaseSpec& c, const DeviceInfo& d, std::uint64_t host_available);

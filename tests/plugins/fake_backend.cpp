@@ -3,6 +3,16 @@
 // that the harness notices:
 //   wrong  — one output element is off by a small amount
 //   skip   — launch returns BK_OK and computes nothing
+//   crash  — launch raises SIGSEGV (the process dies, as a buggy kernel would)
+//   abort  — launch calls abort()
+//   exit   — launch ends the process with exit status 3
+//   hang   — launch never returns
+//   fast_timer — launch sleeps 25 ms more than it computes and the timing
+//            events report a tenth of the real time (a timer that runs slow)
+// BAKEOFF_FAKE_FAULT=<op>:<mode>[,<op>:<mode>...] (op: copy, scale, add,
+// triad, dot, gemm) sets the mode of single ops, so one run holds good and
+// faulty cases; ops it does not name use BAKEOFF_FAKE_MODE.
+// BAKEOFF_FAKE_PEAK_GFLOPS replaces the made-up fp32/fp64 peak (1000 GFLOP/s).
 // Compile-time switches build deliberately broken plugins for the loader tests:
 //   FAKE_ABI_VERSION=N  — claim another ABI version
 //   FAKE_DROP_LAUNCH    — leave the required `launch` entry point NULL
@@ -10,10 +20,12 @@
 #include <bakeoff/backend_abi.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 #include <string>
+#include <thread>
 #include <vector>
 
 #ifndef FAKE_ABI_VERSION
@@ -33,9 +45,40 @@ bk_status fail(bk_status s, const char* why) {
     return s;
 }
 
-std::string mode() {
+// The last launch was in fast_timer mode: the events then report a tenth.
+bool g_fast_timer = false;
+
+const char* op_name(uint32_t kind) {
+    switch (kind) {
+        case BK_OP_COPY: return "copy";
+        case BK_OP_SCALE: return "scale";
+        case BK_OP_ADD: return "add";
+        case BK_OP_TRIAD: return "triad";
+        case BK_OP_DOT: return "dot";
+        case BK_OP_GEMM: return "gemm";
+        default: return "?";
+    }
+}
+
+std::string mode(uint32_t kind) {
+    if (const char* f = std::getenv("BAKEOFF_FAKE_FAULT")) {
+        const std::string all = f, want = std::string(op_name(kind)) + ":";
+        std::size_t at = 0;
+        while (at <= all.size()) {
+            std::size_t end = all.find(',', at);
+            if (end == std::string::npos) end = all.size();
+            const std::string item = all.substr(at, end - at);
+            if (item.rfind(want, 0) == 0) return item.substr(want.size());
+            at = end + 1;
+        }
+    }
     const char* m = std::getenv("BAKEOFF_FAKE_MODE");
     return m ? m : "correct";
+}
+
+double made_up_peak() {
+    const char* p = std::getenv("BAKEOFF_FAKE_PEAK_GFLOPS");
+    return p ? std::atof(p) : 1000.0;
 }
 
 bk_status init() { return BK_OK; }
@@ -51,7 +94,8 @@ bk_status device_props(int32_t index, bk_device_props* p) {
     p->last_level_cache_bytes = 1 << 20;
     p->compute_units = 1;
     p->threads = 1;
-    p->peak_gflops[BK_F32] = 1.0;
+    p->peak_gflops[BK_F32] = made_up_peak();
+    p->peak_gflops[BK_F64] = made_up_peak();
     std::strcpy(p->peak_basis, "made up for tests");
     std::strcpy(p->properties, "mode=test\n");
     return BK_OK;
@@ -104,6 +148,7 @@ bk_status event_record(bk_event* e, bk_stream*) {
 }
 bk_status event_elapsed_ms(bk_event* a, bk_event* b, double* ms) {
     *ms = std::chrono::duration<double, std::milli>(b->t - a->t).count();
+    if (g_fast_timer) *ms /= 10;
     if (*ms <= 0) *ms = 1e-6;
     return BK_OK;
 }
@@ -170,8 +215,15 @@ bk_status launch(bk_stream*, const bk_op_desc* op, bk_buffer* const* b, uint32_t
     if (supports(nullptr, op) != BK_OK) return BK_UNSUPPORTED;
     const uint32_t need = (op->kind == BK_OP_COPY || op->kind == BK_OP_SCALE) ? 2 : 3;
     if (n_ops != need) return fail(BK_INVALID_ARGUMENT, "wrong operand count");
-    const std::string m = mode();
+    const std::string m = mode(op->kind);
+    g_fast_timer = m == "fast_timer";
     if (m == "skip") return BK_OK;
+    if (m == "crash") std::raise(SIGSEGV);
+    if (m == "abort") std::abort();
+    if (m == "exit") std::_Exit(3);
+    if (m == "hang")
+        for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+    if (m == "fast_timer") std::this_thread::sleep_for(std::chrono::milliseconds(25));
     const bool f64 = op->dtype_a == BK_F64;
     if (is_stream(op->kind)) f64 ? run_stream<double>(op, b) : run_stream<float>(op, b);
     else f64 ? run_gemm<double>(op, b) : run_gemm<float>(op, b);

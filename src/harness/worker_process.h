@@ -1,0 +1,52 @@
+// One worker process, seen from the supervisor: started with a pipe to its
+// stdin and one from its stdout (its stderr is the supervisor's), in its own
+// process group, killed if the supervisor dies. Lines go in and come out; a
+// line that does not come in time, or a worker that dies, is reported as such.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace bakeoff {
+
+class WorkerProcess {
+public:
+    // Starts argv[0] with argv. Throws std::runtime_error if it cannot.
+    explicit WorkerProcess(const std::vector<std::string>& argv);
+    ~WorkerProcess();  // kills and reaps the worker if it still runs
+    WorkerProcess(const WorkerProcess&) = delete;
+    WorkerProcess& operator=(const WorkerProcess&) = delete;
+
+    // Writes one line (a '\n' is added). False if the worker is gone.
+    bool send_line(const std::string& line);
+
+    enum class Wait { line, died, timed_out, stopped };
+    // Waits for one line from the worker, at most timeout_s seconds, giving
+    // up early when *stop becomes true. On `died` the worker has been reaped.
+    Wait read_line(std::string& line, double timeout_s, const std::atomic<bool>* stop);
+
+    // SIGKILL to the worker's whole process group, then reap it.
+    void kill_now();
+
+    // After `died`: "crashed (signal 11: SIGSEGV)", "worker exited with status 3".
+    std::string exit_description() const;
+
+    pid_t pid() const { return pid_; }
+
+private:
+    void reap();
+
+    pid_t pid_ = -1;
+    int to_worker_ = -1, from_worker_ = -1;
+    int wait_status_ = 0;
+    bool reaped_ = false;
+    std::string buffer_;
+};
+
+// "SIGSEGV" for 11, ... ("signal N" when unnamed).
+std::string signal_name(int sig);
+
+}  // namespace bakeoff
