@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/default_registry.h"
 #include "cli/progress.h"
+#include "harness/host_info.h"
 #include "harness/interrupt.h"
 #include "harness/isolation.h"
 #include "harness/runner.h"
@@ -76,14 +77,6 @@ SuiteFilter make_filter(const RunArgs& a) {
     return f;
 }
 
-std::string default_out_name() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "bakeoff-%Y%m%d-%H%M%S.json", &tm);
-    return buf;
-}
 
 int run(RunArgs& a) {
     SuiteFilter filter;
@@ -151,7 +144,7 @@ int run(RunArgs& a) {
             }
     ResultsFile file;
     file.header = results_header(used, a.argv, a.seed, a.suite);
-    const std::string out = a.out.empty() ? default_out_name() : a.out;
+    const std::string out = a.out.empty() ? utc_now("bakeoff-%Y%m%d-%H%M%S.json") : a.out;
     try {
         write_results(out, file);  // fail now, not after an hour of measuring
     } catch (const std::exception& e) {

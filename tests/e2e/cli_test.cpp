@@ -1,4 +1,6 @@
 // The bakeoff command end to end, as a user runs it.
+#include "common/command_runner.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -18,51 +20,26 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out, err;
-};
+using Result = bakeoff::testing_support::CommandResult;
+using bakeoff::testing_support::slurp;
 
 fs::path work_dir() {
-    static const fs::path dir = [] {
-        auto d = fs::temp_directory_path() / ("bakeoff-e2e-" + std::to_string(::getpid()));
-        fs::create_directories(d);
-        return d;
-    }();
+    static const fs::path dir = bakeoff::testing_support::scratch_dir("bakeoff-e2e");
     return dir;
 }
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+// Runs `bakeoff ARGS` with the default plugin search path (test plugins hidden).
+Result run_bakeoff(const std::string& args) {
+    return bakeoff::testing_support::run_binary(BAKEOFF_BINARY_PATH, work_dir(), "", args);
 }
 
-// Runs `bakeoff ARGS` with the test plugins hidden from the search path.
-Result bakeoff(const std::string& args) {
-    const auto out = work_dir() / "stdout.txt", err = work_dir() / "stderr.txt";
-    const std::string cmd = "cd '" + work_dir().string() + "' && OMP_NUM_THREADS=2 '" BAKEOFF_BINARY_PATH "' " + args +
-                            " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
-    int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
-}
-
-int lines(const std::string& s) {
-    int n = 0;
-    for (char c : s) n += c == '\n';
-    return n;
-}
+int lines(const std::string& s) { return bakeoff::testing_support::count_lines(s); }
 
 }  // namespace
 
 TEST(Cli, SmokeRunThenValidate) {
     const auto file = work_dir() / "smoke.json";
-    auto run = bakeoff("run --suite smoke --quiet --out '" + file.string() + "'");
+    auto run = run_bakeoff("run --suite smoke --quiet --out '" + file.string() + "'");
     ASSERT_EQ(run.code, 0) << run.out << run.err;
     EXPECT_NE(run.out.find("median"), std::string::npos);
     EXPECT_NE(run.out.find("membw.triad"), std::string::npos);
@@ -74,20 +51,20 @@ TEST(Cli, SmokeRunThenValidate) {
     bool any_ok = false;
     for (const auto& r : doc["records"]) any_ok = any_ok || r["status"] == "ok";
     EXPECT_TRUE(any_ok);
-    auto val = bakeoff("validate '" + file.string() + "'");
+    auto val = run_bakeoff("validate '" + file.string() + "'");
     EXPECT_EQ(val.code, 0) << val.err;
     EXPECT_NE(val.out.find(": ok ("), std::string::npos);
 }
 
 TEST(Cli, ValidateFlagsATamperedFile) {
     const auto file = work_dir() / "tamper.json";
-    ASSERT_EQ(bakeoff("run --suite smoke --workload membw.copy --quiet --out '" + file.string() + "'").code, 0);
+    ASSERT_EQ(run_bakeoff("run --suite smoke --workload membw.copy --quiet --out '" + file.string() + "'").code, 0);
     auto doc = nlohmann::json::parse(slurp(file));
     auto& rec = doc["records"][0];
     ASSERT_EQ(rec["status"], "ok");
     rec["statistics"]["median"] = rec["statistics"]["median"].get<double>() * 2;
     std::ofstream(file) << doc.dump();
-    auto val = bakeoff("validate '" + file.string() + "'");
+    auto val = run_bakeoff("validate '" + file.string() + "'");
     EXPECT_EQ(val.code, 1);
     EXPECT_NE(val.err.find(rec["id"].get<std::string>()), std::string::npos) << val.err;
 }
@@ -97,7 +74,7 @@ TEST(Cli, BadFlagsAndValuesExitTwoWithOneLine) {
                              "run --size banana", "run --path fastest", "run --workload nosuch",
                              "run --device gpu:7", "run --time-budget -1", "run --suite smoke --chip no-such-chip", "frobnicate",
                              "run --out /nonexistent-folder/x.json --suite smoke"}) {
-        auto r = bakeoff(args);
+        auto r = run_bakeoff(args);
         EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
         EXPECT_EQ(lines(r.err), 1) << args << "\n" << r.err;
         EXPECT_TRUE(r.out.empty()) << args;
@@ -106,7 +83,7 @@ TEST(Cli, BadFlagsAndValuesExitTwoWithOneLine) {
 
 TEST(Cli, ChipOverrideGivesPercentOfClaimThatValidates) {
     const auto file = work_dir() / "claim.json";
-    auto run = bakeoff("run --suite smoke --workload membw.copy --chip h100-sxm5-80gb --quiet --out '" + file.string() + "'");
+    auto run = run_bakeoff("run --suite smoke --workload membw.copy --chip h100-sxm5-80gb --quiet --out '" + file.string() + "'");
     ASSERT_EQ(run.code, 0) << run.err;
     EXPECT_NE(run.out.find("% claim"), std::string::npos);
     auto doc = nlohmann::json::parse(slurp(file));
@@ -115,13 +92,13 @@ TEST(Cli, ChipOverrideGivesPercentOfClaimThatValidates) {
     EXPECT_EQ(claim["match"], "overridden");
     EXPECT_DOUBLE_EQ(claim["claimed"].get<double>(), 3350.0);
     EXPECT_TRUE(claim["percent"].is_number());
-    EXPECT_EQ(bakeoff("validate '" + file.string() + "'").code, 0);
+    EXPECT_EQ(run_bakeoff("validate '" + file.string() + "'").code, 0);
 }
 
 TEST(Cli, MalformedChipDatabaseExitsOneNamingFileAndLine) {
     const auto db = work_dir() / "chips.csv";
     std::ofstream(db) << "not,a,chip,database\n1,2\n";
-    auto r = bakeoff("run --suite smoke --chips '" + db.string() + "'");
+    auto r = run_bakeoff("run --suite smoke --chips '" + db.string() + "'");
     EXPECT_EQ(r.code, 1);
     EXPECT_EQ(lines(r.err), 1) << r.err;
     EXPECT_NE(r.err.find(db.string()), std::string::npos) << r.err;
@@ -130,32 +107,32 @@ TEST(Cli, MalformedChipDatabaseExitsOneNamingFileAndLine) {
 TEST(Cli, MalformedResultsFileExitsOneNamingIt) {
     const auto file = work_dir() / "broken.json";
     std::ofstream(file) << R"({"schema": "bakeoff-results", "schema_version": 1, "records": [)";
-    auto r = bakeoff("validate '" + file.string() + "'");
+    auto r = run_bakeoff("validate '" + file.string() + "'");
     EXPECT_EQ(r.code, 1);
     EXPECT_EQ(lines(r.err), 1) << r.err;
     EXPECT_NE(r.err.find(file.string()), std::string::npos);
-    auto missing = bakeoff("validate '" + (work_dir() / "nope.json").string() + "'");
+    auto missing = run_bakeoff("validate '" + (work_dir() / "nope.json").string() + "'");
     EXPECT_EQ(missing.code, 1);
     EXPECT_NE(missing.err.find("no such file"), std::string::npos);
 }
 
 TEST(Cli, HelpAndVersionExitZero) {
-    auto h = bakeoff("--help");
+    auto h = run_bakeoff("--help");
     EXPECT_EQ(h.code, 0);
     EXPECT_NE(h.out.find("run"), std::string::npos);
-    auto rh = bakeoff("run --help");
+    auto rh = run_bakeoff("run --help");
     EXPECT_EQ(rh.code, 0);
     EXPECT_NE(rh.out.find("--time-budget"), std::string::npos);
-    auto v = bakeoff("--version");
+    auto v = run_bakeoff("--version");
     EXPECT_EQ(v.code, 0);
     EXPECT_NE(v.out.find("bakeoff"), std::string::npos);
 }
 
 TEST(Cli, DevicesListsTheCpu) {
-    auto r = bakeoff("devices");
+    auto r = run_bakeoff("devices");
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("cpu:0"), std::string::npos);
-    auto j = bakeoff("devices --format json");
+    auto j = run_bakeoff("devices --format json");
     ASSERT_EQ(j.code, 0);
     auto doc = nlohmann::json::parse(j.out);
     ASSERT_FALSE(doc["devices"].empty());

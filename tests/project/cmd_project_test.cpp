@@ -1,6 +1,6 @@
 // `bakeoff project`, driven through its CLI11 registration (cmd_project.cpp is
 // compiled into this test).
-#include "cli/commands.h"
+#include "common/cli_in_process.h"
 #include "report/results_file.h"
 
 #include <fmt/format.h>
@@ -13,32 +13,10 @@
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out, err;
-};
+using Result = bakeoff::testing_support::CommandResult;
 
 Result project(std::vector<std::string> args) {
-    CLI::App app{"bakeoff"};
-    auto sub = bakeoff::cli::add_project_command(app);
-    args.insert(args.begin(), {"bakeoff", "project"});
-    std::vector<const char*> argv;
-    for (const auto& a : args) argv.push_back(a.c_str());
-    Result r;
-    testing::internal::CaptureStdout();
-    testing::internal::CaptureStderr();
-    try {
-        app.parse(static_cast<int>(argv.size()), argv.data());
-        r.code = sub.app->parsed() ? sub.run() : 2;
-    } catch (const CLI::ParseError& e) {  // as main() does
-        fmt::print(stderr, "bakeoff: {}\n", e.what());
-        r.code = 2;
-    }
-    std::fflush(stdout);
-    std::fflush(stderr);
-    r.out = testing::internal::GetCapturedStdout();
-    r.err = testing::internal::GetCapturedStderr();
-    return r;
+    return bakeoff::testing_support::run_in_process(bakeoff::cli::add_project_command, "project", std::move(args));
 }
 
 bool has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }

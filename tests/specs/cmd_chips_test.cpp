@@ -1,7 +1,7 @@
 // `bakeoff chips`, driven through its CLI11 registration (cmd_chips.cpp is
 // compiled into this test). Expected text is written out by hand from
 // data/chips.csv.
-#include "cli/commands.h"
+#include "common/cli_in_process.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -13,32 +13,10 @@
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out, err;
-};
+using Result = bakeoff::testing_support::CommandResult;
 
 Result chips(std::vector<std::string> args) {
-    CLI::App app{"bakeoff"};
-    auto sub = bakeoff::cli::add_chips_command(app);
-    args.insert(args.begin(), {"bakeoff", "chips"});
-    std::vector<const char*> argv;
-    for (const auto& a : args) argv.push_back(a.c_str());
-    Result r;
-    testing::internal::CaptureStdout();
-    testing::internal::CaptureStderr();
-    try {
-        app.parse(static_cast<int>(argv.size()), argv.data());
-        r.code = sub.app->parsed() ? sub.run() : 2;
-    } catch (const CLI::ParseError& e) {  // as main() does
-        fmt::print(stderr, "bakeoff: {}\n", e.what());
-        r.code = 2;
-    }
-    std::fflush(stdout);
-    std::fflush(stderr);
-    r.out = testing::internal::GetCapturedStdout();
-    r.err = testing::internal::GetCapturedStderr();
-    return r;
+    return bakeoff::testing_support::run_in_process(bakeoff::cli::add_chips_command, "chips", std::move(args));
 }
 
 std::vector<std::string> lines(const std::string& s) {
