@@ -10,7 +10,9 @@ and prints medians, spread (min-max) and the ratio bakeoff / peer:
       stores), copy is copy_<isa> / copy_mem_<isa>: the better of each pair.
   gemm fp64/fp32 vendor    vs a standalone OpenBLAS call of the same size;
   gemm bf16/int8 vendor    vs a standalone oneDNN matmul of the same size;
-  the quick suite's wall time.
+  the quick suite's wall time;
+  and, on the same silicon, the OpenCL backend (PoCL on a CPU) against the CPU
+  backend: membw.triad (quick size) and gemm fp32 on the portable path of both.
 
 Usage: bench/compare_peers.py [--runs 5] [--build build/release] [--gemm-size 2048]
 Needs: likwid (Debian package), a release build (./scripts/build.sh release).
@@ -86,7 +88,8 @@ def main():
 
     impl = {}
     for run in range(a.runs):
-        vals, _ = bakeoff_values(a.build, ["--suite", "quick", "--workload", "membw.triad,membw.copy"], tmp)
+        vals, _ = bakeoff_values(a.build, ["--suite", "quick", "--device", "cpu", "--workload", "membw.triad,membw.copy"],
+                                 tmp)
         for wl, arrays, tests in (("membw.triad", 3, ("stream", "stream_mem")), ("membw.copy", 2, ("copy", "copy_mem"))):
             v, params, im, _ = vals[(wl, "fp64")]
             total = params["array_bytes"] * arrays
@@ -94,7 +97,8 @@ def main():
             add(f"{wl} fp64 {params['array_bytes'] >> 20} MiB/array", v, best,
                 f"likwid-bench best of {tests[0]}_{isa}/{tests[1]}_{isa}, {threads} threads")
             impl[wl] = im
-        gvals, _ = bakeoff_values(a.build, ["--workload", "gemm", "--path", "vendor", "--dtype", "fp64,fp32,bf16,int8",
+        gvals, _ = bakeoff_values(a.build, ["--device", "cpu", "--workload", "gemm", "--path", "vendor",
+                                            "--dtype", "fp64,fp32,bf16,int8",
                                             "--size", str(a.gemm_size)], tmp)
         for dt, prog in (("fp64", "peer_openblas_gemm"), ("fp32", "peer_openblas_gemm"),
                          ("bf16", "peer_onednn_matmul"), ("int8", "peer_onednn_matmul")):
@@ -107,6 +111,18 @@ def main():
                 continue
             add(f"gemm {dt} {a.gemm_size} vendor", gvals[("gemm", dt)][0], p, pdesc)
             impl[f"gemm {dt}"] = gvals[("gemm", dt)][2]
+    ocl = {}
+    try:
+        for run in range(a.runs):
+            for dev in ("cpu", "opencl"):
+                v, _ = bakeoff_values(a.build, ["--device", dev, "--workload", "gemm", "--dtype", "fp32",
+                                                "--path", "portable", "--size", str(a.gemm_size)], tmp)
+                tv, _ = bakeoff_values(a.build, ["--suite", "quick", "--device", dev, "--workload", "membw.triad"], tmp)
+                for key, val in list(v.items()) + list(tv.items()):
+                    ocl.setdefault((dev,) + key, []).append(val[0])
+    except RuntimeError as e:
+        print(f"opencl comparison skipped: {e}", file=sys.stderr)
+
     walls = []
     for run in range(min(a.runs, 3)):
         t0 = time.monotonic()
@@ -121,6 +137,15 @@ def main():
         print(f"| {name} | {bm:.1f} [{blo:.1f}, {bhi:.1f}] | {pm:.1f} [{plo:.1f}, {phi:.1f}] | {bm / pm:.3f} | {r['note']} |")
     wm, wlo, whi = summary(walls)
     print(f"\nquick suite wall time: median {wm:.1f} s [{wlo:.1f}, {whi:.1f}] over {len(walls)} runs (target < 60 s)")
+    if ocl:
+        print("\n| case | cpu backend median [min, max] | opencl (PoCL) median [min, max] | opencl / cpu |")
+        print("| --- | ---: | ---: | ---: |")
+        for (dev, wl, dt) in sorted(k for k in ocl if k[0] == "cpu"):
+            if ("opencl", wl, dt) not in ocl:
+                continue
+            cm, clo, chi = summary(ocl[("cpu", wl, dt)])
+            om, olo, ohi = summary(ocl[("opencl", wl, dt)])
+            print(f"| {wl} {dt} | {cm:.1f} [{clo:.1f}, {chi:.1f}] | {om:.1f} [{olo:.1f}, {ohi:.1f}] | {om / cm:.3f} |")
     print("\nbakeoff implementations:")
     for k, v in impl.items():
         print(f"- {k}: {v}")
