@@ -8,6 +8,7 @@
 #include "harness/host_info.h"
 #include "harness/interrupt.h"
 #include "harness/isolation.h"
+#include "harness/worker_process.h"
 #include "harness/runner.h"
 #include "harness/suite.h"
 #include "report/claims.h"
@@ -144,6 +145,8 @@ int run(RunArgs& a) {
             }
     ResultsFile file;
     file.header = results_header(used, a.argv, a.seed, a.suite);
+    file.header["isolation"] = a.no_isolation ? "in-process" : "worker process per device";
+    file.header["worker_environment"] = a.no_isolation ? std::vector<std::string>{} : worker_environment();
     const std::string out = a.out.empty() ? utc_now("bakeoff-%Y%m%d-%H%M%S.json") : a.out;
     try {
         write_results(out, file);  // fail now, not after an hour of measuring

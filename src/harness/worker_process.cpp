@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
@@ -13,6 +14,8 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char** environ;
 
 namespace bakeoff {
 
@@ -34,6 +37,11 @@ std::string signal_name(int sig) {
     }
 }
 
+std::vector<std::string> worker_environment() {
+    if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT")) return {};
+    return {"OMP_WAIT_POLICY=passive"};
+}
+
 WorkerProcess::WorkerProcess(const std::vector<std::string>& argv) {
     if (argv.empty()) throw std::invalid_argument("WorkerProcess: empty argv");
     // Everything the child needs is made before fork: after it, only
@@ -41,6 +49,11 @@ WorkerProcess::WorkerProcess(const std::vector<std::string>& argv) {
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    const std::vector<std::string> extra = worker_environment();
+    std::vector<char*> envp;
+    for (char** e = environ; e && *e; ++e) envp.push_back(*e);
+    for (const auto& v : extra) envp.push_back(const_cast<char*>(v.c_str()));
+    envp.push_back(nullptr);
     int in[2], out[2];
     if (::pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error(fmt::format("pipe: {}", std::strerror(errno)));
     if (::pipe2(out, O_CLOEXEC) != 0) {
@@ -68,7 +81,7 @@ WorkerProcess::WorkerProcess(const std::vector<std::string>& argv) {
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
         struct rlimit no_core{0, 0};  // a crashing plugin leaves no core file behind
         ::setrlimit(RLIMIT_CORE, &no_core);
-        ::execv(args[0], args.data());
+        ::execve(args[0], args.data(), envp.data());
         const char msg[] = "bakeoff: cannot start the worker process\n";
         [[maybe_unused]] auto n = ::write(2, msg, sizeof msg - 1);
         ::_exit(127);

@@ -12,9 +12,17 @@
 
 namespace bakeoff {
 
+// Variables a worker gets on top of this process's environment: OpenMP
+// threads that finished a region (e.g. poisoning an output) sleep instead of
+// spinning, so they take no core from a library that runs its own threads
+// next (OpenBLAS's pthreads). Not set when the user set OMP_WAIT_POLICY or
+// GOMP_SPINCOUNT themselves. "NAME=value" strings.
+std::vector<std::string> worker_environment();
+
 class WorkerProcess {
 public:
-    // Starts argv[0] with argv. Throws std::runtime_error if it cannot.
+    // Starts argv[0] with argv, in this process's environment plus the worker
+    // settings (worker_environment()). Throws std::runtime_error if it cannot.
     explicit WorkerProcess(const std::vector<std::string>& argv);
     ~WorkerProcess();  // kills and reaps the worker if it still runs
     WorkerProcess(const WorkerProcess&) = delete;
