@@ -334,17 +334,7 @@ const char* dtype_name(uint32_t dt) {
     }
 }
 
-const char* kind_name(uint32_t kind) {
-    switch (kind) {
-        case BK_OP_COPY: return "copy";
-        case BK_OP_SCALE: return "scale";
-        case BK_OP_ADD: return "add";
-        case BK_OP_TRIAD: return "triad";
-        case BK_OP_DOT: return "dot";
-        case BK_OP_GEMM: return "gemm";
-        default: return "unknown op";
-    }
-}
+const char* kind_name(uint32_t kind) { return bk_op_name(kind); }
 
 }  // namespace bk_cpu
 

@@ -231,17 +231,7 @@ static const char* dtype_name(uint32_t t) {
     return t < BK_DTYPE_COUNT ? names[t] : "unknown dtype";
 }
 
-const char* op_name(uint32_t k) {
-    switch (k) {
-        case BK_OP_COPY: return "copy";
-        case BK_OP_SCALE: return "scale";
-        case BK_OP_ADD: return "add";
-        case BK_OP_TRIAD: return "triad";
-        case BK_OP_DOT: return "dot";
-        case BK_OP_GEMM: return "gemm";
-        default: return "unknown op";
-    }
-}
+const char* op_name(uint32_t k) { return bk_op_name(k); }
 
 static bool is_stream_op(uint32_t k) { return k >= BK_OP_COPY && k <= BK_OP_DOT; }
 

@@ -94,6 +94,19 @@ typedef enum bk_op_kind {
                         backend may treat A as u8 (x86 VNNI) or s8 (others). */
 } bk_op_kind;
 
+/* The op's name as results and messages show it ("triad", "gemm"). */
+static inline const char* bk_op_name(uint32_t kind) {
+    switch (kind) {
+        case BK_OP_COPY: return "copy";
+        case BK_OP_SCALE: return "scale";
+        case BK_OP_ADD: return "add";
+        case BK_OP_TRIAD: return "triad";
+        case BK_OP_DOT: return "dot";
+        case BK_OP_GEMM: return "gemm";
+        default: return "unknown op";
+    }
+}
+
 typedef struct bk_stream_op {
     int64_t n;      /* elements per array */
     double scalar;  /* for SCALE and TRIAD */

@@ -62,17 +62,7 @@ struct GemmTypes {
 const GemmTypes kGemmTypes[] = {
     {BK_F64, BK_F64}, {BK_F32, BK_F32}, {BK_BF16, BK_F32}, {BK_F16, BK_F32}, {BK_I8, BK_I32}};
 
-std::string_view kind_name(std::uint32_t k) {
-    switch (k) {
-        case BK_OP_COPY: return "copy";
-        case BK_OP_SCALE: return "scale";
-        case BK_OP_ADD: return "add";
-        case BK_OP_TRIAD: return "triad";
-        case BK_OP_DOT: return "dot";
-        case BK_OP_GEMM: return "gemm";
-    }
-    return "op?";
-}
+std::string_view kind_name(std::uint32_t k) { return bk_op_name(k); }
 
 bool two_inputs(std::uint32_t k) { return k == BK_OP_ADD || k == BK_OP_TRIAD || k == BK_OP_DOT; }
 

@@ -48,17 +48,7 @@ bk_status fail(bk_status s, const char* why) {
 // The last launch was in fast_timer mode: the events then report a tenth.
 bool g_fast_timer = false;
 
-const char* op_name(uint32_t kind) {
-    switch (kind) {
-        case BK_OP_COPY: return "copy";
-        case BK_OP_SCALE: return "scale";
-        case BK_OP_ADD: return "add";
-        case BK_OP_TRIAD: return "triad";
-        case BK_OP_DOT: return "dot";
-        case BK_OP_GEMM: return "gemm";
-        default: return "?";
-    }
-}
+const char* op_name(uint32_t kind) { return bk_op_name(kind); }
 
 std::string mode(uint32_t kind) {
     if (const char* f = std::getenv("BAKEOFF_FAKE_FAULT")) {
