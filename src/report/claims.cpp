@@ -5,7 +5,10 @@
 namespace bakeoff {
 
 std::optional<double> claim_in_record_unit(const Record& r, const specs::Chip& chip) {
-    if (r.metric.unit == "GB/s") return specs::claimed_bandwidth_gbs(chip);
+    if (r.metric.unit == "GB/s") {
+        if (r.cache_resident()) return std::nullopt;  // a cache figure is no memory-bandwidth claim's match
+        return specs::claimed_bandwidth_gbs(chip);
+    }
     if (r.metric.unit == "GFLOP/s" || r.metric.unit == "GOP/s") {
         auto t = specs::claimed_peak(chip, r.dtype);  // TFLOPS / TOPS
         if (t) return *t * 1000.0;

@@ -14,7 +14,8 @@
 namespace bakeoff {
 
 // The vendor's claim for this record's metric, in the record's unit
-// (GB/s for membw; GFLOP/s or GOP/s for gemm), or nullopt when unknown.
+// (GB/s for membw; GFLOP/s or GOP/s for gemm), or nullopt when unknown or
+// when a membw record's arrays fit in the caches.
 std::optional<double> claim_in_record_unit(const Record& r, const specs::Chip& chip);
 
 // The "claim" object written into the record: {"chip": null, "reason"} when

@@ -10,9 +10,6 @@ specs::DeviceMatch match_column_chip(const specs::ChipDatabase& db, const std::s
 }
 
 std::optional<double> claimed_figure(const specs::Chip& chip, const Record& r) {
-    if (r.metric.basis == "bytes" && r.params.is_object() && r.params.contains("cache_resident") &&
-        r.params["cache_resident"].is_boolean() && r.params["cache_resident"].get<bool>())
-        return std::nullopt;
     return claim_in_record_unit(r, chip);
 }
 

@@ -13,11 +13,6 @@ namespace bakeoff::html {
 
 namespace {
 
-bool cache_resident(const Record& r) {
-    return r.params.is_object() && r.params.contains("cache_resident") && r.params["cache_resident"].is_boolean() &&
-           r.params["cache_resident"].get<bool>();
-}
-
 struct RooflineBuild {
     svg::Roofline chart;
     std::vector<std::vector<std::string>> roof_rows;   // table: roof, kind, value, unit, from
@@ -39,7 +34,7 @@ RooflineBuild build(const Comparison& c, std::size_t col_index) {
         if (!r || !r->value()) continue;
         const double v = *r->value() * r->metric.scale / 1e9;  // GB/s or GFLOP/s
         if (r->metric.basis == "bytes") {
-            const bool cached = cache_resident(*r);
+            const bool cached = r->cache_resident();
             // A figure from arrays past the caches beats any cache-resident one.
             const double best = best_mem ? *best_mem->value() * best_mem->metric.scale / 1e9 : 0;
             if (!best_mem || (best_mem_cached && !cached) || (cached == best_mem_cached && v > best)) {

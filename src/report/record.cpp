@@ -60,6 +60,11 @@ std::optional<double> Record::percent_of_peak() const {
     return 100.0 * *v / peak;
 }
 
+bool Record::cache_resident() const {
+    return params.is_object() && params.contains("cache_resident") && params["cache_resident"].is_boolean() &&
+           params["cache_resident"].get<bool>();
+}
+
 std::optional<double> Record::percent_of_claim() const {
     if (!claim.is_object() || !claim.contains("percent") || !claim["percent"].is_number()) return std::nullopt;
     return claim["percent"].get<double>();

@@ -56,6 +56,9 @@ struct Record {
     // The headline figure (median of the metric), when there is one.
     std::optional<double> value() const;
     std::optional<double> percent_of_peak() const;
+    // True for a memory-bandwidth case whose arrays fit in the caches
+    // (params.cache_resident): a cache figure, not to be set against a memory claim.
+    bool cache_resident() const;
     // % of the vendor's claim, when the device matched a chip with a claim.
     std::optional<double> percent_of_claim() const;
 };

@@ -75,3 +75,15 @@ TEST(Claims, ValidateCatchesAnEditedPercentOfClaim) {
     ASSERT_FALSE(check_consistency(f).empty());
     EXPECT_NE(check_consistency(f)[0].find("claim.percent"), std::string::npos);
 }
+
+TEST(Claims, CacheResidentBandwidthIsNotSetAgainstAMemoryClaim) {
+    const auto& db = specs::ChipDatabase::embedded();
+    auto m = specs::match_device(db, "", "h100-sxm5-80gb");
+    Record r = measured("membw.copy", "fp64", "GB/s", 1.0, {0, 3e12});
+    r.params = {{"cache_resident", true}};
+    EXPECT_FALSE(claim_in_record_unit(r, *m.chip).has_value());
+    r.claim = claim_json(r, m, nullptr);
+    EXPECT_FALSE(r.percent_of_claim().has_value());
+    r.params["cache_resident"] = false;
+    EXPECT_TRUE(claim_in_record_unit(r, *m.chip).has_value());
+}
