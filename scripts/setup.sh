@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libfmt-dev libhwloc-dev
   libgtest-dev
   pocl-opencl-icd ocl-icd-opencl-dev opencl-headers clinfo
+  openmpi-bin libopenmpi-dev  # collectives across ranks (mpirun), tests/mpi
   chromium  # headless, for the HTML report tests (tests/html)
 )
 if [ "${BAKEOFF_SETUP_EXTRA:-}" != "" ]; then

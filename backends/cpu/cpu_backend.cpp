@@ -292,6 +292,8 @@ const bk_backend kTable = {
     cpu_last_error,
     cpu_op_info,
     cpu_telemetry_read,
+    nullptr,  // host_buffer_alloc: host memory is this device's memory; no transfers to measure
+    nullptr,  // collectives: host collectives go through MPI, not the backend
 };
 
 }  // namespace

@@ -486,6 +486,8 @@ const bk_backend kBackend = {
     api_last_error,
     api_op_info,
     nullptr,  // telemetry_read: core OpenCL has no power, clock or temperature readings
+    nullptr,  // host_buffer_alloc
+    nullptr,  // collectives
 };
 
 }  // namespace

@@ -295,6 +295,8 @@ static const bk_backend kTable = {
     .last_error = api_last_error,
     .op_info = NULL,        /* say which kernel ran, and "warning: " lines */
     .telemetry_read = NULL, /* power, clocks, temperature, energy */
+    .host_buffer_alloc = NULL, /* pinned/pageable host memory, for transfer bandwidth */
+    .collectives = NULL,       /* device collectives (NCCL-like), see docs/backend-sdk.md */
 };
 
 /* The one exported symbol. Build with hidden visibility so nothing else leaks. */

@@ -22,7 +22,11 @@
  *    brackets them with events and calls stream_sync before reading results.
  *
  * The loader checks abi_version == BK_ABI_VERSION exactly: a v1 core does not
- * load a v2 plugin, and says so.
+ * load a v2 plugin, and says so. Within v1 the table grows only at its end,
+ * by OPTIONAL members: a plugin whose struct_size stops before a member is
+ * treated as if that member were NULL (BK_BACKEND_V1_MIN_SIZE is the smallest
+ * table accepted). Op kinds and descriptor structs grow the same way: a new op
+ * is a new kind, and a backend that does not know it answers BK_UNSUPPORTED.
  */
 #ifndef BAKEOFF_BACKEND_ABI_H
 #define BAKEOFF_BACKEND_ABI_H
@@ -85,13 +89,88 @@ typedef enum bk_op_kind {
     BK_OP_TRIAD = 4, /* out = in0 + scalar * in1         operands: in0, in1, out */
     BK_OP_DOT = 5,   /* out[0] = sum_i in0[i] * in1[i]   operands: in0, in1, out
                         (out holds one element of dtype_c) */
-    BK_OP_GEMM = 16  /* C = alpha * op(A) * op(B) + beta * C, row-major
+    BK_OP_TRANSFER = 6, /* out = in0, a byte copy by the copy engine (DMA), not
+                        a kernel: dims u.stream.n elements of dtype_a. One of
+                        the two operands is a host buffer (host_buffer_alloc),
+                        the other device memory: host-to-device or
+                        device-to-host bandwidth.       operands: in0, out */
+    BK_OP_EMPTY = 7, /* launch u.stream.n empty kernels back to back (launch
+                        latency); no operands, nothing computed */
+    BK_OP_GEMM = 16, /* C = alpha * op(A) * op(B) + beta * C, row-major
                         operands: A, B, C. A is m x k (k x m if trans_a),
                         B is k x n (n x k if trans_b), C is m x n.
                         dtype_a/dtype_b: input types, dtype_c: output/accumulator
                         type (f64xf64->f64, f32xf32->f32, bf16xbf16->f32,
                         i8xi8->i32). For i8, A's values lie in [0, 127], so a
                         backend may treat A as u8 (x86 VNNI) or s8 (others). */
+
+    /* ---- neural-network ops (model workloads) ----
+     * Layouts are row-major and dense. "act" is the activation type dtype_a
+     * (f32, bf16, f16 or f64); statistics (norm sums, softmax sums, attention
+     * scores) accumulate in at least f32. Token ids and expert indices are
+     * BK_I32. Descriptors: u.nn (bk_nn_op) unless said otherwise. */
+    BK_OP_CONVERT = 32,   /* out = (dtype_c) in0, element-wise, n = rows*dim;
+                             round to nearest even.          operands: in0, out */
+    BK_OP_RMSNORM = 33,   /* y[r,:] = x[r,:] / sqrt(mean_j x[r,j]^2 + eps) * w
+                             x, y: rows x dim act; w: dim act. operands: x, w, y */
+    BK_OP_ROPE = 34,      /* rotary embedding, rotate-half (Llama/HF) pairing of
+                             element i with i + head_dim/2:
+                               y_i = x_i cos(p f_i) - x_{i+h} sin(p f_i)
+                               y_{i+h} = x_{i+h} cos(p f_i) + x_i sin(p f_i)
+                             f_i = theta^(-2i/head_dim), h = head_dim/2,
+                             p = pos_offset + s for x[b, s, head, :], x laid out
+                             [batch, seq, heads, head_dim]. inverse != 0
+                             rotates by -p f_i (the backward).  operands: x, y */
+    BK_OP_SOFTMAX = 35,   /* y[r,:] = softmax(x[r,:]) over dim.  operands: x, y */
+    BK_OP_SWIGLU = 36,    /* y = silu(g) * u = g / (1 + exp(-g)) * u, n = rows*dim
+                                                             operands: g, u, y */
+    BK_OP_EMBEDDING = 37, /* y[i,:] = table[ids[i],:], i < rows; table is
+                             vocab x dim act; ids BK_I32 in [0, vocab) (a row
+                             gather: also the MoE token gather).
+                                                      operands: table, ids, y */
+    BK_OP_ATTENTION = 38, /* scaled-dot-product attention, u.attn. q, o:
+                             [batch, seq_q, heads, head_dim]; k, v:
+                             [batch, kv_capacity, kv_heads, head_dim], of which
+                             the first seq_kv positions are used (a KV cache).
+                             Query head h reads KV head h / (heads / kv_heads)
+                             (grouped-query attention). Query i sits at position
+                             seq_kv - seq_q + i; causal masks keys after it.
+                             o = softmax(scale q k^T + mask) v.
+                                                      operands: q, k, v, o */
+    BK_OP_TOPK_ROUTE = 39,/* router: s = softmax(logits[t,:]) (score_fn 0) or
+                             sigmoid(logits[t,:]) (score_fn 1) over experts;
+                             idx[t,:] = the top_k experts by s (ties: lower
+                             index first, listed by falling score); weight[t,:]
+                             = their s, divided by their sum if normalize.
+                             logits f32 tokens x experts; idx I32 and weight
+                             f32 tokens x top_k.  u.route.
+                                            operands: logits, idx, weight */
+    BK_OP_SCATTER_ADD = 40, /* y[ids[i],:] += w[i] * x[i,:] for i < rows, in
+                             order of i; y (vocab x dim) is read and written;
+                             w f32 (rows), ids I32. The MoE combine and the
+                             embedding backward (w = 1).
+                                                 operands: x, ids, w, y */
+    BK_OP_RMSNORM_BWD = 41, /* given x, w, dy: dx and dw = sum_r dy*x/rms
+                             (dw overwritten, f32).  operands: x, w, dy, dx, dw */
+    BK_OP_SWIGLU_BWD = 42,/* given g, u, dy: dg = dy u silu'(g), du = dy silu(g)
+                                                operands: g, u, dy, dg, du */
+    BK_OP_ATTENTION_BWD = 43, /* u.attn, as ATTENTION with seq_q == seq_kv ==
+                             kv_capacity: given q, k, v, do: dq, dk, dv.
+                                        operands: q, k, v, do, dq, dk, dv */
+    BK_OP_CROSS_ENTROPY = 44, /* loss[r] = logsumexp(x[r,:]) - x[r, t[r]];
+                             dx[r,:] = (softmax(x[r,:]) - onehot(t[r])) / rows.
+                             x f32 rows x dim (dim = vocab), t I32, loss f32.
+                                                 operands: x, t, loss, dx */
+    BK_OP_KV_WRITE = 46,  /* y[b, pos_offset + s, :] = x[b, s, :]: rows into a KV
+                             cache. x [rows/seq, seq, dim]; y [rows/seq,
+                             capacity, dim], read and written (other rows keep
+                             their values); pos_offset + seq <= capacity.
+                                                            operands: x, y */
+    BK_OP_ADAMW = 45      /* in place, f32, n = rows*dim, u.adamw:
+                               m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2
+                               p -= lr (m/(1-b1^step) / (sqrt(v/(1-b2^step)) + eps)
+                                        + weight_decay p)
+                             operands: p, g, m, v (p, m, v read and written) */
 } bk_op_kind;
 
 /* The op's name as results and messages show it ("triad", "gemm"). */
@@ -102,7 +181,24 @@ static inline const char* bk_op_name(uint32_t kind) {
         case BK_OP_ADD: return "add";
         case BK_OP_TRIAD: return "triad";
         case BK_OP_DOT: return "dot";
+        case BK_OP_TRANSFER: return "transfer";
+        case BK_OP_EMPTY: return "empty";
         case BK_OP_GEMM: return "gemm";
+        case BK_OP_CONVERT: return "convert";
+        case BK_OP_RMSNORM: return "rmsnorm";
+        case BK_OP_ROPE: return "rope";
+        case BK_OP_SOFTMAX: return "softmax";
+        case BK_OP_SWIGLU: return "swiglu";
+        case BK_OP_EMBEDDING: return "embedding";
+        case BK_OP_ATTENTION: return "attention";
+        case BK_OP_TOPK_ROUTE: return "topk_route";
+        case BK_OP_SCATTER_ADD: return "scatter_add";
+        case BK_OP_RMSNORM_BWD: return "rmsnorm_bwd";
+        case BK_OP_SWIGLU_BWD: return "swiglu_bwd";
+        case BK_OP_ATTENTION_BWD: return "attention_bwd";
+        case BK_OP_CROSS_ENTROPY: return "cross_entropy";
+        case BK_OP_ADAMW: return "adamw";
+        case BK_OP_KV_WRITE: return "kv_write";
         default: return "unknown op";
     }
 }
@@ -119,6 +215,38 @@ typedef struct bk_gemm_op {
     double alpha, beta;
 } bk_gemm_op;
 
+/* Row-wise and element-wise NN ops (CONVERT, RMSNORM, ROPE, SOFTMAX, SWIGLU,
+ * EMBEDDING, SCATTER_ADD, the backwards, CROSS_ENTROPY, ADAMW). */
+typedef struct bk_nn_op {
+    int64_t rows;        /* rows (tokens); ROPE: batch * seq */
+    int64_t dim;         /* elements per row; ROPE: heads * head_dim */
+    int64_t vocab;       /* EMBEDDING / SCATTER_ADD: rows of the table */
+    int64_t heads, head_dim, seq; /* ROPE: x is [rows/seq, seq, heads, head_dim]; KV_WRITE: seq */
+    int64_t pos_offset;  /* ROPE, KV_WRITE: position of s = 0 */
+    int64_t capacity;    /* KV_WRITE: rows per batch entry in y */
+    double eps;          /* RMSNORM */
+    double theta;        /* ROPE base (10000, 500000 for Llama 3) */
+    int32_t inverse;     /* ROPE: rotate backwards */
+} bk_nn_op;
+
+typedef struct bk_attention_op {
+    int64_t batch, heads, kv_heads, seq_q, seq_kv, kv_capacity, head_dim;
+    int32_t causal;
+    double scale;        /* usually 1/sqrt(head_dim) */
+} bk_attention_op;
+
+typedef struct bk_route_op {
+    int64_t tokens, experts, top_k;
+    int32_t score_fn;    /* 0 softmax, 1 sigmoid */
+    int32_t normalize;   /* divide the chosen weights by their sum */
+} bk_route_op;
+
+typedef struct bk_adamw_op {
+    int64_t n;
+    int64_t step;        /* 1-based, for bias correction */
+    double lr, beta1, beta2, eps, weight_decay;
+} bk_adamw_op;
+
 typedef struct bk_op_desc {
     uint32_t struct_size; /* sizeof(bk_op_desc) as the caller knows it */
     uint32_t kind;        /* bk_op_kind */
@@ -129,6 +257,10 @@ typedef struct bk_op_desc {
     union {
         bk_stream_op stream;
         bk_gemm_op gemm;
+        bk_nn_op nn;
+        bk_attention_op attn;
+        bk_route_op route;
+        bk_adamw_op adamw;
         uint8_t reserved[256]; /* room for later ops without changing the size */
     } u;
 } bk_op_desc;
@@ -179,6 +311,36 @@ typedef struct bk_device bk_device; /* opaque, owned by the plugin */
 typedef struct bk_buffer bk_buffer;
 typedef struct bk_stream bk_stream;
 typedef struct bk_event bk_event;
+typedef struct bk_comm bk_comm;     /* a device communicator (collectives) */
+
+/* host_buffer_alloc flags */
+enum { BK_HOST_PAGEABLE = 0u, BK_HOST_PINNED = 1u };
+
+/* Collective kinds, as bakeoff's collective workloads name them. */
+typedef enum bk_collective_kind {
+    BK_COLL_ALLREDUCE = 0,      /* sum over ranks, count elements each */
+    BK_COLL_ALLGATHER = 1,      /* count elements sent per rank, count*nranks received */
+    BK_COLL_REDUCE_SCATTER = 2, /* count*nranks sent, count received, sum */
+    BK_COLL_ALLTOALL = 3,       /* count elements to each rank (count*nranks each way) */
+    BK_COLL_BROADCAST = 4       /* count elements from root */
+} bk_collective_kind;
+
+/* Device-side collectives (NCCL, HCCL, CNCL, RCCL...). The launcher (MPI)
+ * bootstraps: rank 0 calls unique_id, the bytes travel over MPI to every rank,
+ * each rank calls comm_init with them. Everything here is OPTIONAL as a whole:
+ * a backend without device collectives leaves bk_backend.collectives NULL. */
+typedef struct bk_collectives {
+    uint32_t struct_size;
+    const char* library;  /* "NCCL 2.27.3" */
+    /* Writes at most len bytes of a fresh unique id into buf, *used = its size. */
+    bk_status (*unique_id)(void* buf, size_t len, size_t* used);
+    bk_status (*comm_init)(bk_device* dev, int32_t nranks, int32_t rank, const void* id, size_t id_len,
+                           bk_comm** out);
+    void (*comm_destroy)(bk_comm* comm);
+    /* Enqueues one collective on the stream; sum reduction; root for BROADCAST. */
+    bk_status (*collective)(bk_comm* comm, bk_stream* s, uint32_t kind, uint32_t dtype, bk_buffer* send,
+                            bk_buffer* recv, uint64_t count, int32_t root);
+} bk_collectives;
 
 typedef struct bk_backend {
     uint32_t abi_version; /* BK_ABI_VERSION the plugin was built against */
@@ -233,7 +395,18 @@ typedef struct bk_backend {
      * environment setting that forces slower kernels than the device has). */
     bk_status (*op_info)(bk_device* dev, const bk_op_desc* op, char* buf, size_t len);
     bk_status (*telemetry_read)(bk_device* dev, bk_telemetry* out);
+
+    /* --- appended within v1: OPTIONAL, NULL when past the plugin's struct_size --- */
+    /* Host memory the backend can transfer from and to (pinned or pageable),
+     * freed with buffer_free; upload/download/fill work on it. Operands of
+     * BK_OP_TRANSFER. */
+    bk_status (*host_buffer_alloc)(bk_device* dev, uint64_t bytes, uint32_t flags, bk_buffer** out);
+    /* The backend's device collectives, or NULL. */
+    const bk_collectives* (*collectives)(void);
 } bk_backend;
+
+/* The smallest table a v1 core accepts: everything up to telemetry_read. */
+#define BK_BACKEND_V1_MIN_SIZE (offsetof(bk_backend, host_buffer_alloc))
 
 typedef const bk_backend* (*bk_entry_fn)(void);
 

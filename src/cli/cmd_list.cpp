@@ -14,7 +14,7 @@ Subcommand add_list_command(CLI::App& parent) {
     auto suite = std::make_shared<std::string>();
     auto* sub = parent.add_subcommand("list", "List workloads, or the cases of a suite on this machine");
     sub->add_option("--suite", *suite, "Show the cases this suite runs on the devices found")
-        ->check(CLI::IsMember({"smoke", "quick", "standard", "full"}));
+        ->check(CLI::IsMember({"smoke", "quick", "standard", "full", "collective"}));
     return {sub, [suite]() {
                 if (suite->empty()) {
                     Table t;

@@ -24,6 +24,7 @@
 #include <fmt/format.h>
 
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <memory>
 
@@ -43,6 +44,7 @@ struct RunArgs {
     double case_timeout = 0;  // 0: default_case_timeout(budget)
     std::vector<std::string> chip_overrides;  // "ID" for every device, or "DEVICE=ID"
     std::string chips_file, prices_file;
+    std::string weights;
     std::vector<std::string> argv;
 };
 
@@ -75,6 +77,12 @@ SuiteFilter make_filter(const RunArgs& a) {
         f.paths.push_back(*v);
     }
     f.devices = a.devices;
+    if (!a.weights.empty()) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(a.weights, ec))
+            throw UsageError(fmt::format("--weights: '{}' is not a readable file", a.weights));
+        f.weights = std::filesystem::absolute(a.weights).string();
+    }
     return f;
 }
 
@@ -227,7 +235,7 @@ Subcommand add_run_command(CLI::App& parent) {
     auto a = std::make_shared<RunArgs>();
     auto* sub = parent.add_subcommand("run", "Run a suite of workloads on the devices found");
     sub->add_option("--suite", a->suite, "smoke (seconds), quick (< 1 min), standard (< 10 min), full")
-        ->check(CLI::IsMember({"smoke", "quick", "standard", "full"}))
+        ->check(CLI::IsMember({"smoke", "quick", "standard", "full", "collective"}))
         ->capture_default_str();
     sub->add_option("--workload", a->workloads, "Workload ids or globs (gemm, membw.*); repeat or comma-separate")
         ->delimiter(',');
@@ -249,6 +257,8 @@ Subcommand add_run_command(CLI::App& parent) {
         ->delimiter(',');
     sub->add_option("--chips", a->chips_file, "Chip database file replacing the built-in one (same CSV format)");
     sub->add_option("--prices", a->prices_file, "CSV of chip prices for per-dollar figures (docs/chips.md)");
+    sub->add_option("--weights", a->weights,
+                    "A Llama-shaped safetensors checkpoint for llm.* workloads (default: random weights from the seed)");
     sub->add_flag("--quiet", a->quiet, "No progress output");
     sub->add_option("--case-timeout", a->case_timeout,
                     "Seconds a case may take before its worker is killed and the case fails "

@@ -26,7 +26,8 @@ private:
 
 // One backend whose table passed the loader's checks.
 struct Backend {
-    const bk_backend* table = nullptr;
+    const bk_backend* table = nullptr;  // points at table_copy
+    bk_backend table_copy{};            // the plugin's table, zero past its struct_size
     std::string name;
     std::string origin;     // "built-in" or the plugin file's path
     void* dl_handle = nullptr;

@@ -50,9 +50,9 @@ std::optional<std::string> PluginRegistry::check_table(const bk_backend* t) {
     if (!t) return std::string("entry point returned no table");
     if (t->abi_version != BK_ABI_VERSION)
         return fmt::format("ABI version {} but this bakeoff needs {}", t->abi_version, BK_ABI_VERSION);
-    if (t->struct_size < sizeof(bk_backend))
-        return fmt::format("backend table is {} bytes, ABI v{} needs {}", t->struct_size, BK_ABI_VERSION,
-                           sizeof(bk_backend));
+    if (t->struct_size < BK_BACKEND_V1_MIN_SIZE)
+        return fmt::format("backend table is {} bytes, ABI v{} needs at least {}", t->struct_size, BK_ABI_VERSION,
+                           BK_BACKEND_V1_MIN_SIZE);
     if (!valid_name(t->name)) return std::string("backend name missing or not [a-z0-9_]{1,32}");
     for (const auto& r : kRequired)
         if (!r.present(*t)) return fmt::format("required entry point '{}' is missing", r.name);
@@ -89,7 +89,11 @@ bool PluginRegistry::add(const bk_backend* table, const std::string& origin, voi
         return false;
     }
     auto b = std::make_unique<Backend>();
-    b->table = table;
+    // A table from an older v1 plugin stops before the members appended
+    // since: copy what it has, the rest stays NULL (optional by the ABI).
+    std::memcpy(&b->table_copy, table, std::min<std::size_t>(table->struct_size, sizeof(bk_backend)));
+    b->table = &b->table_copy;
+    table = b->table;
     b->name = table->name;
     b->origin = origin;
     b->dl_handle = dl_handle;

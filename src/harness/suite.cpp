@@ -33,7 +33,7 @@ std::vector<PlannedCase> plan_suite(Suite suite, const std::vector<DeviceInfo>& 
             continue;
         for (const auto& w : all_workloads()) {
             if (!workload_selected(f, w->id())) continue;
-            for (auto& c : w->cases(suite, d, CaseChoice{f.sizes, f.dtypes})) {
+            for (auto& c : w->cases(suite, d, CaseChoice{f.sizes, f.dtypes, f.weights})) {
                 if (!f.paths.empty() && std::find(f.paths.begin(), f.paths.end(), c.path) == f.paths.end()) continue;
                 out.push_back({w.get(), std::move(c), d});
             }
@@ -48,6 +48,7 @@ double default_time_budget(Suite suite) {
         case Suite::quick: return 1.0;
         case Suite::standard: return 3.0;
         case Suite::full: return 10.0;
+        case Suite::collective: return 1.0;
     }
     return 1.0;
 }

@@ -15,6 +15,7 @@ struct SuiteFilter {
     std::vector<std::int64_t> sizes;
     std::vector<bk_path> paths;
     std::vector<std::string> devices;    // backend name ("cpu"), device id ("opencl:0") or glob
+    std::string weights;                 // --weights FILE.safetensors, for the llm.* workloads
 };
 
 struct PlannedCase {

@@ -26,10 +26,10 @@ Statistics compute_statistics(std::span<const double> v) {
 }
 
 std::vector<double> metric_values(const MetricDef& m, const WorkCounts& w, std::span<const double> samples_s) {
-    const double count = m.basis == "bytes" ? w.bytes : w.flops;
+    const double count = basis_count(w, m.basis);
     std::vector<double> out;
     out.reserve(samples_s.size());
-    for (double t : samples_s) out.push_back(count / t / m.scale);
+    for (double t : samples_s) out.push_back(m.lower_is_better ? t * m.scale / count : count / t / m.scale);
     return out;
 }
 
@@ -86,8 +86,13 @@ nlohmann::json to_json(const Record& r) {
         {"implementation", r.implementation},
         {"warnings", r.warnings},
         {"seed", r.seed},
-        {"work", {{"flops", r.work.flops}, {"bytes", r.work.bytes}}},
-        {"metric", {{"name", r.metric.name}, {"unit", r.metric.unit}, {"basis", r.metric.basis}, {"scale", r.metric.scale}}},
+        {"work", {{"flops", r.work.flops}, {"bytes", r.work.bytes}, {"items", r.work.items}}},
+        {"metric",
+         {{"name", r.metric.name},
+          {"unit", r.metric.unit},
+          {"basis", r.metric.basis},
+          {"scale", r.metric.scale},
+          {"lower_is_better", r.metric.lower_is_better}}},
         {"samples_s", r.samples_s},
         {"first_call_s", r.first_call_s ? json(*r.first_call_s) : json(nullptr)},
         {"telemetry", r.telemetry},
@@ -161,11 +166,13 @@ Record record_from_json(const nlohmann::json& j) {
     const auto& w = object(j, "work");
     r.work.flops = field<double>(w, "flops");
     r.work.bytes = field<double>(w, "bytes");
+    if (w.contains("items")) r.work.items = field<double>(w, "items");
     const auto& m = object(j, "metric");
     r.metric.name = field<std::string>(m, "name");
     r.metric.unit = field<std::string>(m, "unit");
     r.metric.basis = field<std::string>(m, "basis");
     r.metric.scale = field<double>(m, "scale");
+    if (m.contains("lower_is_better")) r.metric.lower_is_better = field<bool>(m, "lower_is_better");
     r.samples_s = field<std::vector<double>>(j, "samples_s");
     if (j.contains("first_call_s") && !j.at("first_call_s").is_null()) r.first_call_s = field<double>(j, "first_call_s");
     if (j.contains("telemetry")) r.telemetry = j.at("telemetry");

@@ -25,7 +25,7 @@ void check_record(const Record& r, std::vector<std::string>& out) {
             bad(fmt::format("sample {} s is not a positive time", t));
             return;
         }
-    if (r.metric.basis != "bytes" && r.metric.basis != "flops") bad(fmt::format("unknown metric basis '{}'", r.metric.basis));
+    if (basis_count(r.work, r.metric.basis) < 0) bad(fmt::format("unknown metric basis '{}'", r.metric.basis));
     if (!(r.metric.scale > 0)) bad("metric scale must be positive");
 
     switch (r.status) {

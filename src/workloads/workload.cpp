@@ -4,18 +4,26 @@
 
 namespace bakeoff {
 
+double basis_count(const WorkCounts& w, const std::string& basis) {
+    if (basis == "bytes") return w.bytes;
+    if (basis == "flops") return w.flops;
+    if (basis == "items") return w.items;
+    return -1;
+}
+
 std::string_view suite_name(Suite s) {
     switch (s) {
         case Suite::smoke: return "smoke";
         case Suite::quick: return "quick";
         case Suite::standard: return "standard";
         case Suite::full: return "full";
+        case Suite::collective: return "collective";
     }
     return "unknown";
 }
 
 std::optional<Suite> parse_suite(std::string_view name) {
-    for (Suite s : {Suite::smoke, Suite::quick, Suite::standard, Suite::full})
+    for (Suite s : {Suite::smoke, Suite::quick, Suite::standard, Suite::full, Suite::collective})
         if (suite_name(s) == name) return s;
     return std::nullopt;
 }

@@ -17,7 +17,8 @@
 
 namespace bakeoff {
 
-enum class Suite { smoke, quick, standard, full };
+// `collective` holds the cross-rank workloads (run under an MPI launcher).
+enum class Suite { smoke, quick, standard, full, collective };
 std::string_view suite_name(Suite s);
 std::optional<Suite> parse_suite(std::string_view name);
 
@@ -25,6 +26,7 @@ std::optional<Suite> parse_suite(std::string_view name);
 struct CaseChoice {
     std::vector<std::int64_t> sizes;
     std::vector<bk_dtype> dtypes;
+    std::string weights;  // --weights: a safetensors checkpoint for the llm.* workloads ("" = random)
 };
 
 // One point of a workload's parameter space.
@@ -44,15 +46,21 @@ struct CaseSpec {
 struct WorkCounts {
     double flops = 0;  // floating-point (or integer) operations; a multiply-add counts 2
     double bytes = 0;  // bytes the op must move to and from memory at least once
+    double items = 0;  // counted things: tokens, launches, messages (basis "items")
 };
 
-// How the headline metric is derived: value = count / seconds / scale.
+// How the headline metric is derived: a rate, value = count / seconds / scale,
+// or, when lower_is_better, a time per item, value = seconds * scale / count
+// (a latency: "us" per launch with scale 1e6 and basis "items").
 struct MetricDef {
-    std::string name;  // "bandwidth", "throughput"
-    std::string unit;  // "GB/s", "GFLOP/s", "GOP/s"
-    std::string basis; // "bytes" or "flops": which WorkCounts member is divided by time
+    std::string name;  // "bandwidth", "throughput", "latency"
+    std::string unit;  // "GB/s", "GFLOP/s", "GOP/s", "tokens/s", "us"
+    std::string basis; // "bytes", "flops" or "items": which WorkCounts member is the count
     double scale = 1e9;
+    bool lower_is_better = false;
 };
+// The WorkCounts member a basis names, or a negative value for an unknown basis.
+double basis_count(const WorkCounts& w, const std::string& basis);
 
 struct Verification {
     bool ok = false;

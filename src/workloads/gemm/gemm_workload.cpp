@@ -90,6 +90,7 @@ std::vector<CaseSpec> GemmWorkload::cases(Suite suite, const DeviceInfo&, const 
         case Suite::quick: sizes = {2048}; break;
         case Suite::standard: sizes = {1024, 2048, 4096}; break;
         case Suite::full: sizes = {1024, 2048, 4096, 8192}; break;
+        case Suite::collective: return {};  // cross-rank workloads only
     }
     if (!choice.sizes.empty()) sizes = choice.sizes;
     std::vector<bk_dtype> dtypes{BK_F64, BK_F32, BK_BF16, BK_I8};

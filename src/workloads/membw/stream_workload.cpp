@@ -172,6 +172,7 @@ std::vector<CaseSpec> StreamWorkload::cases(Suite suite, const DeviceInfo& devic
         case Suite::quick: bytes = {base}; break;
         case Suite::standard: bytes = {base, 4 * base}; dtypes = {BK_F64, BK_F32}; break;
         case Suite::full: bytes = {base, 4 * base, 16 * base}; dtypes = {BK_F64, BK_F32}; break;
+        case Suite::collective: return {};  // cross-rank workloads only
     }
     if (!choice.sizes.empty()) bytes = choice.sizes;
     if (!choice.dtypes.empty()) {
