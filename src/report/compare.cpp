@@ -60,7 +60,9 @@ Difference compare_records(const Record& base, const Record& other) {
     const auto xo = metric_values(other.metric, other.work, other.samples_s);
     d.rank_test = stats::mann_whitney_u(xo, xb);
     const bool clear = !d.ci_overlap && d.rank_test.p_value < kRankTestAlpha;
-    d.verdict = !clear ? Verdict::tie : (o > b ? Verdict::win : Verdict::loss);
+    // A latency (lower_is_better) wins by being smaller; the ratio stays other / base.
+    const bool better = base.metric.lower_is_better ? o < b : o > b;
+    d.verdict = !clear ? Verdict::tie : (better ? Verdict::win : Verdict::loss);
     return d;
 }
 

@@ -108,7 +108,7 @@ Table build_table(const Comparison& c, Notes& notes) {
 
 std::string legend(const Comparison& c) {
     return fmt::format(
-        "Median [95 % CI]; higher is better. Baseline: {}. \"≈\": no clear difference — the CIs overlap, or a "
+        "Median [95 % CI]; higher is better (for latencies in units of time, lower). Baseline: {}. \"≈\": no clear difference — the CIs overlap, or a "
         "Mann–Whitney U test on the samples gives p ≥ {:.2f}.\n",
         c.columns.empty() ? "—" : c.columns[c.baseline].label, kRankTestAlpha);
 }

@@ -25,7 +25,7 @@ std::string anchor(const std::string& s) {
 
 std::string workload_section(const Comparison& c) {
     std::string o = "<section id=\"workloads\"><h2>Workloads</h2>\n"
-                    "<p>Median of each case per device, higher is better; whiskers span the 95 % confidence interval "
+                    "<p>Median of each case per device, higher is better (lower for latencies, whose axis says so); whiskers span the 95 % confidence interval "
                     "of the median. In the tables, “≈” marks a difference from the baseline that is not clear: the "
                     "intervals overlap, or a Mann–Whitney U test on the samples gives p ≥ 0.05.</p>\n";
     std::vector<std::string> workloads;
@@ -52,6 +52,7 @@ std::string workload_section(const Comparison& c) {
             }
         }
         std::string unit;
+        bool lower_is_better = false;    // a latency workload: smaller bars are better
         std::vector<std::string> notes;  // reasons and warnings, numbered in the table
         for (const auto& row : c.rows) {
             if (row.key.workload != w) continue;
@@ -64,6 +65,7 @@ std::string workload_section(const Comparison& c) {
                 svg::Bar b;
                 b.series = i;
                 const Record* r = cell.record;
+                if (r && r->metric.lower_is_better) lower_is_better = true;
                 if (r && r->value() && r->stats) {
                     b.value = r->stats->median;
                     b.low = r->stats->ci_low;
@@ -92,7 +94,8 @@ std::string workload_section(const Comparison& c) {
             chart.groups.push_back(std::move(g));
             t.rows.push_back(std::move(cells));
         }
-        chart.axis_label = unit + " (higher is better; whiskers: 95 % CI of the median)";
+        chart.axis_label = unit + (lower_is_better ? " (lower is better" : " (higher is better") +
+                           "; whiskers: 95 % CI of the median)";
         o += "<figure class=\"workload-figure\" id=\"w-" + anchor(w) + "\"><h3>" + escape(w) + "</h3>\n" +
              svg::bar_chart_svg(chart) + "<figcaption>" + escape(w) + ": median " + escape(unit) +
              " per case and device.</figcaption></figure>\n" + table(t);

@@ -1,8 +1,10 @@
 #include "core/plugin_registry.h"
+#include "cpu/cpu_backend.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 using namespace bakeoff;
@@ -94,4 +96,29 @@ TEST(PluginRegistry, SearchPathPutsTheEnvironmentFirst) {
     EXPECT_EQ(dirs[0], "/a");
     EXPECT_EQ(dirs[1], "/b");
     EXPECT_EQ(dirs[2], std::filesystem::path("/opt/bakeoff/bin/plugins"));
+}
+
+// A plugin built against an older v1 header has a shorter table: it loads,
+// and the members appended since read as NULL whatever lies past its end.
+TEST(PluginRegistry, AcceptsAnOlderV1TableAndTreatsTheNewMembersAsAbsent) {
+    const bk_backend* cpu = bakeoff_cpu_backend();
+    alignas(bk_backend) unsigned char raw[sizeof(bk_backend)];
+    std::memset(raw, 0xA5, sizeof raw);  // junk where an old plugin's table would end
+    std::memcpy(raw, cpu, BK_BACKEND_V1_MIN_SIZE);
+    auto* old = reinterpret_cast<bk_backend*>(raw);
+    old->struct_size = BK_BACKEND_V1_MIN_SIZE;
+
+    PluginRegistry reg;
+    ASSERT_TRUE(reg.add_builtin(old)) << (reg.refused().empty() ? "" : reg.refused()[0].reason);
+    const Backend* b = reg.find("cpu");
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(b->table->host_buffer_alloc, nullptr);
+    EXPECT_EQ(b->table->collectives, nullptr);
+    EXPECT_EQ(b->table->launch, cpu->launch);
+
+    // One byte shorter than the v1 minimum is refused, naming the sizes.
+    old->struct_size = BK_BACKEND_V1_MIN_SIZE - 1;
+    auto why = PluginRegistry::check_table(old);
+    ASSERT_TRUE(why.has_value());
+    EXPECT_NE(why->find("at least"), std::string::npos);
 }
