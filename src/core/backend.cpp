@@ -67,6 +67,16 @@ Buffer::Buffer(Device& dev, std::uint64_t bytes) : backend_(dev.backend()), byte
                    fmt::format("allocating {} bytes", bytes));
 }
 
+Buffer::Buffer(Device& dev, std::uint64_t bytes, HostMemory host) : backend_(dev.backend()), bytes_(bytes) {
+    if (!host_memory_supported(dev))
+        throw BackendError(BK_UNSUPPORTED,
+                           fmt::format("{}: the backend has no host buffers (host_buffer_alloc)", backend_.name));
+    const std::uint32_t flags = host == HostMemory::pinned ? BK_HOST_PINNED : BK_HOST_PAGEABLE;
+    backend_.check(backend_.table->host_buffer_alloc(dev.handle(), bytes, flags, &handle_),
+                   fmt::format("allocating {} bytes of {} host memory", bytes,
+                               host == HostMemory::pinned ? "pinned" : "pageable"));
+}
+
 Buffer::~Buffer() {
     if (handle_) backend_.table->buffer_free(handle_);
 }

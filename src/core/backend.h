@@ -75,6 +75,12 @@ private:
 class Buffer {
 public:
     Buffer(Device& dev, std::uint64_t bytes);
+    // Host memory the backend can transfer from and to (host_buffer_alloc),
+    // pinned or pageable. Throws BackendError(BK_UNSUPPORTED) naming the
+    // backend when it has no host buffers.
+    enum class HostMemory { pageable, pinned };
+    Buffer(Device& dev, std::uint64_t bytes, HostMemory host);
+    static bool host_memory_supported(const Device& dev) { return dev.backend().table->host_buffer_alloc != nullptr; }
     ~Buffer();
     Buffer(const Buffer&) = delete;
     Buffer& operator=(const Buffer&) = delete;

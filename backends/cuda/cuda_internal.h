@@ -1,0 +1,155 @@
+// Internals of the CUDA backend plugin, shared by its translation units:
+//   cuda_common.cpp     errors, the device list (init), per-device state
+//   cuda_props.cpp      device_props: names, clocks, memory, peaks, properties
+//   cuda_ops.cpp        op checks (supports) and launches
+//   cuda_blaslt.cpp     the vendor GEMM through cuBLASLt
+//   cuda_telemetry.cpp  NVML readings
+//   cuda_nccl.cpp       device collectives (NCCL)
+//   cuda_*_kernels.cu   bakeoff's own kernels (cuda_kernels.h)
+//   cuda_backend.cpp    the ABI entry points and the table
+// The opaque ABI handles are defined here. Nothing is exported but the entry
+// point (exports.map).
+#pragma once
+
+#include "bakeoff/backend_abi.h"
+#include "cuda_host.h"
+
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+
+namespace bakeoff::cuda {
+
+// ------------------------------------------------------------------ errors
+
+void set_error(std::string msg) noexcept;  // one line: newlines become spaces
+const char* error_text() noexcept;
+bk_status fail(bk_status s, std::string msg);
+// "what: cudaErrorX (text)" as BK_OUT_OF_MEMORY or BK_DEVICE_ERROR.
+bk_status cuda_fail(cudaError_t e, const std::string& what);
+std::string cuda_error_text(cudaError_t e);
+
+// Thrown inside the plugin, turned into a status at the ABI edge.
+struct Failure {
+    bk_status status;
+    std::string message;
+};
+// Throws Failure unless e == cudaSuccess.
+void check_cuda(cudaError_t e, const char* what);
+
+template <class F>
+bk_status guarded(F&& body) noexcept {
+    try {
+        return body();
+    } catch (const Failure& f) {
+        set_error(f.message);
+        return f.status;
+    } catch (const std::bad_alloc&) {
+        set_error("out of host memory");
+        return BK_OUT_OF_MEMORY;
+    } catch (const std::exception& e) {
+        set_error(std::string("internal error: ") + e.what());
+        return BK_INTERNAL_ERROR;
+    } catch (...) {
+        set_error("internal error: unknown exception");
+        return BK_INTERNAL_ERROR;
+    }
+}
+
+void copy_str(char* dst, size_t cap, const std::string& src);
+
+// -------------------------------------------------------------- registry
+
+struct Registry {
+    std::mutex mu;
+    bool initialized = false;
+    int count = 0;
+    std::string note;  // why there are no devices
+};
+Registry& registry();
+bk_status do_init();
+bool valid_index(int32_t index);
+
+// Facts of one device read once at open (or for device_props).
+struct DeviceFacts {
+    std::string name, pci_bus_id;
+    int cc_major = 0, cc_minor = 0, sms = 0;
+    int clock_khz = 0, mem_clock_khz = 0, bus_width = 0, l2_bytes = 0;
+    int max_blocks_per_sm = 0, max_threads_per_sm = 0, ecc = 0, integrated = 0;
+    size_t total_mem = 0, free_mem = 0;
+    int driver_version = 0, runtime_version = 0;
+};
+DeviceFacts query_facts(int index);
+void fill_props(int index, bk_device_props* p);
+
+struct BlasLt;  // cuda_blaslt.cpp
+void destroy_blaslt(BlasLt* b) noexcept;
+
+}  // namespace bakeoff::cuda
+
+// ------------------------------------------------------------- ABI handles
+
+struct bk_device {
+    int32_t index = -1;
+    bakeoff::cuda::DeviceFacts facts;
+    cudaStream_t io = nullptr;  // blocking uploads, downloads and fills
+    std::mutex mu;              // cuBLASLt state, scratch
+    bakeoff::cuda::BlasLt* blaslt = nullptr;
+    std::map<std::string, std::string> op_infos;  // vendor GEMM op_info by blaslt_key
+};
+
+enum class MemKind { device, pinned, pageable };
+
+struct bk_buffer {
+    bk_device* dev = nullptr;
+    void* ptr = nullptr;
+    uint64_t bytes = 0;
+    MemKind kind = MemKind::device;
+    bool host() const { return kind != MemKind::device; }
+};
+
+struct bk_stream {
+    bk_device* dev = nullptr;
+    cudaStream_t s = nullptr;
+    void* scratch = nullptr;  // dot partials
+    size_t scratch_bytes = 0;
+};
+
+struct bk_event {
+    bk_device* dev = nullptr;
+    cudaEvent_t e = nullptr;
+    bool recorded = false;
+};
+
+namespace bakeoff::cuda {
+
+// Makes the device current on this thread (the runtime's current device is
+// per thread).
+void use_device(const bk_device* d);
+
+// supports(): BK_OK or BK_UNSUPPORTED / BK_INVALID_ARGUMENT with the reason.
+bk_status check_op(const bk_device* d, const bk_op_desc* op);
+bk_status launch_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operands, uint32_t n);
+bk_status op_info(bk_device* d, const bk_op_desc* op, std::string* out);
+
+// cuBLASLt (cuda_blaslt.cpp)
+bk_status blaslt_check(const bk_device* d, const bk_op_desc* op);
+void blaslt_gemm(bk_stream* s, const bk_op_desc* op, bk_buffer* a, bk_buffer* b, bk_buffer* c);
+std::string blaslt_version();
+// The cache key of a GEMM descriptor (types, transposes, sizes).
+std::string blaslt_key(const bk_op_desc* op);
+
+// telemetry (cuda_telemetry.cpp)
+bk_status read_telemetry(bk_device* d, bk_telemetry* out);
+
+// collectives (cuda_nccl.cpp); NULL without NCCL
+const bk_collectives* nccl_collectives();
+
+}  // namespace bakeoff::cuda

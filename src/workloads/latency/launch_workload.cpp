@@ -1,0 +1,88 @@
+#include "workloads/latency/launch_workload.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace bakeoff {
+
+namespace {
+
+class LaunchCase final : public CaseInstance {
+public:
+    explicit LaunchCase(bk_op_desc op) : op_(op) {}
+    void poison() override {}  // no output
+    void run(Stream& s) override { s.launch(op_, {}); }
+    Verification verify() override {
+        // The stream was synchronized after the run with no error: every
+        // launch was accepted and completed. There is no output to compare.
+        Verification v;
+        v.ok = true;
+        v.method = "no output: empty kernels compute nothing; the run completed without an error";
+        v.measure = "none";
+        return v;
+    }
+    bk_op_desc main_op() const override { return op_; }
+
+private:
+    bk_op_desc op_;
+};
+
+}  // namespace
+
+std::string LaunchLatencyWorkload::description() const {
+    return "launch latency: n empty kernels back to back, time per launch";
+}
+
+MetricDef LaunchLatencyWorkload::metric(const CaseSpec&) const { return {"latency", "us", "items", 1e6, true}; }
+
+std::vector<CaseSpec> LaunchLatencyWorkload::cases(Suite suite, const DeviceInfo&, const CaseChoice& choice) const {
+    std::vector<std::int64_t> launches;
+    switch (suite) {
+        case Suite::smoke: launches = {100}; break;
+        case Suite::quick: launches = {1000}; break;
+        case Suite::standard:
+        case Suite::full: launches = {1000, 10000}; break;
+        case Suite::collective: return {};
+    }
+    if (!choice.sizes.empty()) launches = choice.sizes;
+    // The op has no data type; it is listed as u8 and other dtypes select nothing.
+    if (!choice.dtypes.empty() && std::find(choice.dtypes.begin(), choice.dtypes.end(), BK_U8) == choice.dtypes.end())
+        return {};
+    std::vector<CaseSpec> out;
+    for (std::int64_t n : launches) {
+        CaseSpec c;
+        c.workload = id();
+        c.dtype = BK_U8;
+        c.path = BK_PATH_PORTABLE;
+        c.size = n;
+        c.size_label = std::to_string(n);
+        c.params = {{"launches", n}, {"kernel", "empty, one thread"}};
+        out.push_back(c);
+    }
+    return out;
+}
+
+WorkCounts LaunchLatencyWorkload::counts(const CaseSpec& c) const {
+    WorkCounts w;
+    w.items = double(c.size);
+    return w;
+}
+
+std::vector<bk_op_desc> LaunchLatencyWorkload::ops(const CaseSpec& c) const {
+    bk_op_desc op{};
+    op.struct_size = sizeof op;
+    op.kind = BK_OP_EMPTY;
+    op.path = c.path;
+    op.dtype_a = op.dtype_b = op.dtype_c = BK_U8;
+    op.u.stream.n = c.size;
+    return {op};
+}
+
+std::unique_ptr<CaseInstance> LaunchLatencyWorkload::prepare(Device&, const CaseSpec& c, std::uint64_t) const {
+    if (c.size < 1) throw std::invalid_argument(fmt::format("{}: launches must be at least 1", id()));
+    return std::make_unique<LaunchCase>(ops(c).front());
+}
+
+}  // namespace bakeoff
