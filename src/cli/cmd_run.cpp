@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/default_registry.h"
 #include "cli/progress.h"
+#include "cluster/session.h"
 #include "harness/host_info.h"
 #include "harness/interrupt.h"
 #include "harness/isolation.h"
@@ -45,6 +46,7 @@ struct RunArgs {
     std::vector<std::string> chip_overrides;  // "ID" for every device, or "DEVICE=ID"
     std::string chips_file, prices_file;
     std::string weights;
+    cluster::Options cluster;  // --rank-timeout (under MPI)
     std::vector<std::string> argv;
 };
 
@@ -112,6 +114,11 @@ int run(RunArgs& a) {
         fmt::print(stderr, "bakeoff: the filters select no case (see 'bakeoff list --suite {}')\n", a.suite);
         return 2;
     }
+    // Under mpirun/srun: MPI starts here; every rank keeps its share of the
+    // devices and the collective cases run across ranks after them.
+    cluster::Session cluster(a.argv, a.cluster);
+    if (auto code = cluster.failed_start()) return *code;
+    cluster.split_plan(plan, suite == Suite::collective || !a.workloads.empty());
 
     // Which chip each device is, for claimed vs measured.
     specs::ChipDatabase db;
@@ -157,7 +164,7 @@ int run(RunArgs& a) {
     file.header["worker_environment"] = a.no_isolation ? std::vector<std::string>{} : worker_environment();
     const std::string out = a.out.empty() ? utc_now("bakeoff-%Y%m%d-%H%M%S.json") : a.out;
     try {
-        write_results(out, file);  // fail now, not after an hour of measuring
+        cluster.write(out, file);  // fail now, not after an hour of measuring
     } catch (const std::exception& e) {
         fmt::print(stderr, "bakeoff: --out: {}\n", e.what());
         return 2;
@@ -197,21 +204,29 @@ int run(RunArgs& a) {
         file.records.push_back(std::move(r));
         if (opts.stop->load()) break;
         try {
-            write_results(out, file);
+            cluster.write(out, file);
         } catch (const std::exception& e) {
             fmt::print(stderr, "bakeoff: {}\n", e.what());
             return 1;
         }
     }
-    const bool interrupted = opts.stop->load();
-    file.header["complete"] = !interrupted;
-    file.header["interrupted"] = interrupted;
     try {
-        write_results(out, file);
+        const double case_timeout = a.case_timeout > 0 ? a.case_timeout : default_case_timeout(opts.time_budget_s);
+        failed = cluster.run_collectives(file, out, opts, a.seed, case_timeout) || failed;
     } catch (const std::exception& e) {
         fmt::print(stderr, "bakeoff: {}\n", e.what());
         return 1;
     }
+    const bool interrupted = opts.stop->load();
+    file.header["complete"] = !interrupted;
+    file.header["interrupted"] = interrupted;
+    try {
+        cluster.write(out, file);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "bakeoff: {}\n", e.what());
+        return 1;
+    }
+    if (!cluster.is_root()) return failed ? 1 : 0;  // rank 0 reports for every rank
     progress.finish();
 
     fmt::print("{}", run_summary(file.records, {.show_device = used.size() > 1, .markdown = false}));
@@ -260,6 +275,7 @@ Subcommand add_run_command(CLI::App& parent) {
     sub->add_option("--weights", a->weights,
                     "A Llama-shaped safetensors checkpoint for llm.* workloads (default: random weights from the seed)");
     sub->add_flag("--quiet", a->quiet, "No progress output");
+    cluster::add_run_options(*sub, a->cluster);
     sub->add_option("--case-timeout", a->case_timeout,
                     "Seconds a case may take before its worker is killed and the case fails "
                     "(default 120 + 20 x the time budget)")

@@ -99,6 +99,8 @@ nlohmann::json to_json(const Record& r) {
         {"claim", r.claim},
         {"wall_s", r.wall_s},
     };
+    if (r.rank) j["rank"] = *r.rank;
+    if (!r.host.empty()) j["host"] = r.host;
     if (r.stats) {
         const auto& s = *r.stats;
         j["statistics"] = {{"n", s.n},           {"median", s.median}, {"min", s.min},
@@ -181,6 +183,8 @@ Record record_from_json(const nlohmann::json& j) {
         if (!r.claim.is_null() && !r.claim.is_object()) throw std::runtime_error("field 'claim' must be an object or null");
     }
     r.wall_s = field<double>(j, "wall_s");
+    if (j.contains("rank")) r.rank = field<int>(j, "rank");
+    if (j.contains("host")) r.host = field<std::string>(j, "host");
     if (j.contains("statistics") && !j.at("statistics").is_null()) {
         const auto& s = object(j, "statistics");
         Statistics st2;

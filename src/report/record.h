@@ -52,6 +52,9 @@ struct Record {
     nlohmann::json telemetry = nlohmann::json::object();
     nlohmann::json claim = nullptr;      // claimed vs measured (report/claims.h); null when not asked
     double wall_s = 0;                   // whole case, setup and verification included
+    // Under MPI: the rank that measured the record and its host (written only when set).
+    std::optional<int> rank;
+    std::string host;
 
     // The headline figure (median of the metric), when there is one.
     std::optional<double> value() const;

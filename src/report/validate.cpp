@@ -16,6 +16,18 @@ void check_header(const nlohmann::json& h, std::vector<std::string>& out) {
     for (const char* key : {"tool", "host", "devices", "created_utc", "seed", "command_line", "complete"})
         if (!h.contains(key)) out.push_back(fmt::format("header: missing field '{}'", key));
     if (h.contains("devices") && !h["devices"].is_array()) out.push_back("header: 'devices' must be an array");
+    // An MPI run lists its ranks: rank numbers 0..n-1, each with a host.
+    if (h.contains("ranks")) {
+        if (!h["ranks"].is_array()) {
+            out.push_back("header: 'ranks' must be an array");
+        } else {
+            for (std::size_t i = 0; i < h["ranks"].size(); ++i) {
+                const auto& e = h["ranks"][i];
+                if (!e.is_object() || !e.contains("rank") || e["rank"] != i || !e.contains("host") || !e["host"].is_string())
+                    out.push_back(fmt::format("header: ranks[{}] must be {{\"rank\": {}, \"host\": ...}}", i, i));
+            }
+        }
+    }
 }
 
 void check_record(const Record& r, std::vector<std::string>& out) {
@@ -27,6 +39,7 @@ void check_record(const Record& r, std::vector<std::string>& out) {
         }
     if (basis_count(r.work, r.metric.basis) < 0) bad(fmt::format("unknown metric basis '{}'", r.metric.basis));
     if (!(r.metric.scale > 0)) bad("metric scale must be positive");
+    if (r.rank && *r.rank < 0) bad(fmt::format("rank {} is negative", *r.rank));
 
     switch (r.status) {
         case RecordStatus::ok: {
