@@ -257,7 +257,8 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
     const size_t head = offsetof(bk_op_desc, u);
     if (op->struct_size < head) return fail(BK_INVALID_ARGUMENT, "op descriptor struct_size is too small");
     if (!is_stream_op(op->kind) && op->kind != BK_OP_GEMM)
-        return fail(BK_UNSUPPORTED, "op kind " + std::to_string(op->kind) + " is not implemented by the OpenCL backend");
+        return fail(BK_UNSUPPORTED, std::string(bk_op_name(op->kind)) + " (op kind " + std::to_string(op->kind) +
+                                        ") is not implemented by the OpenCL backend");
     const size_t need = head + (op->kind == BK_OP_GEMM ? sizeof(bk_gemm_op) : sizeof(bk_stream_op));
     if (op->struct_size < need)
         return fail(BK_INVALID_ARGUMENT, std::string("op descriptor struct_size ") + std::to_string(op->struct_size) +

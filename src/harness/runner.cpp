@@ -3,6 +3,7 @@
 #include "harness/host_info.h"
 #include "harness/rng.h"
 #include "harness/statistics.h"
+#include "harness/telemetry_sampler.h"
 #include "workloads/sizes.h"
 
 #include <fmt/format.h>
@@ -29,21 +30,13 @@ void split_op_info(const std::string& info, Record& r) {
     r.implementation = impl;
 }
 
-nlohmann::json telemetry_json(const std::optional<bk_telemetry>& before, const std::optional<bk_telemetry>& after,
-                              double seconds) {
-    if (!before || !after) return {{"available", false}, {"reason", "the backend reports no telemetry"}};
-    nlohmann::json t = {{"available", true}};
-    if ((before->valid_mask & after->valid_mask & BK_TEL_ENERGY) && seconds > 0) {
-        const double joules = after->energy_j - before->energy_j;
-        t["energy_j"] = joules;
-        t["average_power_w"] = joules / seconds;
-    }
-    if (after->valid_mask & BK_TEL_POWER) t["power_w_end"] = after->power_w;
-    if (after->valid_mask & BK_TEL_CORE_CLOCK) t["core_clock_mhz_end"] = after->core_clock_mhz;
-    if (after->valid_mask & BK_TEL_MEM_CLOCK) t["mem_clock_mhz_end"] = after->mem_clock_mhz;
-    if (after->valid_mask & BK_TEL_TEMPERATURE) t["temperature_c_end"] = after->temperature_c;
-    if (after->valid_mask & BK_TEL_THROTTLE) t["throttle_reasons_end"] = after->throttle_reasons;
-    return t;
+// "GFLOP", "GB", "item": the unit of work_per_run the energy is divided by.
+std::string work_unit(const MetricDef& m) {
+    if (m.basis == "items") return "item";
+    const char* prefix = m.scale == 1e9 ? "G" : m.scale == 1e6 ? "M" : m.scale == 1e3 ? "k" : "";
+    if (m.basis == "flops") return std::string(prefix) + (m.unit == "GOP/s" ? "OP" : "FLOP");
+    if (m.basis == "bytes") return std::string(prefix) + "B";
+    return "item";
 }
 }  // namespace
 
@@ -132,7 +125,8 @@ Record run_case(Device& device, const Workload& w, const CaseSpec& c, std::uint6
         r.first_call_s = seconds_since(t_first);
         split_op_info(device.op_info(inst->main_op()), r);
 
-        const auto tel_before = device.telemetry();
+        TelemetrySampler sampler([&device] { return device.telemetry(); });
+        sampler.start();
         const auto t_samples = Clock::now();
         std::vector<double> values;
         while (true) {
@@ -155,10 +149,15 @@ Record run_case(Device& device, const Workload& w, const CaseSpec& c, std::uint6
             if (stats::relative_ci_halfwidth(values) <= o.target_rel_ci) break;
             if (seconds_since(t_samples) >= o.time_budget_s) break;
         }
-        const double sampling_s = seconds_since(t_samples);
-        r.telemetry = telemetry_json(tel_before, device.telemetry(), sampling_s);
+        const TelemetrySummary tel = sampler.stop();
+        double mean_s = 0;
+        for (double x : r.samples_s) mean_s += x / double(r.samples_s.size());
+        const double count = basis_count(r.work, r.metric.basis);
+        r.telemetry = telemetry_summary_json(tel, mean_s, r.metric.basis == "items" ? count : count / r.metric.scale,
+                                             work_unit(r.metric));
 
         r.verification = inst->verify();
+        if (auto m = inst->measured(); m.is_object() && !m.empty()) r.params["measured"] = std::move(m);
         if (!r.verification->ok)
             return finish(RecordStatus::failed, "verification failed: " + r.verification->detail);
         r.stats = compute_statistics(metric_values(r.metric, r.work, r.samples_s));
@@ -167,6 +166,10 @@ Record run_case(Device& device, const Workload& w, const CaseSpec& c, std::uint6
             return finish(RecordStatus::failed, why);
         }
         return finish(RecordStatus::ok, "");
+    } catch (const BackendError& e) {
+        // A capability the case needs and the backend lacks (host buffers).
+        if (e.status() == BK_UNSUPPORTED) return finish(RecordStatus::unsupported, e.what());
+        return finish(RecordStatus::failed, e.what());
     } catch (const std::exception& e) {
         return finish(RecordStatus::failed, e.what());
     }

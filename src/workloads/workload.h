@@ -84,6 +84,10 @@ public:
     virtual Verification verify() = 0;
     // Descriptor of the main op, for op_info.
     virtual bk_op_desc main_op() const = 0;
+    // Facts the run measured besides its time (the load imbalance of a MoE
+    // routing, a time to first token), read after verify() and written to
+    // the record as params.measured. Empty by default.
+    virtual nlohmann::json measured() const { return nlohmann::json::object(); }
 };
 
 class Workload {
