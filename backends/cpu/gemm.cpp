@@ -2,11 +2,13 @@
 // dtype combination) and routing to the implementation for the path:
 //   vendor   f64/f32 -> OpenBLAS (gemm_openblas.cpp)
 //            bf16->f32, i8->i32 -> oneDNN matmul (gemm_onednn.cpp)
-//   portable all four -> bakeoff's own kernel (gemm_portable.cpp)
+//   portable all four -> bakeoff's own kernel (gemm_portable.cpp); f32 and
+//            bf16 with m <= 16 -> the small-m kernel (gemm_smallm.cpp)
 #include <cmath>
 #include <string>
 
 #include "cpu_internal.h"
+#include "gemm_smallm.h"
 
 namespace bk_cpu {
 namespace {
@@ -107,6 +109,7 @@ bk_status gemm_launch(const bk_op_desc& op, bk_buffer* const* operands, uint32_t
     if (bk_status st = check_operand(operands, 0, ext.a, "A", &a); st != BK_OK) return st;
     if (bk_status st = check_operand(operands, 1, ext.b, "B", &b); st != BK_OK) return st;
     if (bk_status st = check_operand(operands, 2, ext.c, "C", &c); st != BK_OK) return st;
+    if (smallm_applies(op)) return smallm_run(op, a->ptr, b->ptr, c->ptr);
     if (op.path == BK_PATH_PORTABLE) return portable_gemm_run(op, a->ptr, b->ptr, c->ptr);
     if (op.dtype_a == BK_F64 || op.dtype_a == BK_F32)
         return openblas_gemm_run(op, a->ptr, b->ptr, c->ptr);
@@ -116,6 +119,10 @@ bk_status gemm_launch(const bk_op_desc& op, bk_buffer* const* operands, uint32_t
 bk_status gemm_info(const bk_op_desc& op, std::string* out) {
     Extents ext;
     if (bk_status st = check_all(op, &ext); st != BK_OK) return st;
+    if (smallm_applies(op)) {
+        *out = smallm_info(op);
+        return BK_OK;
+    }
     if (op.path == BK_PATH_PORTABLE) {
         *out = portable_gemm_info(op);
         return BK_OK;

@@ -101,6 +101,24 @@ bk_status openblas_gemm_run(const bk_op_desc& op, const void* a, const void* b, 
                k = static_cast<blasint>(g.k), lda = static_cast<blasint>(g.lda),
                ldb = static_cast<blasint>(g.ldb), ldc = static_cast<blasint>(g.ldc);
     LaunchPin pin;
+    if (g.m == 1) {
+        // One row of A: a matrix-vector product, which streams B once (decode).
+        // C is zeroed first when beta is 0 so poison in it cannot leak into
+        // y = beta y + ... in a BLAS that multiplies instead of overwriting.
+        const CBLAS_TRANSPOSE tv = g.trans_b ? CblasNoTrans : CblasTrans;
+        const blasint rows = g.trans_b ? n : k, cols = g.trans_b ? k : n;
+        const blasint incx = g.trans_a ? lda : 1;
+        if (op.dtype_a == BK_F64) {
+            if (g.beta == 0) std::memset(c, 0, sizeof(double) * size_t(n));
+            cblas_dgemv(CblasRowMajor, tv, rows, cols, g.alpha, static_cast<const double*>(b), ldb,
+                        static_cast<const double*>(a), incx, g.beta, static_cast<double*>(c), 1);
+        } else {
+            if (g.beta == 0) std::memset(c, 0, sizeof(float) * size_t(n));
+            cblas_sgemv(CblasRowMajor, tv, rows, cols, static_cast<float>(g.alpha), static_cast<const float*>(b),
+                        ldb, static_cast<const float*>(a), incx, static_cast<float>(g.beta), static_cast<float*>(c), 1);
+        }
+        return BK_OK;
+    }
     if (op.dtype_a == BK_F64) {
         cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, g.alpha, static_cast<const double*>(a), lda,
                     static_cast<const double*>(b), ldb, g.beta, static_cast<double*>(c), ldc);
@@ -113,7 +131,9 @@ bk_status openblas_gemm_run(const bk_op_desc& op, const void* a, const void* b, 
 }
 
 std::string openblas_gemm_info(const bk_op_desc& op) {
-    std::string s = "OpenBLAS " + std::string(op.dtype_a == BK_F64 ? "cblas_dgemm" : "cblas_sgemm") +
+    const char* fn = op.u.gemm.m == 1 ? (op.dtype_a == BK_F64 ? "cblas_dgemv (m = 1)" : "cblas_sgemv (m = 1)")
+                                      : (op.dtype_a == BK_F64 ? "cblas_dgemm" : "cblas_sgemm");
+    std::string s = "OpenBLAS " + std::string(fn) +
                     ", core " + openblas_core() + ", " + std::to_string(openblas_get_num_threads()) +
                     " threads";
     const std::string note = openblas_core_note();

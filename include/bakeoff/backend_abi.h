@@ -108,7 +108,14 @@ typedef enum bk_op_kind {
      * Layouts are row-major and dense. "act" is the activation type dtype_a
      * (f32, bf16, f16 or f64); statistics (norm sums, softmax sums, attention
      * scores) accumulate in at least f32. Token ids and expert indices are
-     * BK_I32. Descriptors: u.nn (bk_nn_op) unless said otherwise. */
+     * BK_I32. Descriptors: u.nn (bk_nn_op) unless said otherwise.
+     * Only dtype_a is read (CONVERT also reads dtype_c, its output type);
+     * set dtype_b = dtype_c = dtype_a. Ops documented as "f32" take
+     * dtype_a = BK_F32. Ids or targets outside their range make launch()
+     * return BK_INVALID_ARGUMENT before anything is written.
+     * The vendor path means the platform library's kernel (oneDNN, cuDNN,
+     * aclnn...); a backend without one answers BK_UNSUPPORTED there, and a
+     * model workload runs such ops on the portable path. */
     BK_OP_CONVERT = 32,   /* out = (dtype_c) in0, element-wise, n = rows*dim;
                              round to nearest even.          operands: in0, out */
     BK_OP_RMSNORM = 33,   /* y[r,:] = x[r,:] / sqrt(mean_j x[r,j]^2 + eps) * w
@@ -119,8 +126,10 @@ typedef enum bk_op_kind {
                                y_{i+h} = x_{i+h} cos(p f_i) + x_i sin(p f_i)
                              f_i = theta^(-2i/head_dim), h = head_dim/2,
                              p = pos_offset + s for x[b, s, head, :], x laid out
-                             [batch, seq, heads, head_dim]. inverse != 0
-                             rotates by -p f_i (the backward).  operands: x, y */
+                             [batch, seq, heads, head_dim] (rows = batch * seq,
+                             dim = heads * head_dim, head_dim even). inverse
+                             != 0 rotates by -p f_i (the backward).
+                                                             operands: x, y */
     BK_OP_SOFTMAX = 35,   /* y[r,:] = softmax(x[r,:]) over dim.  operands: x, y */
     BK_OP_SWIGLU = 36,    /* y = silu(g) * u = g / (1 + exp(-g)) * u, n = rows*dim
                                                              operands: g, u, y */
@@ -134,7 +143,8 @@ typedef enum bk_op_kind {
                              the first seq_kv positions are used (a KV cache).
                              Query head h reads KV head h / (heads / kv_heads)
                              (grouped-query attention). Query i sits at position
-                             seq_kv - seq_q + i; causal masks keys after it.
+                             seq_kv - seq_q + i; causal masks keys after it
+                             (so causal needs seq_q <= seq_kv).
                              o = softmax(scale q k^T + mask) v.
                                                       operands: q, k, v, o */
     BK_OP_TOPK_ROUTE = 39,/* router: s = softmax(logits[t,:]) (score_fn 0) or
@@ -147,20 +157,23 @@ typedef enum bk_op_kind {
                                             operands: logits, idx, weight */
     BK_OP_SCATTER_ADD = 40, /* y[ids[i],:] += w[i] * x[i,:] for i < rows, in
                              order of i; y (vocab x dim) is read and written;
-                             w f32 (rows), ids I32. The MoE combine and the
-                             embedding backward (w = 1).
+                             x, y act; w f32 (rows), ids I32. The MoE combine
+                             and the embedding backward (w = 1).
                                                  operands: x, ids, w, y */
     BK_OP_RMSNORM_BWD = 41, /* given x, w, dy: dx and dw = sum_r dy*x/rms
-                             (dw overwritten, f32).  operands: x, w, dy, dx, dw */
-    BK_OP_SWIGLU_BWD = 42,/* given g, u, dy: dg = dy u silu'(g), du = dy silu(g)
-                                                operands: g, u, dy, dg, du */
+                             (dw overwritten), f32; eps as RMSNORM.
+                                                 operands: x, w, dy, dx, dw */
+    BK_OP_SWIGLU_BWD = 42,/* given g, u, dy: dg = dy u silu'(g), du = dy silu(g),
+                             f32.               operands: g, u, dy, dg, du */
     BK_OP_ATTENTION_BWD = 43, /* u.attn, as ATTENTION with seq_q == seq_kv ==
-                             kv_capacity: given q, k, v, do: dq, dk, dv.
+                             kv_capacity: given q, k, v, do: dq, dk, dv, f32;
+                             all three overwritten (dk, dv of a KV head sum
+                             over the query heads that read it).
                                         operands: q, k, v, do, dq, dk, dv */
     BK_OP_CROSS_ENTROPY = 44, /* loss[r] = logsumexp(x[r,:]) - x[r, t[r]];
                              dx[r,:] = (softmax(x[r,:]) - onehot(t[r])) / rows.
-                             x f32 rows x dim (dim = vocab), t I32, loss f32.
-                                                 operands: x, t, loss, dx */
+                             x f32 rows x dim (dim = vocab), t I32 in
+                             [0, dim), loss f32.  operands: x, t, loss, dx */
     BK_OP_KV_WRITE = 46,  /* y[b, pos_offset + s, :] = x[b, s, :]: rows into a KV
                              cache. x [rows/seq, seq, dim]; y [rows/seq,
                              capacity, dim], read and written (other rows keep
@@ -170,6 +183,9 @@ typedef enum bk_op_kind {
                                m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2
                                p -= lr (m/(1-b1^step) / (sqrt(v/(1-b2^step)) + eps)
                                         + weight_decay p)
+                             with m, v the new moments and p the value before
+                             the step (decoupled weight decay); beta1 and
+                             beta2 in [0, 1).
                              operands: p, g, m, v (p, m, v read and written) */
 } bk_op_kind;
 

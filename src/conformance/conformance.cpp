@@ -1,6 +1,7 @@
 #include "conformance/conformance.h"
 
 #include "conformance/gemm_reference.h"
+#include "conformance/nn_cases.h"
 #include "core/dtype.h"
 #include "harness/rng.h"
 #include "workloads/membw/stream_workload.h"
@@ -36,7 +37,7 @@ struct GemmVariant {
 };
 
 // Odd, non-square and degenerate shapes; the two long ones stay cheap
-// (4097 x 3 and 4097 x 5 inputs).
+// (4097 x 3 and 4097 x 5 inputs); small m against a B of 77k elements.
 const GemmVariant kGemmVariants[] = {
     {1, 1, 1, false, false, 0, 0, 0, 1, 0, 1, 0},
     {7, 7, 7, false, false, 0, 0, 0, 1, 0, 1, 0},
@@ -53,6 +54,12 @@ const GemmVariant kGemmVariants[] = {
     {63, 63, 63, true, true, 1, 2, 3, 1.5, -0.5, 3, -2},
     {1, 4097, 3, false, true, 0, 1, 2, 1, 0.5, 1, 2},
     {4097, 1, 5, true, false, 2, 0, 3, 2, 0, 2, 0},
+    // Small m with a large B (the decode shape: a CPU backend streams B
+    // with a matrix-vector kernel here): B stored n x k and k x n.
+    {1, 300, 257, false, true, 0, 0, 0, 1, 0, 1, 0},
+    {1, 257, 300, true, false, 3, 1, 0, 1.5, 0.5, 3, 2},
+    {5, 257, 300, false, false, 0, 0, 0, 1, 0, 1, 0},
+    {16, 260, 301, true, true, 2, 3, 4, -0.5, 1.5, -2, 3},
 };
 
 // GEMM input types and their output type (as the ABI defines them).
@@ -70,7 +77,7 @@ CaseResult describe(const bk_op_desc& op) {
     CaseResult r;
     r.op = op_name(op);
     r.shape = shape_label(op);
-    r.dtype = std::string(dtype_name(bk_dtype(op.dtype_a)));
+    r.dtype = is_nn_kind(op.kind) ? nn_dtype_label(op) : std::string(dtype_name(bk_dtype(op.dtype_a)));
     r.path = std::string(path_name(bk_path(op.path)));
     return r;
 }
@@ -273,6 +280,7 @@ Summary summarize(const std::vector<CaseResult>& results) {
 std::string op_name(const bk_op_desc& op) { return std::string(kind_name(op.kind)); }
 
 std::string shape_label(const bk_op_desc& op) {
+    if (is_nn_kind(op.kind)) return nn_shape_label(op);
     if (op.kind != BK_OP_GEMM) return fmt::format("n={}", op.u.stream.n);
     const auto& g = op.u.gemm;
     std::string s = fmt::format("{}x{}x{}", g.m, g.n, g.k);
@@ -325,6 +333,7 @@ std::vector<bk_op_desc> planned_ops() {
                 g.beta = integer ? v.ibeta : v.beta;
                 out.push_back(op);
             }
+    for (const bk_op_desc& op : planned_nn_ops()) out.push_back(op);
     return out;
 }
 
@@ -345,6 +354,7 @@ CaseResult run_case(Device& dev, const bk_op_desc& op, std::uint64_t seed) {
     }
     try {
         if (op.kind == BK_OP_GEMM) return run_gemm(dev, op, seed);
+        if (is_nn_kind(op.kind)) return run_nn_case(dev, op, seed, r);
         if (op.dtype_a == BK_F64) return run_stream<double>(dev, op, seed);
         return run_stream<float>(dev, op, seed);
     } catch (const BackendError& e) {

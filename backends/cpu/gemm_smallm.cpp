@@ -1,0 +1,106 @@
+// Driver of the small-m GEMM path (see gemm_smallm.h): widens A once, splits
+// the columns of C (rows of B when B is stored n x k) over the pinned OpenMP
+// team in contiguous static blocks, so each thread streams its own part of B
+// once, and applies alpha and beta on the way out.
+#include "gemm_smallm.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "cpu_internal.h"
+
+namespace bk_cpu {
+namespace {
+
+const SmallMKernels& kernels() {
+    static const SmallMKernels* set = [] {
+        const SmallMKernels* s = nullptr;
+        if (kernel_isa() != KernelIsa::scalar) s = smallm_kernels_avx2();
+        return s ? s : smallm_kernels_scalar();
+    }();
+    return *set;
+}
+
+inline float widen(float v) { return v; }
+inline float widen(uint16_t v) {
+    const uint32_t w = static_cast<uint32_t>(v) << 16;
+    float f;
+    std::memcpy(&f, &w, 4);
+    return f;
+}
+
+// Below this many multiply-adds one thread does it all.
+constexpr int64_t kSingleThreadMacs = 1 << 18;
+
+template <class T>
+void run(const bk_gemm_op& g, const T* a, const T* b, float* c, SmallMDotFn<T> dot, SmallMAxpyFn<T> axpy) {
+    const int64_t m = g.m, n = g.n, k = g.k;
+    std::vector<float> ap(static_cast<size_t>(m * k));
+    for (int64_t i = 0; i < m; ++i)
+        for (int64_t l = 0; l < k; ++l) ap[size_t(i * k + l)] = widen(g.trans_a ? a[l * g.lda + i] : a[i * g.lda + l]);
+    // Columns of C per block: 64 rows of B (n x k), or a 256-wide strip of B
+    // (k x n) whose m accumulator rows stay in L1.
+    const int64_t nb = g.trans_b ? 64 : 256;
+    const int64_t blocks = (n + nb - 1) / nb;
+    const int threads = m * n * k <= kSingleThreadMacs ? 1 : thread_count();
+    const float alpha = static_cast<float>(g.alpha), beta = static_cast<float>(g.beta);
+    LaunchPin pin;
+#pragma omp parallel num_threads(threads)
+    {
+        pin_omp_thread();
+        std::vector<float> tmp(static_cast<size_t>(m * nb));
+#pragma omp for schedule(static)
+        for (int64_t blk = 0; blk < blocks; ++blk) {
+            const int64_t j0 = blk * nb, j1 = std::min(n, j0 + nb);
+            if (g.trans_b) {
+                dot(m, k, ap.data(), b, g.ldb, j0, j1, tmp.data(), nb);
+            } else {
+                std::fill(tmp.begin(), tmp.end(), 0.0f);
+                axpy(m, k, ap.data(), b, g.ldb, j0, j1, tmp.data(), nb);
+            }
+            for (int64_t i = 0; i < m; ++i) {
+                float* ci = c + i * g.ldc;
+                const float* ti = tmp.data() + i * nb;
+                if (beta == 0.0f)
+                    for (int64_t j = j0; j < j1; ++j) ci[j] = alpha * ti[j - j0];  // C is not read: it may be poison
+                else
+                    for (int64_t j = j0; j < j1; ++j) ci[j] = alpha * ti[j - j0] + beta * ci[j];
+            }
+        }
+    }
+}
+
+}  // namespace
+
+bool smallm_applies(const bk_op_desc& op) {
+    // Only where B is large enough for the product to be bound by streaming
+    // it; small products stay with the blocked kernel.
+    return op.path == BK_PATH_PORTABLE && op.u.gemm.m <= kSmallM && op.u.gemm.n * op.u.gemm.k >= kSmallMMinB &&
+           op.dtype_c == BK_F32 &&
+           ((op.dtype_a == BK_F32 && op.dtype_b == BK_F32) || (op.dtype_a == BK_BF16 && op.dtype_b == BK_BF16));
+}
+
+bk_status smallm_run(const bk_op_desc& op, const void* a, const void* b, void* c) {
+    const SmallMKernels& ks = kernels();
+    if (op.dtype_a == BK_F32)
+        run(op.u.gemm, static_cast<const float*>(a), static_cast<const float*>(b), static_cast<float*>(c), ks.dot_f32,
+            ks.axpy_f32);
+    else
+        run(op.u.gemm, static_cast<const uint16_t*>(a), static_cast<const uint16_t*>(b), static_cast<float*>(c),
+            ks.dot_bf16, ks.axpy_bf16);
+    return BK_OK;
+}
+
+std::string smallm_info(const bk_op_desc& op) {
+    const SmallMKernels& ks = kernels();
+    std::string s = "bakeoff portable small-m gemm (m <= " + std::to_string(kSmallM) + "), " + ks.isa + ", B streamed once";
+    s += op.u.gemm.trans_b ? " by rows (dot products, 8 rows of B at a time)" : " by column strips (axpy)";
+    if (op.dtype_a == BK_BF16) s += ", bf16 widened to f32 by a shift in registers";
+    s += ", f32 multiply-add, " + std::to_string(thread_count()) + " OpenMP threads over columns of C";
+    return s;
+}
+
+}  // namespace bk_cpu

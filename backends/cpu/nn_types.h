@@ -1,0 +1,108 @@
+// Element access for the NN kernels: bf16 is stored as its 16 bits and
+// computed in f32 (widened with a shift, narrowed with round-to-nearest-even);
+// f32 computes in f32, f64 in f64. Plain inline code the compiler vectorises,
+// and the OpenMP helper the kernels share.
+#pragma once
+
+#include <omp.h>
+
+#include <cstdint>
+#include <cstring>
+
+#include "cpu_internal.h"
+
+namespace bk_cpu {
+
+struct bf16 {
+    uint16_t bits;
+};
+
+template <class T>
+struct AccOf {
+    using type = float;
+};
+template <>
+struct AccOf<double> {
+    using type = double;
+};
+template <class T>
+using Acc = typename AccOf<T>::type;
+
+inline float ld(const float* p, int64_t i) { return p[i]; }
+inline double ld(const double* p, int64_t i) { return p[i]; }
+inline float ld(const bf16* p, int64_t i) {
+    const uint32_t w = static_cast<uint32_t>(p[i].bits) << 16;
+    float f;
+    std::memcpy(&f, &w, 4);
+    return f;
+}
+
+inline void st(float* p, int64_t i, float v) { p[i] = v; }
+inline void st(double* p, int64_t i, double v) { p[i] = v; }
+inline void st(bf16* p, int64_t i, float v) {
+    uint32_t w;
+    std::memcpy(&w, &v, 4);
+    // Round to nearest even on the 16 dropped bits; NaN stays a (quiet) NaN.
+    const uint32_t rounded = (w + 0x7FFFu + ((w >> 16) & 1u)) >> 16;
+    const bool nan = (w & 0x7FFFFFFFu) > 0x7F800000u;
+    p[i].bits = static_cast<uint16_t>(nan ? ((w >> 16) | 0x40u) : rounded);
+}
+
+// Runs f(i) for i in [0, n) over the pinned OpenMP team, statically split;
+// on one thread when the whole op is below `serial_work` element-operations,
+// where waking the team costs more than it saves.
+constexpr int64_t kSerialWork = 1 << 15;
+template <class F>
+void parallel_for(int64_t n, int64_t work, F&& f) {
+    if (work < kSerialWork || n == 1) {
+        for (int64_t i = 0; i < n; ++i) f(i);
+        return;
+    }
+    LaunchPin pin;
+#pragma omp parallel
+    {
+        pin_omp_thread();
+#pragma omp for schedule(static)
+        for (int64_t i = 0; i < n; ++i) f(i);
+    }
+}
+
+}  // namespace bk_cpu
+
+namespace bk_cpu {
+
+// As parallel_for, handing out iterations dynamically in chunks: for work
+// that differs per iteration (causal attention: later queries see more keys).
+template <class F>
+void parallel_for_dynamic(int64_t n, int64_t work, F&& f) {
+    if (work < kSerialWork || n == 1) {
+        for (int64_t i = 0; i < n; ++i) f(i);
+        return;
+    }
+    LaunchPin pin;
+#pragma omp parallel
+    {
+        pin_omp_thread();
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t i = 0; i < n; ++i) f(i);
+    }
+}
+
+}  // namespace bk_cpu
+
+namespace bk_cpu {
+
+// Calls f(T{}) with T the storage type of an activation dtype.
+template <class F>
+void with_act(uint32_t dtype, F&& f) {
+    switch (dtype) {
+        case BK_F64: f(double{}); break;
+        case BK_BF16: f(bf16{}); break;
+        default: f(float{}); break;
+    }
+}
+
+// Rows per parallel iteration so one iteration has at least ~4096 elements.
+inline int64_t rows_per_chunk(int64_t dim) { return dim >= 4096 ? 1 : (4096 + dim - 1) / dim; }
+
+}  // namespace bk_cpu
