@@ -105,7 +105,11 @@ int run(RunArgs& a) {
         bool any = false;
         for (const auto& dev : devices) any = any || device_matches(dev, d);
         if (!any) {
-            fmt::print(stderr, "bakeoff: --device: no device matches '{}' (see 'bakeoff devices')\n", d);
+            // A backend that loaded without devices says why ("no CUDA driver").
+            std::string why;
+            for (const auto& b : reg->backends())
+                if (b->name == d && b->device_count == 0) why = fmt::format(" (backend {}: {})", b->name, b->no_device_reason);
+            fmt::print(stderr, "bakeoff: --device: no device matches '{}'{} (see 'bakeoff devices')\n", d, why);
             return 2;
         }
     }
@@ -249,7 +253,7 @@ int run(RunArgs& a) {
 Subcommand add_run_command(CLI::App& parent) {
     auto a = std::make_shared<RunArgs>();
     auto* sub = parent.add_subcommand("run", "Run a suite of workloads on the devices found");
-    sub->add_option("--suite", a->suite, "smoke (seconds), quick (< 1 min), standard (< 10 min), full")
+    sub->add_option("--suite", a->suite, "smoke (seconds), quick (< 1 min), standard (< 10 min), full, collective (across MPI ranks: docs/collectives.md)")
         ->check(CLI::IsMember({"smoke", "quick", "standard", "full", "collective"}))
         ->capture_default_str();
     sub->add_option("--workload", a->workloads, "Workload ids or globs (gemm, membw.*); repeat or comma-separate")
