@@ -1,0 +1,63 @@
+// Llama-shaped decoder configurations and the tensors they hold.
+//
+// Presets (public configs, https://huggingface.co/meta-llama/<model>/blob/main/config.json):
+//   tiny  test size: dim 64, 2 layers, 4 heads, 2 KV heads, head_dim 16, ffn 192, vocab 256
+//   small ~100M-parameter shape for the quick suite: dim 512, 4 layers, 8 heads, 4 KV heads,
+//         ffn 1536, vocab 32000 (tied)
+//   1b    Llama-3.2-1B: hidden_size 2048, num_hidden_layers 16, num_attention_heads 32,
+//         num_key_value_heads 8, head_dim 64, intermediate_size 8192, vocab_size 128256,
+//         rope_theta 500000, rms_norm_eps 1e-5, tie_word_embeddings true
+//   8b    Llama-3.1-8B: hidden_size 4096, num_hidden_layers 32, num_attention_heads 32,
+//         num_key_value_heads 8, head_dim 128, intermediate_size 14336, vocab_size 128256,
+//         rope_theta 500000, rms_norm_eps 1e-5, tie_word_embeddings false
+// (Llama 3.1/3.2 also rescale rope frequencies for long contexts, "rope_scaling"; the
+// ABI's ROPE has no such scaling, so bakeoff runs plain rope at the given theta: the
+// cost is identical, only the values differ from the released model.)
+#pragma once
+
+#include <bakeoff/backend_abi.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bakeoff::llm {
+
+struct LlmConfig {
+    std::string name;
+    std::int64_t dim = 0, layers = 0, heads = 0, kv_heads = 0, head_dim = 0, ffn = 0, vocab = 0;
+    double rope_theta = 500000.0;
+    double norm_eps = 1e-5;
+    bool tied = true;  // logits use the embedding table (no lm_head)
+
+    std::int64_t q_dim() const { return heads * head_dim; }
+    std::int64_t kv_dim() const { return kv_heads * head_dim; }
+    // Parameters of the matrices (embedding, projections, lm_head) and of the norms.
+    double matrix_params() const;
+    double norm_params() const { return double(dim) * double(2 * layers + 1); }
+    // Matrix parameters a token's forward multiplies through (no embedding lookup;
+    // the logits GEMM counts once, whether tied or not).
+    double layer_matrix_params() const;  // one layer
+};
+
+const std::vector<LlmConfig>& presets();
+std::optional<LlmConfig> find_preset(const std::string& name);
+
+// What one tensor of the model is.
+enum class TensorKind { embed, attn_norm, wq, wk, wv, wo, ffn_norm, wgate, wup, wdown, final_norm, lm_head };
+
+struct TensorInfo {
+    TensorKind kind;
+    int layer = -1;          // -1 for model-level tensors
+    std::int64_t rows = 0;   // [rows, cols] row-major ([out, in] for projections)
+    std::int64_t cols = 0;   // 0 for a vector (norm weight)
+    std::string hf_name;     // the Hugging Face Llama name
+    bool is_norm() const { return cols == 0; }
+    std::int64_t elements() const { return cols == 0 ? rows : rows * cols; }
+};
+
+// Every tensor of the model, in a fixed order (the index is the tensor's id).
+std::vector<TensorInfo> model_tensors(const LlmConfig& c);
+
+}  // namespace bakeoff::llm

@@ -1,0 +1,150 @@
+#include "workloads/llm/llm_model.h"
+
+#include "core/dtype.h"
+#include "harness/rng.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace bakeoff::llm {
+
+namespace {
+
+std::uint64_t cache_bytes(const LlmConfig& c, std::int64_t batch, std::int64_t capacity) {
+    return 4ull * std::uint64_t(batch) * std::uint64_t(capacity) * std::uint64_t(c.kv_dim());
+}
+
+}  // namespace
+
+std::uint64_t DeviceModel::device_bytes(const LlmConfig& c, bk_dtype wt, std::int64_t batch, std::int64_t capacity,
+                                        std::int64_t max_seq) {
+    std::uint64_t total = 0;
+    for (const auto& t : model_tensors(c)) total += std::uint64_t(t.elements()) * dtype_size(storage_dtype(t, wt));
+    total += 2 * std::uint64_t(c.layers) * cache_bytes(c, batch, capacity);
+    for (int a = 0; a < int(Act::count); ++a) total += act_bytes(c, wt, Act(a), batch, batch * max_seq);
+    return total;
+}
+
+DeviceModel::DeviceModel(Device& dev, const WeightSource& w, bk_dtype wt, bk_path path, std::int64_t batch,
+                         std::int64_t capacity, std::int64_t max_seq)
+    : dev_(dev), c_(w.config()), wt_(wt), path_(path), batch_(batch), capacity_(capacity), max_seq_(max_seq) {
+    // Upload tensor by tensor in slices of rows, so the host never holds more
+    // than one slice of the model.
+    const auto& tensors = w.tensors();
+    std::vector<float> f;
+    std::vector<std::uint16_t> h;
+    for (std::size_t i = 0; i < tensors.size(); ++i) {
+        const TensorInfo& t = tensors[i];
+        const bk_dtype st = storage_dtype(t, wt);
+        const std::size_t es = dtype_size(st);
+        weights_.push_back(std::make_unique<Buffer>(dev, std::uint64_t(t.elements()) * es));
+        const std::int64_t rows = row_count(t), len = row_length(t);
+        const std::int64_t slice = std::max<std::int64_t>(1, (std::int64_t(1) << 22) / len);
+        for (std::int64_t r0 = 0; r0 < rows; r0 += slice) {
+            const std::int64_t r1 = std::min(rows, r0 + slice);
+            const std::size_t n = std::size_t((r1 - r0) * len);
+            f.resize(n);
+            w.rows(i, r0, r1, f.data());
+            const std::uint64_t offset = std::uint64_t(r0 * len) * es;
+            if (st == BK_F32) {
+                weights_.back()->upload(f.data(), n * 4, offset);
+            } else {
+                h.resize(n);
+                for (std::size_t j = 0; j < n; ++j) h[j] = float_to_bf16(f[j]);  // exact: f is already rounded
+                weights_.back()->upload(h.data(), n * 2, offset);
+            }
+        }
+    }
+    for (std::int64_t l = 0; l < c_.layers; ++l) {
+        kcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, batch, capacity)));
+        vcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, batch, capacity)));
+    }
+    for (int a = 0; a < int(Act::count); ++a) {
+        const std::uint64_t bytes = act_bytes(c_, wt, Act(a), batch, batch * max_seq);
+        if (bytes) acts_[std::size_t(a)] = std::make_unique<Buffer>(dev, bytes);
+    }
+}
+
+void DeviceModel::fill_cache(std::uint64_t seed, std::int64_t depth) {
+    if (depth > capacity_) throw std::invalid_argument(fmt::format("cache depth {} exceeds capacity {}", depth, capacity_));
+    const std::int64_t kvd = c_.kv_dim();
+    std::vector<float> rows(std::size_t(capacity_ * kvd));
+    for (std::int64_t l = 0; l < c_.layers; ++l)
+        for (int kv = 0; kv < 2; ++kv)
+            for (std::int64_t b = 0; b < batch_; ++b) {
+#pragma omp parallel for schedule(static) if (depth * kvd > 65536)
+                for (std::int64_t p = 0; p < depth; ++p) cache_row(seed, l, kv, b, p, kvd, rows.data() + p * kvd);
+                // Positions past the context hold NaN: an op reading beyond seq_kv shows.
+                std::fill(rows.begin() + depth * kvd, rows.end(), std::numeric_limits<float>::quiet_NaN());
+                Buffer& buf = kv == 0 ? *kcache_[std::size_t(l)] : *vcache_[std::size_t(l)];
+                buf.upload(rows.data(), rows.size() * 4, std::uint64_t(b * capacity_ * kvd) * 4);
+            }
+}
+
+void DeviceModel::set_tokens(const std::vector<std::int32_t>& ids, std::int64_t seq) {
+    if (std::int64_t(ids.size()) != batch_ * seq || seq > max_seq_)
+        throw std::invalid_argument(fmt::format("{} token ids for batch {} x seq {} (at most {})", ids.size(), batch_, seq, max_seq_));
+    acts_[std::size_t(Act::ids)]->upload(ids.data(), ids.size() * 4);
+    std::vector<std::int32_t> last(static_cast<std::size_t>(batch_));
+    for (std::int64_t b = 0; b < batch_; ++b) last[std::size_t(b)] = std::int32_t(b * seq + seq - 1);
+    acts_[std::size_t(Act::last_ids)]->upload(last.data(), last.size() * 4);
+}
+
+std::vector<Step> DeviceModel::plan(std::int64_t seq, std::int64_t pos, int layers, bool head) const {
+    return plan_forward(c_, wt_, path_, {batch_, seq, pos, capacity_, layers, head});
+}
+
+Buffer* DeviceModel::resolve(const Operand& o) {
+    switch (o.kind) {
+        case Operand::act: return acts_.at(std::size_t(o.index)).get();
+        case Operand::weight: return weights_.at(std::size_t(o.index)).get();
+        case Operand::kcache: return kcache_.at(std::size_t(o.index)).get();
+        case Operand::vcache: return vcache_.at(std::size_t(o.index)).get();
+    }
+    return nullptr;
+}
+
+void DeviceModel::launch(Stream& s, const std::vector<Step>& steps) {
+    std::vector<Buffer*> ops;
+    for (const auto& st : steps) {
+        ops.clear();
+        for (const auto& o : st.operands) {
+            Buffer* b = resolve(o);
+            if (!b) throw std::logic_error(fmt::format("llm plan: operand of {} has no buffer", bk_op_name(st.op.kind)));
+            ops.push_back(b);
+        }
+        s.launch(st.op, ops);
+    }
+}
+
+void DeviceModel::poison_logits() {
+    acts_[std::size_t(Act::logits)]->fill(0x7FF87FF8u);
+}
+
+void DeviceModel::poison(std::int64_t seq, std::int64_t pos) {
+    for (int a = 0; a < int(Act::count); ++a)
+        if (acts_[std::size_t(a)] && Act(a) != Act::ids && Act(a) != Act::last_ids) acts_[std::size_t(a)]->fill(0x7FF87FF8u);
+    const std::int64_t kvd = c_.kv_dim();
+    if (pos == 0 && seq == capacity_) {
+        for (auto& b : kcache_) b->fill(0x7FF87FF8u);
+        for (auto& b : vcache_) b->fill(0x7FF87FF8u);
+        return;
+    }
+    const std::vector<float> nan(std::size_t(seq * kvd), std::numeric_limits<float>::quiet_NaN());
+    for (std::int64_t l = 0; l < c_.layers; ++l)
+        for (std::int64_t b = 0; b < batch_; ++b) {
+            const std::uint64_t offset = std::uint64_t((b * capacity_ + pos) * kvd) * 4;
+            kcache_[std::size_t(l)]->upload(nan.data(), nan.size() * 4, offset);
+            vcache_[std::size_t(l)]->upload(nan.data(), nan.size() * 4, offset);
+        }
+}
+
+std::vector<float> DeviceModel::download(Act a, std::int64_t elements) const {
+    std::vector<float> out(static_cast<std::size_t>(elements));
+    acts_.at(std::size_t(a))->download(out.data(), out.size() * 4);
+    return out;
+}
+
+}  // namespace bakeoff::llm

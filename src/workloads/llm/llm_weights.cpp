@@ -1,0 +1,141 @@
+#include "workloads/llm/llm_weights.h"
+
+#include "harness/rng.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace bakeoff::llm {
+
+namespace {
+
+std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
+    SplitMix64 g(a ^ (b + 0x9E3779B97F4A7C15ull + (a << 6) + (a >> 2)));
+    return g.next();
+}
+
+class RandomWeights final : public WeightSource {
+public:
+    RandomWeights(const LlmConfig& c, bk_dtype wt, std::uint64_t seed) : WeightSource(c, wt), seed_(seed) {}
+    void rows(std::size_t index, std::int64_t r0, std::int64_t r1, float* out) const override {
+        const TensorInfo& t = tensors_.at(index);
+        const std::int64_t n = row_length(t);
+        const double a = 0.02 * std::sqrt(3.0);
+#pragma omp parallel for schedule(static) if ((r1 - r0) * n > 65536)
+        for (std::int64_t r = r0; r < r1; ++r) {
+            SplitMix64 g(mix(mix(seed_, index), std::uint64_t(r)));
+            float* row = out + (r - r0) * n;
+            if (t.is_norm())
+                for (std::int64_t j = 0; j < n; ++j) row[j] = float(1.0 + 0.1 * (2 * g.uniform() - 1));
+            else
+                for (std::int64_t j = 0; j < n; ++j) row[j] = float(a * (2 * g.uniform() - 1));
+            round_row(index, row, n);
+        }
+    }
+    std::string describe() const override { return "random (seeded)"; }
+
+private:
+    std::uint64_t seed_;
+};
+
+class CheckpointWeights final : public WeightSource {
+public:
+    CheckpointWeights(std::shared_ptr<const SafetensorsFile> f, const LlmConfig& c, bk_dtype wt)
+        : WeightSource(c, wt), file_(std::move(f)) {}
+    void rows(std::size_t index, std::int64_t r0, std::int64_t r1, float* out) const override {
+        const TensorInfo& t = tensors_.at(index);
+        const StTensor* st = file_->find(t.hf_name);
+        if (!st) throw SafetensorsError(fmt::format("{}: tensor '{}' is missing", file_->path(), t.hf_name));
+        const std::int64_t n = row_length(t);
+        file_->read_f32(*st, std::uint64_t(r0 * n), std::uint64_t((r1 - r0) * n), out);
+#pragma omp parallel for schedule(static) if ((r1 - r0) * n > 65536)
+        for (std::int64_t r = r0; r < r1; ++r) round_row(index, out + (r - r0) * n, n);
+    }
+    std::string describe() const override { return "checkpoint " + file_->path(); }
+
+private:
+    std::shared_ptr<const SafetensorsFile> file_;
+};
+
+std::string shape_str(const std::vector<std::int64_t>& s) {
+    std::string o = "[";
+    for (std::size_t i = 0; i < s.size(); ++i) o += (i ? ", " : "") + std::to_string(s[i]);
+    return o + "]";
+}
+
+std::vector<std::int64_t> expected_shape(const TensorInfo& t) {
+    return t.is_norm() ? std::vector<std::int64_t>{t.rows} : std::vector<std::int64_t>{t.rows, t.cols};
+}
+
+// The first tensor of c the file lacks or holds with another shape, "" if none.
+std::string mismatch(const SafetensorsFile& f, const LlmConfig& c) {
+    for (const auto& t : model_tensors(c)) {
+        const StTensor* st = f.find(t.hf_name);
+        if (!st) return fmt::format("tensor '{}' is missing (preset {} needs {})", t.hf_name, c.name, shape_str(expected_shape(t)));
+        if (st->shape != expected_shape(t))
+            return fmt::format("tensor '{}' has shape {}, preset {} needs {}", t.hf_name, shape_str(st->shape), c.name,
+                               shape_str(expected_shape(t)));
+    }
+    return {};
+}
+
+}  // namespace
+
+bk_dtype storage_dtype(const TensorInfo& t, bk_dtype weight_dtype) { return t.is_norm() ? BK_F32 : weight_dtype; }
+
+WeightSource::WeightSource(LlmConfig c, bk_dtype wt) : config_(std::move(c)), weight_dtype_(wt), tensors_(model_tensors(config_)) {}
+
+void WeightSource::round_row(std::size_t index, float* row, std::int64_t n) const {
+    if (storage_dtype(tensors_[index], weight_dtype_) != BK_BF16) return;
+    for (std::int64_t j = 0; j < n; ++j) row[j] = bf16_to_float(float_to_bf16(row[j]));
+}
+
+std::vector<double> WeightSource::tensor_f64(std::size_t index) const {
+    const TensorInfo& t = tensors_.at(index);
+    std::vector<float> f(std::size_t(t.elements()));
+    rows(index, 0, row_count(t), f.data());
+    return {f.begin(), f.end()};
+}
+
+std::unique_ptr<WeightSource> random_weights(const LlmConfig& c, bk_dtype wt, std::uint64_t seed) {
+    return std::make_unique<RandomWeights>(c, wt, seed);
+}
+
+LlmConfig preset_from_checkpoint(const SafetensorsFile& f) {
+    const StTensor* emb = f.find("model.embed_tokens.weight");
+    if (!emb) throw SafetensorsError(f.path() + ": tensor 'model.embed_tokens.weight' is missing: not a Llama checkpoint");
+    // The preset with the embedding's shape; then every tensor must match it.
+    for (LlmConfig c : presets()) {
+        if (emb->shape != std::vector<std::int64_t>{c.vocab, c.dim}) continue;
+        c.tied = f.find("lm_head.weight") == nullptr;
+        if (auto why = mismatch(f, c); !why.empty()) throw SafetensorsError(f.path() + ": " + why);
+        return c;
+    }
+    std::string names;
+    for (const auto& c : presets()) names += fmt::format("{}{} {}", names.empty() ? "" : ", ", c.name, shape_str({c.vocab, c.dim}));
+    throw SafetensorsError(fmt::format("{}: tensor 'model.embed_tokens.weight' has shape {}, which no preset has ({})",
+                                       f.path(), shape_str(emb->shape), names));
+}
+
+std::unique_ptr<WeightSource> checkpoint_weights(std::shared_ptr<const SafetensorsFile> f, const LlmConfig& c,
+                                                 bk_dtype wt) {
+    if (auto why = mismatch(*f, c); !why.empty()) throw SafetensorsError(f->path() + ": " + why);
+    return std::make_unique<CheckpointWeights>(std::move(f), c, wt);
+}
+
+std::vector<std::int32_t> random_tokens(std::int64_t count, std::int64_t vocab, std::uint64_t seed) {
+    std::vector<std::int32_t> ids(static_cast<std::size_t>(count));
+    SplitMix64 g(mix(seed, 0x70CE5ull));
+    for (auto& id : ids) id = std::int32_t(g.next() % std::uint64_t(vocab));
+    return ids;
+}
+
+void cache_row(std::uint64_t seed, std::int64_t layer, int k_or_v, std::int64_t b, std::int64_t p, std::int64_t kv_dim,
+               float* out) {
+    SplitMix64 g(mix(mix(mix(mix(seed, 0xCAC4Eull + std::uint64_t(layer)), std::uint64_t(k_or_v)), std::uint64_t(b)),
+                     std::uint64_t(p)));
+    for (std::int64_t j = 0; j < kv_dim; ++j) out[j] = float(2 * g.uniform() - 1);
+}
+
+}  // namespace bakeoff::llm

@@ -1,0 +1,67 @@
+// Where a model's weights come from: random from the case's seed (scaled like a
+// real initialisation) or a safetensors checkpoint. Both hand out rows of a
+// tensor as float values already rounded to the storage type, so the device
+// copy and the host reference see exactly the same numbers; any row can be
+// produced on its own (random rows have their own generator), which lets the
+// verification rebuild a sample without holding the whole model.
+#pragma once
+
+#include "workloads/llm/llm_config.h"
+#include "workloads/llm/safetensors.h"
+
+#include <bakeoff/backend_abi.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bakeoff::llm {
+
+// A tensor seen as rows: a matrix has `rows` rows of `cols`; a norm weight is one row.
+inline std::int64_t row_count(const TensorInfo& t) { return t.is_norm() ? 1 : t.rows; }
+inline std::int64_t row_length(const TensorInfo& t) { return t.is_norm() ? t.rows : t.cols; }
+
+// Storage type of a tensor in a model whose weights are `weight_dtype`: norm
+// weights stay f32 (they scale f32 activations), matrices take the model's type.
+bk_dtype storage_dtype(const TensorInfo& t, bk_dtype weight_dtype);
+
+class WeightSource {
+public:
+    virtual ~WeightSource() = default;
+    // Rows [r0, r1) of tensor `index` (model_tensors order), rounded to its storage type.
+    virtual void rows(std::size_t index, std::int64_t r0, std::int64_t r1, float* out) const = 0;
+    virtual std::string describe() const = 0;
+    const LlmConfig& config() const { return config_; }
+    const std::vector<TensorInfo>& tensors() const { return tensors_; }
+    // A whole tensor in double (for host references of small models).
+    std::vector<double> tensor_f64(std::size_t index) const;
+
+protected:
+    WeightSource(LlmConfig c, bk_dtype weight_dtype);
+    LlmConfig config_;
+    bk_dtype weight_dtype_;
+    std::vector<TensorInfo> tensors_;
+    void round_row(std::size_t index, float* row, std::int64_t n) const;
+};
+
+// Matrices uniform in [-a, a] with a = 0.02 sqrt(3) (standard deviation 0.02, the
+// Llama initialiser's), norm weights 1 + uniform [-0.1, 0.1].
+std::unique_ptr<WeightSource> random_weights(const LlmConfig& c, bk_dtype weight_dtype, std::uint64_t seed);
+
+// The preset whose tensor shapes the checkpoint holds (tied when it has no
+// lm_head.weight); throws SafetensorsError naming the tensor that does not fit.
+LlmConfig preset_from_checkpoint(const SafetensorsFile& f);
+// Weights read from a checkpoint already matched with preset_from_checkpoint.
+std::unique_ptr<WeightSource> checkpoint_weights(std::shared_ptr<const SafetensorsFile> f, const LlmConfig& c,
+                                                 bk_dtype weight_dtype);
+
+// Random inputs that are not weights: token ids in [0, vocab) and the contents of
+// the KV cache before the current positions (uniform [-1, 1), the magnitude of
+// projected keys and values). Any row can be produced on its own.
+std::vector<std::int32_t> random_tokens(std::int64_t count, std::int64_t vocab, std::uint64_t seed);
+// Row (layer, k_or_v, b, p) of the pre-filled cache: kv_dim values.
+void cache_row(std::uint64_t seed, std::int64_t layer, int k_or_v, std::int64_t b, std::int64_t p, std::int64_t kv_dim,
+               float* out);
+
+}  // namespace bakeoff::llm
