@@ -1,7 +1,7 @@
 // The attention workload: FLOP counts of causal and non-causal cases, its
 // suites, and cases through the runner on the CPU device (fp32, bf16, grouped
 // query), with a run that wrote nothing failing verification.
-#include "cpu_device.h"
+#include "common/cpu_device.h"
 #include "harness/runner.h"
 #include "workloads/attention/attention_workload.h"
 
@@ -27,7 +27,7 @@ TEST(Attention, CausalCountsOnlyVisiblePairs) {
 }
 
 TEST(Attention, Suites) {
-    const DeviceInfo& d = llm_test::cpu_device().info();
+    const DeviceInfo& d = bakeoff::testing::cpu_device().info();
     EXPECT_TRUE(attention().cases(Suite::smoke, d, {}).empty());
     EXPECT_EQ(attention().cases(Suite::quick, d, CaseChoice{{}, {BK_F32}, ""}).size(), 2u);  // one shape, two paths
     bool gqa = false, causal = false, plain = false;
@@ -45,14 +45,14 @@ TEST(Attention, CasesRunAndVerifyOnTheCpu) {
     for (bk_dtype t : {BK_F32, BK_BF16})
         for (bool causal : {false, true}) {
             const CaseSpec c = attention().make_case(t, BK_PATH_PORTABLE, 2, 8, 2, 77, 64, causal);
-            const Record r = run_case(llm_test::cpu_device(), attention(), c, 42, o);
+            const Record r = run_case(bakeoff::testing::cpu_device(), attention(), c, 42, o);
             EXPECT_EQ(r.status, RecordStatus::ok) << c.id() << ": " << r.reason;
         }
 }
 
 TEST(Attention, ARunThatWroteNothingFails) {
     const CaseSpec c = attention().make_case(BK_F32, BK_PATH_PORTABLE, 1, 4, 4, 32, 32, true);
-    auto inst = attention().prepare(llm_test::cpu_device(), c, 1);
+    auto inst = attention().prepare(bakeoff::testing::cpu_device(), c, 1);
     inst->poison();
     const Verification v = inst->verify();
     EXPECT_FALSE(v.ok);

@@ -3,7 +3,7 @@
 // heads), decode after prefill equal to the full-sequence forward, decode over
 // a pre-filled cache, and the case verification (full and sampled) passing on
 // a good run and failing on a run that wrote nothing.
-#include "cpu_device.h"
+#include "common/cpu_device.h"
 #include "workloads/llm/llm_case.h"
 #include "workloads/llm/llm_model.h"
 #include "workloads/llm/llm_reference.h"
@@ -23,7 +23,7 @@ std::vector<double> to_double(const std::vector<float>& f) { return {f.begin(), 
 
 // Prefill of `seq` tokens per sequence on the device; logits [batch, vocab].
 std::vector<double> device_prefill(DeviceModel& m, const std::vector<std::int32_t>& ids, std::int64_t seq) {
-    Stream s(llm_test::cpu_device());
+    Stream s(bakeoff::testing::cpu_device());
     m.set_tokens(ids, seq);
     m.poison_logits();
     m.launch(s, m.plan(seq, 0));
@@ -44,7 +44,7 @@ std::vector<double> reference(const WeightSource& w, std::int64_t batch, std::in
 TEST(LlmModel, TinyPrefillMatchesFp64ForwardAndTheCheckHasTeeth) {
     for (bk_dtype t : {BK_F32, BK_BF16}) {
         auto w = random_weights(kTiny, t, 11);
-        DeviceModel m(llm_test::cpu_device(), *w, t, BK_PATH_PORTABLE, 2, 7, 7);
+        DeviceModel m(bakeoff::testing::cpu_device(), *w, t, BK_PATH_PORTABLE, 2, 7, 7);
         const auto ids = random_tokens(14, kTiny.vocab, 3);
         const auto dev = device_prefill(m, ids, 7);
         const auto ref = reference(*w, 2, 7, 0, ids, 0);
@@ -67,12 +67,12 @@ TEST(LlmModel, DecodeAfterPrefillEqualsTheFullSequenceForward) {
         next.push_back(ids[std::size_t(b * (P + 1) + P)]);
     }
     // Full forward of P + 1 tokens.
-    DeviceModel full(llm_test::cpu_device(), *w, BK_F32, BK_PATH_VENDOR, batch, P + 1, P + 1);
+    DeviceModel full(bakeoff::testing::cpu_device(), *w, BK_F32, BK_PATH_VENDOR, batch, P + 1, P + 1);
     const auto want = device_prefill(full, ids, P + 1);
     // Prefill P, then one decode step at position P in the same cache.
-    DeviceModel inc(llm_test::cpu_device(), *w, BK_F32, BK_PATH_VENDOR, batch, P + 1, P);
+    DeviceModel inc(bakeoff::testing::cpu_device(), *w, BK_F32, BK_PATH_VENDOR, batch, P + 1, P);
     device_prefill(inc, prompt, P);
-    Stream s(llm_test::cpu_device());
+    Stream s(bakeoff::testing::cpu_device());
     inc.set_tokens(next, 1);
     inc.poison_logits();
     inc.launch(s, inc.plan(1, P));
@@ -85,11 +85,11 @@ TEST(LlmModel, DecodeAfterPrefillEqualsTheFullSequenceForward) {
 TEST(LlmModel, DecodeOverAPrefilledCacheMatchesFp64) {
     auto w = random_weights(kTiny, BK_F32, 13);
     const std::int64_t batch = 3, depth = 40;
-    DeviceModel m(llm_test::cpu_device(), *w, BK_F32, BK_PATH_PORTABLE, batch, depth + 1, 1);
+    DeviceModel m(bakeoff::testing::cpu_device(), *w, BK_F32, BK_PATH_PORTABLE, batch, depth + 1, 1);
     m.fill_cache(99, depth);
     const auto ids = random_tokens(batch, kTiny.vocab, 5);
     m.set_tokens(ids, 1);
-    Stream s(llm_test::cpu_device());
+    Stream s(bakeoff::testing::cpu_device());
     m.launch(s, m.plan(1, depth));
     s.sync();
     const auto got = to_double(m.download(Act::logits, batch * kTiny.vocab));
@@ -110,8 +110,8 @@ TEST(LlmModel, CaseVerificationFullAndSampledPassAndAPoisonedRunFails) {
             s.pos = limit > 0 ? 30 : 0;
             s.capacity = s.pos + s.seq;
             s.full_reference_limit = limit;
-            auto c = make_llm_case(llm_test::cpu_device(), s, 21);
-            Stream st(llm_test::cpu_device());
+            auto c = make_llm_case(bakeoff::testing::cpu_device(), s, 21);
+            Stream st(bakeoff::testing::cpu_device());
             c->poison();
             c->run(st);
             st.sync();
@@ -128,10 +128,10 @@ TEST(LlmModel, CaseVerificationFullAndSampledPassAndAPoisonedRunFails) {
 
 TEST(LlmModel, PoisonMakesASkippedOpShowInTheLogits) {
     auto w = random_weights(kTiny, BK_F32, 14);
-    DeviceModel m(llm_test::cpu_device(), *w, BK_F32, BK_PATH_PORTABLE, 1, 9, 1);
+    DeviceModel m(bakeoff::testing::cpu_device(), *w, BK_F32, BK_PATH_PORTABLE, 1, 9, 1);
     m.fill_cache(7, 8);
     m.set_tokens(random_tokens(1, kTiny.vocab, 6), 1);
-    Stream s(llm_test::cpu_device());
+    Stream s(bakeoff::testing::cpu_device());
     const auto plan = m.plan(1, 8);
     m.launch(s, plan);  // a good run leaves every intermediate behind
     s.sync();

@@ -3,7 +3,7 @@
 // its size before anything is allocated), and whole cases through the runner
 // on the CPU device, with random weights and with a checkpoint.
 #include "common/command_runner.h"
-#include "cpu_device.h"
+#include "common/cpu_device.h"
 #include "harness/host_info.h"
 #include "harness/runner.h"
 #include "st_writer.h"
@@ -26,7 +26,7 @@ const LlmWorkload& as_llm(const Workload& w) { return dynamic_cast<const LlmWork
 }  // namespace
 
 TEST(LlmWorkload, SuitesChooseTheDocumentedCases) {
-    const DeviceInfo& d = llm_test::cpu_device().info();
+    const DeviceInfo& d = bakeoff::testing::cpu_device().info();
     EXPECT_TRUE(decode().cases(Suite::smoke, d, {}).empty());
     EXPECT_TRUE(prefill().cases(Suite::quick, d, {}).empty());
     const auto quick = decode().cases(Suite::quick, d, {});
@@ -109,7 +109,7 @@ TEST(LlmWorkload, CasesRunAndVerifyThroughTheRunner) {
     for (const Workload* w : {&decode(), &prefill()})
         for (bk_dtype t : {BK_F32, BK_BF16}) {
             const CaseSpec c = as_llm(*w).make_case(tiny, t, BK_PATH_PORTABLE, 24, w == &decode() ? 2 : 1, "");
-            const Record r = run_case(llm_test::cpu_device(), *w, c, 42, o);
+            const Record r = run_case(bakeoff::testing::cpu_device(), *w, c, 42, o);
             EXPECT_EQ(r.status, RecordStatus::ok) << c.id() << ": " << r.reason;
             ASSERT_TRUE(r.verification.has_value()) << c.id();
             EXPECT_TRUE(r.verification->ok);
@@ -120,7 +120,7 @@ TEST(LlmWorkload, The8bFp32ModelIsRefusedByItsSize) {
     const CaseSpec c = as_llm(decode()).make_case(*find_preset("8b"), BK_F32, BK_PATH_VENDOR, 128, 1, "");
     const double need = 2.0 * double(decode().device_bytes(c));
     if (double(host_available_memory()) > need / 0.9) GTEST_SKIP() << "this host could hold the 8b fp32 model";
-    const Record r = run_case(llm_test::cpu_device(), decode(), c, 42, RunOptions{});
+    const Record r = run_case(bakeoff::testing::cpu_device(), decode(), c, 42, RunOptions{});
     EXPECT_EQ(r.status, RecordStatus::skipped);
     EXPECT_NE(r.reason.find("GiB"), std::string::npos) << r.reason;
 }
@@ -143,7 +143,7 @@ TEST(LlmWorkload, CommandRunsACheckpointAndRefusesABadOne) {
     st_test::write(good, ts_);
     const auto out = dir / "ckpt.json";
     auto r = ts::run_binary(BAKEOFF_BINARY_PATH, dir, "",
-                            "run --suite quick --workload llm.decode --dtype fp32 --path vendor --size 16 --quiet "
+                            "run --suite quick --device cpu --workload llm.decode --dtype fp32 --path vendor --size 16 --quiet "
                             "--time-budget 0.01 --weights '" + good.string() + "' --out '" + out.string() + "'");
     ASSERT_EQ(r.code, 0) << r.out << r.err;
     const auto doc = nlohmann::json::parse(ts::slurp(out));

@@ -10,6 +10,8 @@
 #include "workloads/moe/moe_verify.h"
 #include "workloads/moe/moe_workload.h"
 
+#include "common/cpu_device.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -20,14 +22,7 @@ using namespace bakeoff::moe;
 
 namespace {
 
-Device& cpu() {
-    static PluginRegistry reg;
-    static std::unique_ptr<Device> dev = [] {
-        reg.add_builtin(bakeoff_cpu_backend());
-        return std::make_unique<Device>(reg.devices().at(0));
-    }();
-    return *dev;
-}
+Device& cpu() { return bakeoff::testing::cpu_device(); }
 
 constexpr std::uint64_t kSeed = 1234;
 

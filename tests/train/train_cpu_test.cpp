@@ -11,6 +11,8 @@
 #include "workloads/train/train_model.h"
 #include "workloads/train/train_workload.h"
 
+#include "common/cpu_device.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,14 +23,7 @@ using namespace bakeoff::train;
 
 namespace {
 
-Device& cpu() {
-    static PluginRegistry reg;
-    static std::unique_ptr<Device> dev = [] {
-        reg.add_builtin(bakeoff_cpu_backend());
-        return std::make_unique<Device>(reg.devices().at(0));
-    }();
-    return *dev;
-}
+Device& cpu() { return bakeoff::testing::cpu_device(); }
 
 constexpr std::uint64_t kSeed = 77;
 
