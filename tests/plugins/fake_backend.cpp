@@ -200,7 +200,7 @@ void run_gemm(const bk_op_desc* op, bk_buffer* const* b) {
         }
 }
 
-bk_status launch(bk_stream*, const bk_op_desc* op, bk_buffer* const* b, uint32_t n_ops) {
+[[maybe_unused]] bk_status launch(bk_stream*, const bk_op_desc* op, bk_buffer* const* b, uint32_t n_ops) {
     if (!op || !b) return fail(BK_INVALID_ARGUMENT, "null descriptor or operands");
     if (supports(nullptr, op) != BK_OK) return BK_UNSUPPORTED;
     const uint32_t need = (op->kind == BK_OP_COPY || op->kind == BK_OP_SCALE) ? 2 : 3;
