@@ -210,7 +210,10 @@ bk_status route_supports(const bk_op_desc& op) {
     if (is_stream_kind(op.kind)) return stream_supports(op);
     if (op.kind == BK_OP_GEMM) return gemm_supports(op);
     if (is_nn_kind(op.kind)) return nn_supports(op);
-    return fail(BK_UNSUPPORTED, "op kind " + std::to_string(op.kind) + " is not run by the cpu backend");
+    // Transfers and launch latency have nothing to measure where host memory
+    // is the device's memory and nothing is launched.
+    return fail(BK_UNSUPPORTED, std::string(bk_op_name(op.kind)) + " (op kind " + std::to_string(op.kind) +
+                                    ") is not run by the cpu backend");
 }
 
 bk_status cpu_supports(bk_device* dev, const bk_op_desc* op) {
