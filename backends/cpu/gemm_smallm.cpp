@@ -98,7 +98,7 @@ std::string smallm_info(const bk_op_desc& op) {
     const SmallMKernels& ks = kernels();
     std::string s = "bakeoff portable small-m gemm (m <= " + std::to_string(kSmallM) + "), " + ks.isa + ", B streamed once";
     s += op.u.gemm.trans_b ? " by rows (dot products, 8 rows of B at a time)" : " by column strips (axpy)";
-    if (op.dtype_a == BK_BF16) s += ", bf16 widened to f32 by a shift in registers";
+    if (op.dtype_a == BK_BF16) s += ", bf16 widened to f32 in registers (a shift, or a mask for the odd halves)";
     s += ", f32 multiply-add, " + std::to_string(thread_count()) + " OpenMP threads over columns of C";
     return s;
 }
