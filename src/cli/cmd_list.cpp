@@ -21,7 +21,7 @@ Subcommand add_list_command(CLI::App& parent) {
                     t.header = {"workload", "description"};
                     for (const auto& w : all_workloads()) t.rows.push_back({w->id(), w->description()});
                     fmt::print("{}", t.to_text());
-                    fmt::print("\nsuites: smoke (seconds, for tests), quick (< 1 min), standard (< 10 min), full\n");
+                    fmt::print("\nsuites: smoke (seconds, for tests), quick (< 1 min), standard (< 10 min), full, collective (across MPI ranks: docs/collectives.md)\n");
                     return 0;
                 }
                 auto reg = load_default_registry();
