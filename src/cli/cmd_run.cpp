@@ -24,6 +24,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <map>
@@ -69,10 +70,27 @@ SuiteFilter make_filter(const RunArgs& a) {
         f.dtypes.push_back(*t);
     }
     for (const auto& s : a.sizes) {
+        if (s.find('x') != std::string::npos) {
+            auto shape = parse_gemm_shape(s);
+            if (!shape)
+                throw UsageError(fmt::format(
+                    "--size: '{}' is not a gemm shape MxNxK (each 1..1048576), optionally followed by nn or nt "
+                    "(e.g. 128x8192x2048nt)",
+                    s));
+            f.shapes.push_back(*shape);
+            continue;
+        }
         auto v = parse_size(s);
         if (!v) throw UsageError(fmt::format("--size: '{}' is not a positive size (e.g. 4096, 256MiB)", s));
         f.sizes.push_back(*v);
     }
+    // A shape means nothing to other workloads; without this they would run
+    // their suite's sizes as if --size had not been given.
+    if (!f.shapes.empty() &&
+        (f.workloads.empty() || std::any_of(f.workloads.begin(), f.workloads.end(),
+                                            [](const std::string& w) { return w != "gemm"; })))
+        throw UsageError(fmt::format("--size: '{}' is a gemm shape; it needs --workload gemm (and no other workload)",
+                                     format_gemm_shape(f.shapes.front())));
     for (const auto& p : a.paths) {
         auto v = parse_path(p);
         if (!v) throw UsageError(fmt::format("--path: unknown path '{}' (vendor, portable)", p));
@@ -259,7 +277,7 @@ Subcommand add_run_command(CLI::App& parent) {
     sub->add_option("--workload", a->workloads, "Workload ids or globs (gemm, membw.*); repeat or comma-separate")
         ->delimiter(',');
     sub->add_option("--dtype", a->dtypes, "Element types (fp64, fp32, bf16, int8, ...)")->delimiter(',');
-    sub->add_option("--size", a->sizes, "Sizes replacing the suite's: n for gemm, bytes per array for membw (256MiB)")
+    sub->add_option("--size", a->sizes, "Sizes replacing the suite's: n (square) or MxNxK[nt] for gemm, bytes per array for membw (256MiB)")
         ->delimiter(',');
     sub->add_option("--path", a->paths, "vendor (the platform library) or portable (bakeoff's kernel)")->delimiter(',');
     sub->add_option("--device", a->devices, "Backends or device ids (cpu, opencl:0, 'opencl:*')")->delimiter(',');

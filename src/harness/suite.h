@@ -13,6 +13,7 @@ struct SuiteFilter {
     std::vector<std::string> workloads;  // globs on the workload id ("gemm", "membw.*")
     std::vector<bk_dtype> dtypes;
     std::vector<std::int64_t> sizes;
+    std::vector<GemmShape> shapes;       // --size MxNxK[nt], gemm only
     std::vector<bk_path> paths;
     std::vector<std::string> devices;    // backend name ("cpu"), device id ("opencl:0") or glob
     std::string weights;                 // --weights FILE.safetensors, for the llm.* workloads

@@ -38,6 +38,36 @@ std::optional<std::int64_t> parse_size(std::string_view text) {
     return value << shift;
 }
 
+std::optional<GemmShape> parse_gemm_shape(std::string_view text) {
+    GemmShape out;
+    if (text.size() > 2 && (text.substr(text.size() - 2) == "nt" || text.substr(text.size() - 2) == "nn")) {
+        out.trans_b = text.substr(text.size() - 2) == "nt";
+        text.remove_suffix(2);
+    }
+    // Each dimension up to 2^20: larger ones make matrices no device holds,
+    // and the products of two stay far from overflowing 64 bits.
+    constexpr std::int64_t kMaxDim = std::int64_t{1} << 20;
+    std::int64_t* dims[3] = {&out.m, &out.n, &out.k};
+    for (int d = 0; d < 3; ++d) {
+        const std::size_t x = text.find('x');
+        const std::string_view part = d < 2 ? text.substr(0, x) : text;
+        if ((d < 2 && x == std::string_view::npos) || part.empty() || part.size() > 7) return std::nullopt;
+        std::int64_t v = 0;
+        for (char ch : part) {
+            if (!std::isdigit(static_cast<unsigned char>(ch))) return std::nullopt;
+            v = v * 10 + (ch - '0');
+        }
+        if (v <= 0 || v > kMaxDim) return std::nullopt;
+        *dims[d] = v;
+        if (d < 2) text.remove_prefix(x + 1);
+    }
+    return out;
+}
+
+std::string format_gemm_shape(const GemmShape& s) {
+    return fmt::format("{}x{}x{}{}", s.m, s.n, s.k, s.trans_b ? "nt" : "");
+}
+
 std::string format_bytes(std::uint64_t bytes) {
     const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
     int u = 0;

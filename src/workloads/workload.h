@@ -3,6 +3,8 @@
 // for; the harness (src/harness/runner.h) times them and derives the metric.
 #pragma once
 
+#include "workloads/sizes.h"
+
 #include "core/backend.h"
 #include "core/dtype.h"
 
@@ -27,6 +29,7 @@ struct CaseChoice {
     std::vector<std::int64_t> sizes;
     std::vector<bk_dtype> dtypes;
     std::string weights;  // --weights: a safetensors checkpoint for the llm.* workloads ("" = random)
+    std::vector<GemmShape> shapes;  // --size MxNxK[nt]: gemm shapes (only gemm reads them)
 };
 
 // One point of a workload's parameter space.

@@ -73,7 +73,9 @@ TEST(Cli, BadFlagsAndValuesExitTwoWithOneLine) {
     for (const char* args : {"run --no-such-flag", "run --suite enormous", "run --dtype fp33", "run --size -5",
                              "run --size banana", "run --path fastest", "run --workload nosuch",
                              "run --device gpu:7", "run --time-budget -1", "run --suite smoke --chip no-such-chip", "frobnicate",
-                             "run --out /nonexistent-folder/x.json --suite smoke"}) {
+                             "run --out /nonexistent-folder/x.json --suite smoke", "run --size 1x2",
+                             "run --size 0x8x8 --workload gemm", "run --size 8x8x8tn --workload gemm",
+                             "run --size 8x8x8 --workload membw.triad", "run --size 8x8x8"}) {
         auto r = run_bakeoff(args);
         EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
         EXPECT_EQ(lines(r.err), 1) << args << "\n" << r.err;

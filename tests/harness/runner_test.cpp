@@ -26,7 +26,7 @@ protected:
     void TearDown() override { ::unsetenv("BAKEOFF_FAKE_MODE"); }
 
     CaseSpec spec(const std::string& workload, bk_dtype t, std::int64_t size) {
-        auto cases = find_workload(workload)->cases(Suite::smoke, info_, CaseChoice{{size}, {t}, {}});
+        auto cases = find_workload(workload)->cases(Suite::smoke, info_, CaseChoice{{size}, {t}, {}, {}});
         for (auto& c : cases)
             if (c.path == BK_PATH_PORTABLE) return c;
         ADD_FAILURE() << "no portable case";

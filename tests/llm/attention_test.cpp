@@ -29,7 +29,7 @@ TEST(Attention, CausalCountsOnlyVisiblePairs) {
 TEST(Attention, Suites) {
     const DeviceInfo& d = bakeoff::testing::cpu_device().info();
     EXPECT_TRUE(attention().cases(Suite::smoke, d, {}).empty());
-    EXPECT_EQ(attention().cases(Suite::quick, d, CaseChoice{{}, {BK_F32}, ""}).size(), 2u);  // one shape, two paths
+    EXPECT_EQ(attention().cases(Suite::quick, d, CaseChoice{{}, {BK_F32}, "", {}}).size(), 2u);  // one shape, two paths
     bool gqa = false, causal = false, plain = false;
     for (const auto& c : attention().cases(Suite::standard, d, {})) {
         gqa = gqa || c.params["kv_heads"] != c.params["heads"];

@@ -32,7 +32,7 @@ TEST(LlmWorkload, SuitesChooseTheDocumentedCases) {
     const auto quick = decode().cases(Suite::quick, d, {});
     ASSERT_EQ(quick.size(), 4u);  // small preset, fp32 and bf16, both GEMM paths
     for (const auto& c : quick) EXPECT_EQ(c.params["preset"], "small");
-    const auto full = decode().cases(Suite::full, d, CaseChoice{{}, {BK_F32}, ""});
+    const auto full = decode().cases(Suite::full, d, CaseChoice{{}, {BK_F32}, "", {}});
     bool has_8b = false, has_batch8 = false;
     for (const auto& c : full) {
         has_8b = has_8b || c.params["preset"] == "8b";
@@ -41,7 +41,7 @@ TEST(LlmWorkload, SuitesChooseTheDocumentedCases) {
     EXPECT_TRUE(has_8b);
     EXPECT_TRUE(has_batch8);
     // --size replaces the context depths.
-    for (const auto& c : decode().cases(Suite::standard, d, CaseChoice{{64}, {BK_BF16}, ""})) EXPECT_EQ(c.size, 64);
+    for (const auto& c : decode().cases(Suite::standard, d, CaseChoice{{64}, {BK_BF16}, "", {}})) EXPECT_EQ(c.size, 64);
 }
 
 TEST(LlmWorkload, CountsFollowTheShapes) {

@@ -129,8 +129,8 @@ TEST(MoeWorkloadCases, SuitesAndFilters) {
     bool has_v3 = false;
     for (const auto& c : w.cases(Suite::full, d, {})) has_v3 = has_v3 || c.params.at("preset") == "v3-layer";
     EXPECT_TRUE(has_v3);
-    EXPECT_TRUE(w.cases(Suite::standard, d, CaseChoice{{}, {BK_F64}, ""}).empty());
-    const auto sized = w.cases(Suite::standard, d, CaseChoice{{512}, {BK_BF16}, ""});
+    EXPECT_TRUE(w.cases(Suite::standard, d, CaseChoice{{}, {BK_F64}, "", {}}).empty());
+    const auto sized = w.cases(Suite::standard, d, CaseChoice{{512}, {BK_BF16}, "", {}});
     ASSERT_FALSE(sized.empty());
     for (const auto& c : sized) {
         EXPECT_EQ(c.size, 512);

@@ -128,11 +128,11 @@ TEST(CollectiveWorkload, CasesBySuiteAndChoice) {
     auto full = allreduce.cases(Suite::collective, dev, {});
     EXPECT_EQ(full.back().size, 1ll << 30);
     EXPECT_TRUE(allreduce.cases(Suite::smoke, dev, {}).empty());
-    auto chosen = allreduce.cases(Suite::collective, dev, {{512, 4096}, {}, {}});
+    auto chosen = allreduce.cases(Suite::collective, dev, {{512, 4096}, {}, {}, {}});
     ASSERT_EQ(chosen.size(), 2u);
     EXPECT_EQ(chosen[1].size_label, "4KiB");
     EXPECT_EQ(chosen[1].path, BK_PATH_VENDOR);
-    EXPECT_TRUE(allreduce.cases(Suite::collective, dev, {{}, {BK_F64}, {}}).empty());
+    EXPECT_TRUE(allreduce.cases(Suite::collective, dev, {{}, {BK_F64}, {}, {}}).empty());
     dev.index = 1;  // one case per backend, on its first device
     EXPECT_TRUE(allreduce.cases(Suite::collective, dev, {}).empty());
 }

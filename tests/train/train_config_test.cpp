@@ -91,8 +91,8 @@ TEST(TrainWorkloadCases, SuitesAndFilters) {
     ASSERT_EQ(standard.size(), 1u);
     EXPECT_EQ(standard[0].params.at("preset"), "small");
     EXPECT_EQ(standard[0].dtype, BK_F32);
-    EXPECT_TRUE(w.cases(Suite::standard, d, CaseChoice{{}, {BK_BF16}, ""}).empty());
-    const auto sized = w.cases(Suite::standard, d, CaseChoice{{2}, {}, ""});
+    EXPECT_TRUE(w.cases(Suite::standard, d, CaseChoice{{}, {BK_BF16}, "", {}}).empty());
+    const auto sized = w.cases(Suite::standard, d, CaseChoice{{2}, {}, "", {}});
     ASSERT_EQ(sized.size(), 1u);
     EXPECT_EQ(sized[0].params.at("batch"), 2);
     const WorkCounts c = w.counts(sized[0]);

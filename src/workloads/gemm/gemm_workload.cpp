@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 namespace bakeoff {
 
 namespace {
@@ -30,6 +32,17 @@ void fill_inputs(HostMatrix& m, std::uint64_t seed, bool is_a) {
     }
 }
 
+// The bytes of a row-major matrix stored transposed (cols x rows).
+std::vector<unsigned char> transposed(const HostMatrix& m) {
+    const std::size_t e = dtype_size(m.dtype), rows = std::size_t(m.rows), cols = std::size_t(m.cols);
+    std::vector<unsigned char> out(m.bytes.size());
+#pragma omp parallel for schedule(static)
+    for (std::int64_t j = 0; j < m.cols; ++j)
+        for (std::size_t i = 0; i < rows; ++i)
+            std::memcpy(out.data() + (std::size_t(j) * rows + i) * e, m.bytes.data() + (i * cols + std::size_t(j)) * e, e);
+    return out;
+}
+
 class GemmCase final : public CaseInstance {
 public:
     GemmCase(Device& dev, const bk_op_desc& op, std::uint64_t seed)
@@ -44,7 +57,12 @@ public:
         db_ = std::make_unique<Buffer>(dev, b_.size_bytes());
         dc_ = std::make_unique<Buffer>(dev, c_.size_bytes());
         da_->upload(a_.bytes.data(), a_.size_bytes());
-        db_->upload(b_.bytes.data(), b_.size_bytes());
+        // The host keeps B as k x n for the verification; the device gets it
+        // n x k when the case asks for that layout.
+        if (op.u.gemm.trans_b)
+            db_->upload(transposed(b_).data(), b_.size_bytes());
+        else
+            db_->upload(b_.bytes.data(), b_.size_bytes());
     }
 
     void poison() override { dc_->fill(0x7FF87FF8u); }
@@ -75,7 +93,7 @@ bk_dtype GemmWorkload::output_type(bk_dtype in) {
 }
 
 std::string GemmWorkload::description() const {
-    return "dense matrix multiply C = A B, square, fp64/fp32/bf16/int8, vendor library and portable kernel";
+    return "dense matrix multiply C = A B, square or MxNxK[nt], fp64/fp32/bf16/int8, vendor library and portable kernel";
 }
 
 MetricDef GemmWorkload::metric(const CaseSpec& c) const {
@@ -92,43 +110,57 @@ std::vector<CaseSpec> GemmWorkload::cases(Suite suite, const DeviceInfo&, const 
         case Suite::full: sizes = {1024, 2048, 4096, 8192}; break;
         case Suite::collective: return {};  // cross-rank workloads only
     }
-    if (!choice.sizes.empty()) sizes = choice.sizes;
     std::vector<bk_dtype> dtypes{BK_F64, BK_F32, BK_BF16, BK_I8};
     if (!choice.dtypes.empty()) {
         dtypes.clear();
         for (bk_dtype t : choice.dtypes)
             if (t == BK_F64 || t == BK_F32 || t == BK_BF16 || t == BK_I8 || t == BK_F16) dtypes.push_back(t);
     }
+    // --size replaces the suite's sizes with its square sizes and MxNxK shapes.
+    if (!choice.sizes.empty() || !choice.shapes.empty()) sizes = choice.sizes;
+    std::vector<GemmShape> shapes;
+    for (std::int64_t n : sizes) shapes.push_back({n, n, n, false});
+    shapes.insert(shapes.end(), choice.shapes.begin(), choice.shapes.end());
     std::vector<CaseSpec> out;
     for (bk_dtype t : dtypes)
-        for (std::int64_t n : sizes)
+        for (const GemmShape& sh : shapes)
             for (bk_path p : {BK_PATH_VENDOR, BK_PATH_PORTABLE}) {
+                const bool square = sh.m == sh.n && sh.n == sh.k && !sh.trans_b;
                 CaseSpec c;
                 c.workload = id();
                 c.dtype = t;
                 c.path = p;
-                c.size = n;
-                c.size_label = std::to_string(n);
+                c.size = sh.m;
+                c.size_label = square ? std::to_string(sh.m) : format_gemm_shape(sh);
                 c.params = {{"dtype", dtype_name(t)},
                             {"output_dtype", dtype_name(output_type(t))},
-                            {"m", n},
-                            {"n", n},
-                            {"k", n},
-                            {"layout", "row-major, no transpose"}};
+                            {"m", sh.m},
+                            {"n", sh.n},
+                            {"k", sh.k},
+                            {"trans_b", sh.trans_b},
+                            {"layout", sh.trans_b ? "row-major, B stored n x k (transposed)" : "row-major, no transpose"}};
                 out.push_back(c);
             }
     return out;
 }
 
+GemmShape GemmWorkload::shape(const CaseSpec& c) {
+    // Records written before shapes existed carry only m = n = k = size.
+    auto dim = [&](const char* name) { return c.params.contains(name) ? c.params.at(name).get<std::int64_t>() : c.size; };
+    return {dim("m"), dim("n"), dim("k"), c.params.value("trans_b", false)};
+}
+
 WorkCounts GemmWorkload::counts(const CaseSpec& c) const {
-    const double n = double(c.size);
+    const GemmShape s = shape(c);
+    const double m = double(s.m), n = double(s.n), k = double(s.k);
     const double in = double(dtype_size(c.dtype)), out = double(dtype_size(output_type(c.dtype)));
-    return {2 * n * n * n, n * n * (2 * in + out)};
+    return {2 * m * n * k, (m * k + k * n) * in + m * n * out};
 }
 
 std::uint64_t GemmWorkload::device_bytes(const CaseSpec& c) const {
-    const std::uint64_t n2 = std::uint64_t(c.size) * std::uint64_t(c.size);
-    return n2 * (2 * dtype_size(c.dtype) + dtype_size(output_type(c.dtype)));
+    const GemmShape s = shape(c);
+    const std::uint64_t m = std::uint64_t(s.m), n = std::uint64_t(s.n), k = std::uint64_t(s.k);
+    return (m * k + k * n) * dtype_size(c.dtype) + m * n * dtype_size(output_type(c.dtype));
 }
 
 std::vector<bk_op_desc> GemmWorkload::ops(const CaseSpec& c) const {
@@ -139,8 +171,14 @@ std::vector<bk_op_desc> GemmWorkload::ops(const CaseSpec& c) const {
     op.dtype_a = op.dtype_b = c.dtype;
     op.dtype_c = output_type(c.dtype);
     auto& g = op.u.gemm;
-    g.m = g.n = g.k = c.size;
-    g.lda = g.ldb = g.ldc = c.size;
+    const GemmShape s = shape(c);
+    g.m = s.m;
+    g.n = s.n;
+    g.k = s.k;
+    g.trans_b = s.trans_b ? 1 : 0;
+    g.lda = s.k;
+    g.ldb = s.trans_b ? s.k : s.n;
+    g.ldc = s.n;
     g.alpha = 1.0;
     g.beta = 0.0;
     return {op};
