@@ -5,100 +5,32 @@
 // end to end on a machine without accelerators. It runs no other op.
 // BAKEOFF_MPICOLL_WRONG=<rank> makes that rank receive one wrong element, so
 // tests can check that verification notices.
-#include <bakeoff/backend_abi.h>
+//
+// The device, buffers, streams and events come from the host-memory core that
+// tests/plugins/fake_backend.cpp is built on too (tests/plugins/host_device_core.h).
+#include "host_device_core.h"
+
 #include <mpi.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <new>
 #include <random>
-#include <string>
 #include <vector>
 
-struct bk_device { int index; };
-struct bk_buffer { std::vector<unsigned char> bytes; };
-struct bk_stream { int unused; };
-struct bk_event { std::chrono::steady_clock::time_point t; };
 struct bk_comm { MPI_Comm comm; int rank, nranks; };
 
 namespace {
-thread_local std::string g_error;
-
-bk_status fail(bk_status s, const std::string& why) {
-    g_error = why;
-    return s;
-}
-
-bk_status init() { return BK_OK; }
-int32_t device_count() { return 1; }
+using host_device::fail;
 
 bk_status device_props(int32_t index, bk_device_props* p) {
-    if (index != 0) return fail(BK_INVALID_ARGUMENT, "no such device");
-    std::strcpy(p->name, "MPI collectives test device");
-    std::strcpy(p->vendor, "bakeoff tests");
-    std::strcpy(p->kind, "accelerator");
-    p->memory_bytes = p->memory_free_bytes = 1ull << 30;
-    p->compute_units = p->threads = 1;
+    if (bk_status s = host_device::describe_device(index, p, "MPI collectives test device"); s != BK_OK) return s;
     std::strcpy(p->peak_basis, "none");
-    return BK_OK;
-}
-
-bk_status device_open(int32_t index, bk_device** out) {
-    if (index != 0) return fail(BK_INVALID_ARGUMENT, "no such device");
-    *out = new bk_device{index};
-    return BK_OK;
-}
-void device_close(bk_device* d) { delete d; }
-
-bk_status buffer_alloc(bk_device*, uint64_t bytes, bk_buffer** out) {
-    try {
-        *out = new bk_buffer{std::vector<unsigned char>(bytes)};
-    } catch (const std::bad_alloc&) {
-        return fail(BK_OUT_OF_MEMORY, "out of host memory");
-    }
-    return BK_OK;
-}
-void buffer_free(bk_buffer* b) { delete b; }
-bk_status buffer_upload(bk_buffer* b, uint64_t off, const void* src, uint64_t n) {
-    if (off + n > b->bytes.size()) return fail(BK_INVALID_ARGUMENT, "upload past the end");
-    std::memcpy(b->bytes.data() + off, src, n);
-    return BK_OK;
-}
-bk_status buffer_download(bk_buffer* b, uint64_t off, void* dst, uint64_t n) {
-    if (off + n > b->bytes.size()) return fail(BK_INVALID_ARGUMENT, "download past the end");
-    std::memcpy(dst, b->bytes.data() + off, n);
-    return BK_OK;
-}
-bk_status buffer_fill(bk_buffer* b, uint64_t off, uint64_t n, uint32_t pattern) {
-    if (off + n > b->bytes.size() || n % 4) return fail(BK_INVALID_ARGUMENT, "bad fill");
-    for (uint64_t i = off; i < off + n; i += 4) std::memcpy(b->bytes.data() + i, &pattern, 4);
-    return BK_OK;
-}
-bk_status stream_create(bk_device*, bk_stream** out) {
-    *out = new bk_stream{0};
-    return BK_OK;
-}
-void stream_destroy(bk_stream* s) { delete s; }
-bk_status stream_sync(bk_stream*) { return BK_OK; }
-bk_status event_create(bk_device*, bk_event** out) {
-    *out = new bk_event{};
-    return BK_OK;
-}
-void event_destroy(bk_event* e) { delete e; }
-bk_status event_record(bk_event* e, bk_stream*) {
-    e->t = std::chrono::steady_clock::now();
-    return BK_OK;
-}
-bk_status event_elapsed_ms(bk_event* a, bk_event* b, double* ms) {
-    *ms = std::chrono::duration<double, std::milli>(b->t - a->t).count();
     return BK_OK;
 }
 bk_status supports(bk_device*, const bk_op_desc*) { return fail(BK_UNSUPPORTED, "test plugin: collectives only"); }
 bk_status launch(bk_stream*, const bk_op_desc*, bk_buffer* const*, uint32_t) {
     return fail(BK_UNSUPPORTED, "test plugin: collectives only");
 }
-const char* last_error() { return g_error.c_str(); }
 
 // --- collectives ---
 bk_status unique_id(void* buf, size_t len, size_t* used) {
@@ -161,31 +93,10 @@ const bk_collectives* collectives() {
 }
 
 bk_backend make_table() {
-    bk_backend t{};
-    t.abi_version = BK_ABI_VERSION;
-    t.struct_size = sizeof(bk_backend);
-    t.name = "mpicoll";
-    t.version = "test";
-    t.init = init;
-    t.device_count = device_count;
+    bk_backend t = host_device::base_table("mpicoll");
     t.device_props = device_props;
-    t.device_open = device_open;
-    t.device_close = device_close;
-    t.buffer_alloc = buffer_alloc;
-    t.buffer_free = buffer_free;
-    t.buffer_upload = buffer_upload;
-    t.buffer_download = buffer_download;
-    t.buffer_fill = buffer_fill;
-    t.stream_create = stream_create;
-    t.stream_destroy = stream_destroy;
-    t.stream_sync = stream_sync;
-    t.event_create = event_create;
-    t.event_destroy = event_destroy;
-    t.event_record = event_record;
-    t.event_elapsed_ms = event_elapsed_ms;
     t.supports = supports;
     t.launch = launch;
-    t.last_error = last_error;
     t.collectives = collectives;
     return t;
 }

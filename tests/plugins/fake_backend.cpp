@@ -17,33 +17,24 @@
 //   FAKE_ABI_VERSION=N  — claim another ABI version
 //   FAKE_DROP_LAUNCH    — leave the required `launch` entry point NULL
 //   FAKE_NO_SYMBOL      — export no bakeoff_backend_entry at all
-#include <bakeoff/backend_abi.h>
+//
+// The device, buffers, streams and events come from host_device_core; this
+// file holds the fake's own ops and its faults.
+#include "host_device_core.h"
 
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <new>
 #include <string>
 #include <thread>
-#include <vector>
 
 #ifndef FAKE_ABI_VERSION
 #define FAKE_ABI_VERSION BK_ABI_VERSION
 #endif
 
-struct bk_device { int index; };
-struct bk_buffer { std::vector<unsigned char> bytes; };
-struct bk_stream { int unused; };
-struct bk_event { std::chrono::steady_clock::time_point t; };
-
 namespace {
-thread_local std::string g_error;
-
-bk_status fail(bk_status s, const char* why) {
-    g_error = why;
-    return s;
-}
+using host_device::fail;
 
 // The last launch was in fast_timer mode: the events then report a tenth.
 bool g_fast_timer = false;
@@ -71,19 +62,9 @@ double made_up_peak() {
     return p ? std::atof(p) : 1000.0;
 }
 
-bk_status init() { return BK_OK; }
-int32_t device_count() { return 1; }
-
 bk_status device_props(int32_t index, bk_device_props* p) {
-    if (index != 0) return fail(BK_INVALID_ARGUMENT, "no such device");
-    std::strcpy(p->name, "fake host-memory device");
-    std::strcpy(p->vendor, "bakeoff tests");
-    std::strcpy(p->kind, "accelerator");
-    p->memory_bytes = 1ull << 30;
-    p->memory_free_bytes = 1ull << 30;
+    if (bk_status s = host_device::describe_device(index, p, "fake host-memory device"); s != BK_OK) return s;
     p->last_level_cache_bytes = 1 << 20;
-    p->compute_units = 1;
-    p->threads = 1;
     p->peak_gflops[BK_F32] = made_up_peak();
     p->peak_gflops[BK_F64] = made_up_peak();
     std::strcpy(p->peak_basis, "made up for tests");
@@ -91,53 +72,9 @@ bk_status device_props(int32_t index, bk_device_props* p) {
     return BK_OK;
 }
 
-bk_status device_open(int32_t index, bk_device** out) {
-    if (index != 0) return fail(BK_INVALID_ARGUMENT, "no such device");
-    *out = new bk_device{index};
-    return BK_OK;
-}
-void device_close(bk_device* d) { delete d; }
-
-bk_status buffer_alloc(bk_device*, uint64_t bytes, bk_buffer** out) {
-    if (bytes > (1ull << 30)) return fail(BK_OUT_OF_MEMORY, "fake device has 1 GiB");
-    *out = new bk_buffer{std::vector<unsigned char>(bytes)};
-    return BK_OK;
-}
-void buffer_free(bk_buffer* b) { delete b; }
-
-bk_status buffer_upload(bk_buffer* b, uint64_t off, const void* src, uint64_t n) {
-    if (off + n > b->bytes.size()) return fail(BK_INVALID_ARGUMENT, "upload past the end");
-    std::memcpy(b->bytes.data() + off, src, n);
-    return BK_OK;
-}
-bk_status buffer_download(bk_buffer* b, uint64_t off, void* dst, uint64_t n) {
-    if (off + n > b->bytes.size()) return fail(BK_INVALID_ARGUMENT, "download past the end");
-    std::memcpy(dst, b->bytes.data() + off, n);
-    return BK_OK;
-}
-bk_status buffer_fill(bk_buffer* b, uint64_t off, uint64_t n, uint32_t pattern) {
-    if (off + n > b->bytes.size() || n % 4) return fail(BK_INVALID_ARGUMENT, "bad fill");
-    for (uint64_t i = 0; i < n; i += 4) std::memcpy(b->bytes.data() + off + i, &pattern, 4);
-    return BK_OK;
-}
-
-bk_status stream_create(bk_device*, bk_stream** out) {
-    *out = new bk_stream{0};
-    return BK_OK;
-}
-void stream_destroy(bk_stream* s) { delete s; }
-bk_status stream_sync(bk_stream*) { return BK_OK; }
-bk_status event_create(bk_device*, bk_event** out) {
-    *out = new bk_event{};
-    return BK_OK;
-}
-void event_destroy(bk_event* e) { delete e; }
-bk_status event_record(bk_event* e, bk_stream*) {
-    e->t = std::chrono::steady_clock::now();
-    return BK_OK;
-}
+// The core's timing, except that fast_timer reports a tenth of it.
 bk_status event_elapsed_ms(bk_event* a, bk_event* b, double* ms) {
-    *ms = std::chrono::duration<double, std::milli>(b->t - a->t).count();
+    *ms = host_device::measured_ms(a, b);
     if (g_fast_timer) *ms /= 10;
     if (*ms <= 0) *ms = 1e-6;
     return BK_OK;
@@ -234,36 +171,15 @@ void run_gemm(const bk_op_desc* op, bk_buffer* const* b) {
     return BK_OK;
 }
 
-const char* last_error() { return g_error.c_str(); }
-
 bk_backend make_table() {
-    bk_backend t{};
+    bk_backend t = host_device::base_table(FAKE_NAME);
     t.abi_version = FAKE_ABI_VERSION;
-    t.struct_size = sizeof(bk_backend);
-    t.name = FAKE_NAME;
-    t.version = "test";
-    t.init = init;
-    t.device_count = device_count;
     t.device_props = device_props;
-    t.device_open = device_open;
-    t.device_close = device_close;
-    t.buffer_alloc = buffer_alloc;
-    t.buffer_free = buffer_free;
-    t.buffer_upload = buffer_upload;
-    t.buffer_download = buffer_download;
-    t.buffer_fill = buffer_fill;
-    t.stream_create = stream_create;
-    t.stream_destroy = stream_destroy;
-    t.stream_sync = stream_sync;
-    t.event_create = event_create;
-    t.event_destroy = event_destroy;
-    t.event_record = event_record;
     t.event_elapsed_ms = event_elapsed_ms;
     t.supports = supports;
 #ifndef FAKE_DROP_LAUNCH
     t.launch = launch;
 #endif
-    t.last_error = last_error;
     return t;
 }
 const bk_backend g_table = make_table();
