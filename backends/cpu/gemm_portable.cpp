@@ -3,9 +3,11 @@
 // Goto/BLIS-style blocking: for each NC-wide panel of B and each KC-deep
 // slice, the team packs the B panel (kc x nr slivers) and all of A's rows
 // (mr x kc slivers) into contiguous buffers, widening bf16 to f32 and i8 to
-// i32 as it goes, then computes MC x NT tiles of C in parallel (static
-// schedule) with the micro-kernel of the best ISA (gemm_portable_<isa>.cpp).
-// Transposes and leading dimensions are absorbed by the packing.
+// i32 as it goes, then computes tiles of C in parallel (static schedule,
+// row blocks of at most MC rows and column tiles as even as whole micro-tiles
+// allow) with the micro-kernel of the best ISA (gemm_portable_<isa>.cpp).
+// Transposes and leading dimensions are absorbed by the packing, which uses
+// the ISA file's vector routines for f32 and bf16 where it has them.
 #include <omp.h>
 
 #include <algorithm>
@@ -14,6 +16,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include "cpu_internal.h"
 #include "gemm_portable.h"
@@ -53,52 +56,84 @@ int64_t panel_cols(int nr, size_t elem) {
     return std::max<int64_t>(nr, nc / nr * nr);
 }
 
-// Element conversion while packing.
-struct Bf16 {
-    uint16_t bits;
-};
+// Element conversion while packing. bf16 travels as its bit pattern.
 inline float widen(float v) { return v; }
 inline double widen(double v) { return v; }
 inline int32_t widen(int8_t v) { return v; }
-inline float widen(Bf16 v) {
-    const uint32_t u = static_cast<uint32_t>(v.bits) << 16;
+inline float widen(uint16_t bf16) {
+    const uint32_t u = static_cast<uint32_t>(bf16) << 16;
     float f;
     std::memcpy(&f, &u, 4);
     return f;
 }
 
+// The scalar packing loops (GemmPackFn in gemm_portable.h has the layouts):
+// for the scalar ISA, for f64 and i8, and where an ISA file has no routine.
+// "lines": each source line is read contiguously, written with stride w.
+template <class S, class T>
+void pack_lines_ref(T* dst, const S* src, int64_t ld, int valid, int64_t kc, int w) {
+    for (int r = 0; r < w; ++r) {
+        if (r >= valid) {
+            for (int64_t p = 0; p < kc; ++p) dst[p * w + r] = T(0);
+            continue;
+        }
+        const S* line = src + r * ld;
+        for (int64_t p = 0; p < kc; ++p) dst[p * w + r] = widen(line[p]);
+    }
+}
+// "across": a widening copy of `valid` elements per source line.
+template <class S, class T>
+void pack_across_ref(T* dst, const S* src, int64_t ld, int valid, int64_t kc, int w) {
+    for (int64_t p = 0; p < kc; ++p) {
+        const S* line = src + p * ld;
+        T* out = dst + p * w;
+        for (int j = 0; j < valid; ++j) out[j] = widen(line[j]);
+        for (int j = valid; j < w; ++j) out[j] = T(0);
+    }
+}
+
+// The packing routines for source S widened to T: the ISA's where it has
+// them, the scalar loops otherwise.
+template <class S, class T>
+struct Packer {
+    GemmPackFn<S, T> lines = &pack_lines_ref<S, T>;
+    GemmPackFn<S, T> across = &pack_across_ref<S, T>;
+    explicit Packer(const GemmKernelSet&) {}
+    explicit Packer(const GemmPackers<S, T>& isa) {
+        if (isa.lines) lines = isa.lines;
+        if (isa.across) across = isa.across;
+    }
+};
+template <class S, class T>
+Packer<S, T> packer(const GemmKernelSet& ks) {
+    if constexpr (std::is_same_v<S, float>)
+        return Packer<S, T>(ks.pack_f32);
+    else if constexpr (std::is_same_v<S, uint16_t>)
+        return Packer<S, T>(ks.pack_bf16);
+    else
+        return Packer<S, T>(ks);
+}
+
 // One sliver of A: rows [i0, i0 + mr) x depth [p0, p0 + kc), rows past m zero.
 template <class S, class T>
-void pack_a(T* dst, const S* a, int64_t lda, bool trans, int64_t m, int64_t i0, int64_t p0,
-            int64_t kc, int mr) {
-    for (int r = 0; r < mr; ++r) {
-        const int64_t i = i0 + r;
-        if (i >= m) {
-            for (int64_t p = 0; p < kc; ++p) dst[p * mr + r] = T(0);
-        } else if (!trans) {
-            const S* row = a + i * lda + p0;
-            for (int64_t p = 0; p < kc; ++p) dst[p * mr + r] = widen(row[p]);
-        } else {
-            for (int64_t p = 0; p < kc; ++p) dst[p * mr + r] = widen(a[(p0 + p) * lda + i]);
-        }
-    }
+void pack_a(const Packer<S, T>& pk, T* dst, const S* a, int64_t lda, bool trans, int64_t m,
+            int64_t i0, int64_t p0, int64_t kc, int mr) {
+    const int valid = static_cast<int>(std::clamp<int64_t>(m - i0, 0, mr));
+    if (!trans)
+        pk.lines(dst, a + i0 * lda + p0, lda, valid, kc, mr);
+    else
+        pk.across(dst, a + p0 * lda + i0, lda, valid, kc, mr);
 }
 
 // One sliver of B: depth [p0, p0 + kc) x columns [j0, j0 + nr), columns past n zero.
 template <class S, class T>
-void pack_b(T* dst, const S* b, int64_t ldb, bool trans, int64_t n, int64_t j0, int64_t p0,
-            int64_t kc, int nr) {
-    const int valid = static_cast<int>(std::min<int64_t>(nr, std::max<int64_t>(0, n - j0)));
-    for (int64_t p = 0; p < kc; ++p) {
-        T* out = dst + p * nr;
-        if (!trans) {
-            const S* row = b + (p0 + p) * ldb + j0;
-            for (int j = 0; j < valid; ++j) out[j] = widen(row[j]);
-        } else {
-            for (int j = 0; j < valid; ++j) out[j] = widen(b[(j0 + j) * ldb + p0 + p]);
-        }
-        for (int j = valid; j < nr; ++j) out[j] = T(0);
-    }
+void pack_b(const Packer<S, T>& pk, T* dst, const S* b, int64_t ldb, bool trans, int64_t n,
+            int64_t j0, int64_t p0, int64_t kc, int nr) {
+    const int valid = static_cast<int>(std::clamp<int64_t>(n - j0, 0, nr));
+    if (trans)
+        pk.lines(dst, b + j0 * ldb + p0, ldb, valid, kc, nr);
+    else
+        pk.across(dst, b + p0 * ldb + j0, ldb, valid, kc, nr);
 }
 
 // Packing buffers, kept per launching thread and grown as needed.
@@ -119,9 +154,13 @@ struct Workspace {
     }
 };
 
+// Splits `count` units into `parts` runs whose sizes differ by at most one;
+// run i starts at split(i).
+inline int64_t split(int64_t i, int64_t count, int64_t parts) { return i * count / parts; }
+
 template <class S, class T>
-void gemm(const GemmMicroKernel<T>& uk, const bk_gemm_op& g, const S* a, const S* b, T* c, T alpha,
-          T beta) {
+void gemm(const GemmKernelSet& ks, const GemmMicroKernel<T>& uk, const bk_gemm_op& g, const S* a,
+          const S* b, T* c, T alpha, T beta) {
     const int mr = uk.mr, nr = uk.nr;
     const int64_t m = g.m, n = g.n, k = g.k;
     const int64_t mc_max = block_rows(mr, sizeof(T));
@@ -129,6 +168,7 @@ void gemm(const GemmMicroKernel<T>& uk, const bk_gemm_op& g, const S* a, const S
     const int64_t m_pad = round_up(m, mr);
     const int64_t kc_max = std::min(k, kKC);
     const int64_t nc_pad_max = round_up(std::min(n, nc_max), nr);
+    const Packer<S, T> pk = packer<S, T>(ks);
 
     thread_local Workspace ws;
     T* pa = static_cast<T*>(Workspace::grow(ws.a, ws.a_bytes, sizeof(T) * m_pad * kc_max));
@@ -138,7 +178,11 @@ void gemm(const GemmMicroKernel<T>& uk, const bk_gemm_op& g, const S* a, const S
     const bool small = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) <=
                        kSingleThreadMacs;
     const int threads = small ? 1 : thread_count();
-    const int64_t row_blocks = (m + mc_max - 1) / mc_max;
+    // Row blocks of whole micro-tiles (mr rows), as even as they can be: a
+    // fixed MC left a sliver of a block over (m = 128, MC = 126: blocks of
+    // 126 and 2 rows), and the thread given the small block sat idle.
+    const int64_t m_tiles = m_pad / mr;
+    const int64_t row_blocks = (m_tiles + mc_max / mr - 1) / (mc_max / mr);
     const bool beta_zero = beta == T(0);
 
     LaunchPin pin;
@@ -148,28 +192,37 @@ void gemm(const GemmMicroKernel<T>& uk, const bk_gemm_op& g, const S* a, const S
         for (int64_t jc = 0; jc < n; jc += nc_max) {
             const int64_t nc = std::min(nc_max, n - jc);
             const int64_t b_slivers = (nc + nr - 1) / nr;
-            // Column tiles per panel: enough tiles for about 16 per thread.
+            // Column tiles per panel, again in whole slivers and as even as
+            // they can be: about 16 tiles per thread, and a whole number of
+            // tiles per thread where the slivers allow, so that the static
+            // schedule gives every thread the same work.
             const int64_t want = (16 * static_cast<int64_t>(threads) + row_blocks - 1) / row_blocks;
-            const int64_t col_blocks = std::clamp<int64_t>(want, 1, b_slivers);
-            const int64_t nt = round_up((nc + col_blocks - 1) / col_blocks, nr);
-            const int64_t col_tiles = (nc + nt - 1) / nt;
+            int64_t col_tiles = std::clamp<int64_t>(want, 1, b_slivers);
+            for (int64_t ct = col_tiles; ct <= b_slivers; ++ct) {
+                if (row_blocks * ct % threads == 0) {
+                    col_tiles = ct;
+                    break;
+                }
+            }
             for (int64_t pc = 0; pc < k; pc += kKC) {
                 const int64_t kc = std::min(kKC, k - pc);
                 const bool first = pc == 0;
 #pragma omp for schedule(static)
                 for (int64_t s = 0; s < b_slivers; ++s)
-                    pack_b(pb + s * nr * kc, b, g.ldb, g.trans_b != 0, n, jc + s * nr, pc, kc, nr);
+                    pack_b(pk, pb + s * nr * kc, b, g.ldb, g.trans_b != 0, n, jc + s * nr, pc, kc, nr);
 #pragma omp for schedule(static)
-                for (int64_t s = 0; s < m_pad / mr; ++s)
-                    pack_a(pa + s * mr * kc, a, g.lda, g.trans_a != 0, m, s * mr, pc, kc, mr);
+                for (int64_t s = 0; s < m_tiles; ++s)
+                    pack_a(pk, pa + s * mr * kc, a, g.lda, g.trans_a != 0, m, s * mr, pc, kc, mr);
 #pragma omp for collapse(2) schedule(static)
                 for (int64_t rb = 0; rb < row_blocks; ++rb) {
                     for (int64_t cb = 0; cb < col_tiles; ++cb) {
-                        const int64_t i0 = rb * mc_max, j0 = cb * nt;
-                        const int64_t mc = std::min(mc_max, m - i0);
-                        const int64_t ncb = std::min(nt, nc - j0);
-                        uk.block(mc, ncb, kc, pa + i0 * kc, pb + j0 * kc, c + i0 * g.ldc + jc + j0,
-                                 g.ldc, alpha, first ? beta : T(1), first && beta_zero);
+                        const int64_t i0 = split(rb, m_tiles, row_blocks) * mr;
+                        const int64_t i1 = std::min(m, split(rb + 1, m_tiles, row_blocks) * mr);
+                        const int64_t j0 = split(cb, b_slivers, col_tiles) * nr;
+                        const int64_t j1 = std::min(nc, split(cb + 1, b_slivers, col_tiles) * nr);
+                        uk.block(i1 - i0, j1 - j0, kc, pa + i0 * kc, pb + j0 * kc,
+                                 c + i0 * g.ldc + jc + j0, g.ldc, alpha, first ? beta : T(1),
+                                 first && beta_zero);
                     }
                 }
             }
@@ -194,19 +247,19 @@ bk_status portable_gemm_run(const bk_op_desc& op, const void* a, const void* b, 
     const bk_gemm_op& g = op.u.gemm;
     switch (op.dtype_a) {
         case BK_F64:
-            gemm(ks.f64, g, static_cast<const double*>(a), static_cast<const double*>(b),
+            gemm(ks, ks.f64, g, static_cast<const double*>(a), static_cast<const double*>(b),
                  static_cast<double*>(c), g.alpha, g.beta);
             break;
         case BK_F32:
-            gemm(ks.f32, g, static_cast<const float*>(a), static_cast<const float*>(b),
+            gemm(ks, ks.f32, g, static_cast<const float*>(a), static_cast<const float*>(b),
                  static_cast<float*>(c), static_cast<float>(g.alpha), static_cast<float>(g.beta));
             break;
         case BK_BF16:
-            gemm(ks.f32, g, static_cast<const Bf16*>(a), static_cast<const Bf16*>(b),
+            gemm(ks, ks.f32, g, static_cast<const uint16_t*>(a), static_cast<const uint16_t*>(b),
                  static_cast<float*>(c), static_cast<float>(g.alpha), static_cast<float>(g.beta));
             break;
         case BK_I8:
-            gemm(ks.i32, g, static_cast<const int8_t*>(a), static_cast<const int8_t*>(b),
+            gemm(ks, ks.i32, g, static_cast<const int8_t*>(a), static_cast<const int8_t*>(b),
                  static_cast<int32_t*>(c), static_cast<int32_t>(g.alpha),
                  static_cast<int32_t>(g.beta));
             break;

@@ -22,11 +22,31 @@ struct GemmMicroKernel {
     GemmBlockFn<T> block = nullptr;
 };
 
+// Packs one sliver w lanes wide (w = the kernel's mr for A, nr for B) and kc
+// deep from a source with ld elements between its lines, widening S to T;
+// lanes [valid, w) are zero. Two source layouts:
+//  - lines: lane r is source line r, depth runs along it:
+//      dst[p*w + r] = src[r*ld + p]   (A as stored, B transposed: n x k)
+//  - across: depth step p is source line p, lanes run along it:
+//      dst[p*w + r] = src[p*ld + r]   (A transposed, B as stored)
+// bf16 sources are passed as their bit patterns (uint16_t).
+template <class S, class T>
+using GemmPackFn = void (*)(T* dst, const S* src, int64_t ld, int valid, int64_t kc, int w);
+
+template <class S, class T>
+struct GemmPackers {
+    GemmPackFn<S, T> lines = nullptr;   // null: the driver's scalar loop
+    GemmPackFn<S, T> across = nullptr;  // null: the driver's scalar loop
+};
+
 struct GemmKernelSet {
     const char* isa;  // "scalar", "avx2+fma", "avx512f"
     GemmMicroKernel<double> f64;
     GemmMicroKernel<float> f32;      // also bf16 inputs, widened to f32 when packed
     GemmMicroKernel<int32_t> i32;    // i8 inputs, widened to i32 when packed
+    // Vector packing where the ISA file has it (the scalar set has none).
+    GemmPackers<float, float> pack_f32;
+    GemmPackers<uint16_t, float> pack_bf16;
 };
 
 const GemmKernelSet* gemm_kernels_scalar();

@@ -3,6 +3,7 @@
 // is usable.
 #include <cstdint>
 
+#include "cpu_internal.h"
 #include "gemm_portable.h"
 
 #if defined(__x86_64__)
@@ -34,7 +35,18 @@ GemmKernelSet make_set() {
 
 namespace bk_cpu {
 const GemmKernelSet* gemm_kernels_avx512() {
-    static const GemmKernelSet set = gemm_avx512::make_set();
+    static const GemmKernelSet set = [] {
+        GemmKernelSet s = gemm_avx512::make_set();
+        // Packing is loads, shuffles and stores that the AVX2 routines do
+        // nearly as fast as 512-bit ones would; they take any sliver width
+        // (mr 8, nr 32 here), and every AVX-512F CPU has AVX2.
+        const GemmKernelSet* a = cpu_isa().avx2 ? gemm_kernels_avx2() : nullptr;
+        if (a) {
+            s.pack_f32 = a->pack_f32;
+            s.pack_bf16 = a->pack_bf16;
+        }
+        return s;
+    }();
     return &set;
 }
 }  // namespace bk_cpu
