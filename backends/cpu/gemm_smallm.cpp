@@ -1,7 +1,7 @@
 // Driver of the small-m GEMM path (see gemm_smallm.h): widens A once, splits
 // the columns of C (rows of B when B is stored n x k) over the pinned OpenMP
-// team in contiguous static blocks, so each thread streams its own part of B
-// once, and applies alpha and beta on the way out.
+// team in one contiguous share per thread, so each thread streams its own
+// part of B once, and applies alpha and beta on the way out.
 #include "gemm_smallm.h"
 
 #include <omp.h>
@@ -41,10 +41,11 @@ void run(const bk_gemm_op& g, const T* a, const T* b, float* c, SmallMDotFn<T> d
     std::vector<float> ap(static_cast<size_t>(m * k));
     for (int64_t i = 0; i < m; ++i)
         for (int64_t l = 0; l < k; ++l) ap[size_t(i * k + l)] = widen(g.trans_a ? a[l * g.lda + i] : a[i * g.lda + l]);
-    // Columns of C per block: 64 rows of B (n x k), or a 256-wide strip of B
-    // (k x n) whose m accumulator rows stay in L1.
-    const int64_t nb = g.trans_b ? 64 : 256;
-    const int64_t blocks = (n + nb - 1) / nb;
+    // Columns of C per block. B stored n x k: each thread takes one
+    // contiguous share of B's rows, in blocks of up to 1024 rows (the kernel
+    // reads a block as a few long streams, so blocks are long). B stored
+    // k x n: 256-wide strips whose m accumulator rows stay in L1.
+    const int64_t nb = g.trans_b ? 1024 : 256;
     const int threads = m * n * k <= kSingleThreadMacs ? 1 : thread_count();
     const float alpha = static_cast<float>(g.alpha), beta = static_cast<float>(g.beta);
     LaunchPin pin;
@@ -52,9 +53,10 @@ void run(const bk_gemm_op& g, const T* a, const T* b, float* c, SmallMDotFn<T> d
     {
         pin_omp_thread();
         std::vector<float> tmp(static_cast<size_t>(m * nb));
-#pragma omp for schedule(static)
-        for (int64_t blk = 0; blk < blocks; ++blk) {
-            const int64_t j0 = blk * nb, j1 = std::min(n, j0 + nb);
+        int64_t t0 = 0, t1 = n;  // this thread's columns
+        static_range(n, g.trans_b ? 8 : nb, omp_get_thread_num(), omp_get_num_threads(), t0, t1);
+        for (int64_t j0 = t0; j0 < t1; j0 += nb) {
+            const int64_t j1 = std::min(t1, j0 + nb);
             if (g.trans_b) {
                 dot(m, k, ap.data(), b, g.ldb, j0, j1, tmp.data(), nb);
             } else {
@@ -97,7 +99,9 @@ bk_status smallm_run(const bk_op_desc& op, const void* a, const void* b, void* c
 std::string smallm_info(const bk_op_desc& op) {
     const SmallMKernels& ks = kernels();
     std::string s = "bakeoff portable small-m gemm (m <= " + std::to_string(kSmallM) + "), " + ks.isa + ", B streamed once";
-    s += op.u.gemm.trans_b ? " by rows (dot products, 8 rows of B at a time)" : " by column strips (axpy)";
+    s += op.u.gemm.trans_b ? std::string(" by rows (dot products") +
+                                 (std::string(ks.isa) == "scalar" ? ", 8 rows of B at a time)" : ", four long row streams per thread)")
+                           : " by column strips (axpy)";
     if (op.dtype_a == BK_BF16) s += ", bf16 widened to f32 in registers (a shift, or a mask for the odd halves)";
     s += ", f32 multiply-add, " + std::to_string(thread_count()) + " OpenMP threads over columns of C";
     return s;

@@ -20,50 +20,72 @@ typedef uint32_t VU32 __attribute__((vector_size(32)));
 
 #include "gemm_smallm_body.inc"
 
-// bf16 B with 32-byte loads: 16 elements per load, one instruction fewer per
-// 8 elements than vpmovzxwd + shift. The low (even) halves of each 32-bit
-// lane become f32 by a shift, the high (odd) halves by masking the low bits;
-// A is split the same way once per call (it is m x k, small), so the sums
-// need no shuffles.
-void dot_rows_bf16_pairs(int64_t m, int64_t k, const float* a, const uint16_t* b, int64_t ldb, int64_t j0,
-                         int64_t j1, float* out, int64_t ldo) {
-    const int64_t k16 = k / 16 * 16;
-    if (k16 == 0) return dot_rows<uint16_t>(m, k, a, b, ldb, j0, j1, out, ldo);
-    // Per row of A, per 16-chunk: 8 even elements, then 8 odd ones.
-    thread_local std::vector<float> split;
-    split.resize(static_cast<size_t>(m * k16));
-    for (int64_t i = 0; i < m; ++i)
-        for (int64_t c = 0; c < k16; c += 16)
-            for (int t = 0; t < 8; ++t) {
-                split[static_cast<size_t>(i * k16 + c + t)] = a[i * k + c + 2 * t];
-                split[static_cast<size_t>(i * k16 + c + 8 + t)] = a[i * k + c + 2 * t + 1];
-            }
-    const __m256i high = _mm256_set1_epi32(static_cast<int>(0xFFFF0000u));
-    int64_t j = j0;
-    for (; j + 8 <= j1; j += 8) {
-        const uint16_t* bb[8];
-        for (int r = 0; r < 8; ++r) bb[r] = b + (j + r) * ldb;
-        for (int64_t i = 0; i < m; ++i) {
-            const float* xi = split.data() + i * k16;
-            __m256 s[8];
-            for (int r = 0; r < 8; ++r) s[r] = _mm256_setzero_ps();
-            for (int64_t l = 0; l < k16; l += 16) {
-                const __m256 xe = _mm256_loadu_ps(xi + l), xo = _mm256_loadu_ps(xi + l + 8);
-                for (int r = 0; r < 8; ++r) {
-                    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bb[r] + l));
-                    s[r] = _mm256_fmadd_ps(xe, _mm256_castsi256_ps(_mm256_slli_epi32(v, 16)), s[r]);
-                    s[r] = _mm256_fmadd_ps(xo, _mm256_castsi256_ps(_mm256_and_si256(v, high)), s[r]);
+// B stored n x k, read as four long sequential streams: the rows [j0, j1)
+// are cut into four equal quarters and row t of each quarter is taken
+// together, so each stream walks its quarter start to end. Measured on Zen 3
+// (2048-wide rows, 2 threads): about 20 % more bandwidth for bf16 and 12 %
+// for f32 than eight adjacent rows at a time, whose eight 4-8 KiB streams
+// restart every group; the four rows (m <= 16 dot products each) stay in
+// L1/L2 across the m rows of A.
+//
+// bf16 B: 32-byte loads, 16 elements each. The low (even) halves of each
+// 32-bit lane become f32 by a shift, the high (odd) halves by masking the low
+// bits; A is split the same way once per call (it is m x k, small), so the
+// sums need no shuffles.
+struct F32Rows {
+    // x: 16 elements of A's row as stored.
+    static void fma16(const float* x, const float* b, __m256& s0, __m256& s1) {
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(x), _mm256_loadu_ps(b), s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + 8), _mm256_loadu_ps(b + 8), s1);
+    }
+};
+struct Bf16Rows {
+    // x: the 16-chunk of A split into its 8 even elements, then its 8 odd ones.
+    static void fma16(const float* x, const uint16_t* b, __m256& s0, __m256& s1) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
+        const __m256i high = _mm256_set1_epi32(static_cast<int>(0xFFFF0000u));
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(x), _mm256_castsi256_ps(_mm256_slli_epi32(v, 16)), s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + 8), _mm256_castsi256_ps(_mm256_and_si256(v, high)), s1);
+    }
+};
+
+template <class BT, class Rows>
+void dot_streams(int64_t m, int64_t k, const float* a, const BT* b, int64_t ldb, int64_t j0, int64_t j1,
+                 float* out, int64_t ldo) {
+    const int64_t k16 = k / 16 * 16, q = (j1 - j0) / 4;
+    if (k16 == 0 || q == 0) return dot_rows<BT>(m, k, a, b, ldb, j0, j1, out, ldo);
+    const float* x = a;
+    int64_t ldx = k;
+    if constexpr (sizeof(BT) == 2) {
+        thread_local std::vector<float> split;
+        split.resize(static_cast<size_t>(m * k16));
+        for (int64_t i = 0; i < m; ++i)
+            for (int64_t c = 0; c < k16; c += 16)
+                for (int t = 0; t < 8; ++t) {
+                    split[static_cast<size_t>(i * k16 + c + t)] = a[i * k + c + 2 * t];
+                    split[static_cast<size_t>(i * k16 + c + 8 + t)] = a[i * k + c + 2 * t + 1];
                 }
-            }
+        x = split.data();
+        ldx = k16;
+    }
+    for (int64_t t = 0; t < q; ++t) {
+        const BT* bb[4];
+        for (int r = 0; r < 4; ++r) bb[r] = b + (j0 + t + r * q) * ldb;
+        for (int64_t i = 0; i < m; ++i) {
+            const float* xi = x + i * ldx;
+            __m256 s[4][2];
+            for (int r = 0; r < 4; ++r) s[r][0] = s[r][1] = _mm256_setzero_ps();
+            for (int64_t l = 0; l < k16; l += 16)
+                for (int r = 0; r < 4; ++r) Rows::fma16(xi + l, bb[r] + l, s[r][0], s[r][1]);
             const float* ai = a + i * k;
-            for (int r = 0; r < 8; ++r) {
-                float acc = hsum((VF)s[r]);
+            for (int r = 0; r < 4; ++r) {
+                float acc = hsum((VF)_mm256_add_ps(s[r][0], s[r][1]));
                 for (int64_t l = k16; l < k; ++l) acc += ai[l] * scalar(bb[r][l]);
-                out[i * ldo + (j - j0) + r] = acc;
+                out[i * ldo + t + r * q] = acc;
             }
         }
     }
-    if (j < j1) dot_rows<uint16_t>(m, k, a, b, ldb, j, j1, out + (j - j0), ldo);
+    if (j0 + 4 * q < j1) dot_rows<BT>(m, k, a, b, ldb, j0 + 4 * q, j1, out + 4 * q, ldo);
 }
 
 }  // namespace smallm_avx2
@@ -71,7 +93,8 @@ void dot_rows_bf16_pairs(int64_t m, int64_t k, const float* a, const uint16_t* b
 const SmallMKernels* smallm_kernels_avx2() {
     static const SmallMKernels set = [] {
         SmallMKernels s = smallm_avx2::make_set("avx2+fma");
-        s.dot_bf16 = smallm_avx2::dot_rows_bf16_pairs;
+        s.dot_f32 = smallm_avx2::dot_streams<float, smallm_avx2::F32Rows>;
+        s.dot_bf16 = smallm_avx2::dot_streams<uint16_t, smallm_avx2::Bf16Rows>;
         return s;
     }();
     return &set;

@@ -290,3 +290,19 @@ TEST(CpuGemmPack, F64KeepsTheScalarPackingCorrect) {
                 if (HasFailure()) return;
             }
 }
+
+// The small-m path (m <= 16, B of at least 2^15 elements; gemm_smallm*.cpp):
+// B stored n x k is read as four row streams per thread plus leftover rows,
+// so row counts around multiples of 4 and 8 per thread, fewer than four rows
+// (no streams at all), depths off 16, and padded leading dimensions.
+TEST(CpuGemmPack, SmallMEveryRowSplitAndDepthTail) {
+    const Shape shapes[] = {{1, 3, 11000},  {1, 5, 8200},   {3, 9, 4099},    {16, 17, 2048},
+                            {2, 1031, 33},  {1, 4100, 15},  {5, 4103, 16},   {16, 130, 300},
+                            {7, 65, 1000},  {1, 2050, 2048}};
+    for (Type t : {Type::f32, Type::bf16})
+        for (const Shape& s : shapes)
+            for (bool tb : {true, false}) {
+                run_gemm(t, s.m, s.n, s.k, false, tb, 0, 1.0, 0.0);
+                run_gemm(t, s.m, s.n, s.k, s.m > 2, tb, 3, -0.75, 0.5);
+            }
+}
