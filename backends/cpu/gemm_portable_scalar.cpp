@@ -1,5 +1,6 @@
 // Portable GEMM micro-kernel for any CPU: 128-bit GCC vectors (SSE2 on
-// x86-64), 4 x 8 f32, 4 x 4 f64, 4 x 8 i32 tiles, no FMA.
+// x86-64), 4 x 8 f32, 4 x 4 f64, 4 x 8 i32 tiles, no FMA. No packing
+// routines: the driver's scalar loops (gemm_portable.cpp) pack for this set.
 #include <cstdint>
 
 #include "gemm_portable.h"
