@@ -7,10 +7,19 @@
 #include <sched.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
 namespace bk_cpu {
+
+// A bf16 bit pattern as the f32 it stands for: its 16 bits are the high half.
+inline float bf16_to_f32(uint16_t bits) {
+    const uint32_t u = static_cast<uint32_t>(bits) << 16;
+    float f;
+    std::memcpy(&f, &u, 4);
+    return f;
+}
 
 // ---------------------------------------------------------------- errors
 // Sets this thread's last-error text and returns st (cpu_backend.cpp).

@@ -60,12 +60,7 @@ int64_t panel_cols(int nr, size_t elem) {
 inline float widen(float v) { return v; }
 inline double widen(double v) { return v; }
 inline int32_t widen(int8_t v) { return v; }
-inline float widen(uint16_t bf16) {
-    const uint32_t u = static_cast<uint32_t>(bf16) << 16;
-    float f;
-    std::memcpy(&f, &u, 4);
-    return f;
-}
+inline float widen(uint16_t bf16) { return bf16_to_f32(bf16); }
 
 // The scalar packing loops (GemmPackFn in gemm_portable.h has the layouts):
 // for the scalar ISA, for f64 and i8, and where an ISA file has no routine.

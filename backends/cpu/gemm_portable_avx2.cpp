@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "cpu_internal.h"
 #include "gemm_portable.h"
 
 #if defined(__x86_64__)
@@ -41,12 +42,7 @@ inline __m128 load4(const uint16_t* p) {
     return _mm_castsi128_ps(_mm_slli_epi32(_mm_cvtepu16_epi32(h), 16));
 }
 inline float widen1(float v) { return v; }
-inline float widen1(uint16_t v) {
-    const uint32_t u = static_cast<uint32_t>(v) << 16;
-    float f;
-    std::memcpy(&f, &u, 4);
-    return f;
-}
+inline float widen1(uint16_t v) { return bf16_to_f32(v); }
 
 // In-register transpose: r[i] holds line i, elements 0..7; afterwards r[q]
 // holds element q of lines 0..7.

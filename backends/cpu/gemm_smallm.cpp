@@ -25,12 +25,7 @@ const SmallMKernels& kernels() {
 }
 
 inline float widen(float v) { return v; }
-inline float widen(uint16_t v) {
-    const uint32_t w = static_cast<uint32_t>(v) << 16;
-    float f;
-    std::memcpy(&f, &w, 4);
-    return f;
-}
+inline float widen(uint16_t v) { return bf16_to_f32(v); }
 
 // Below this many multiply-adds one thread does it all.
 constexpr int64_t kSingleThreadMacs = 1 << 18;
