@@ -1,5 +1,7 @@
 #include "workloads/latency/launch_workload.h"
 
+#include "workloads/latency/byte_count_op.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -71,13 +73,7 @@ WorkCounts LaunchLatencyWorkload::counts(const CaseSpec& c) const {
 }
 
 std::vector<bk_op_desc> LaunchLatencyWorkload::ops(const CaseSpec& c) const {
-    bk_op_desc op{};
-    op.struct_size = sizeof op;
-    op.kind = BK_OP_EMPTY;
-    op.path = c.path;
-    op.dtype_a = op.dtype_b = op.dtype_c = BK_U8;
-    op.u.stream.n = c.size;
-    return {op};
+    return {byte_count_op(BK_OP_EMPTY, c.path, c.size)};
 }
 
 std::unique_ptr<CaseInstance> LaunchLatencyWorkload::prepare(Device&, const CaseSpec& c, std::uint64_t) const {

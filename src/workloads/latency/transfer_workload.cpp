@@ -1,6 +1,7 @@
 #include "workloads/latency/transfer_workload.h"
 
 #include "harness/rng.h"
+#include "workloads/latency/byte_count_op.h"
 #include "workloads/sizes.h"
 
 #include <fmt/format.h>
@@ -124,13 +125,7 @@ WorkCounts TransferWorkload::counts(const CaseSpec& c) const {
 }
 
 std::vector<bk_op_desc> TransferWorkload::ops(const CaseSpec& c) const {
-    bk_op_desc op{};
-    op.struct_size = sizeof op;
-    op.kind = BK_OP_TRANSFER;
-    op.path = c.path;
-    op.dtype_a = op.dtype_b = op.dtype_c = BK_U8;
-    op.u.stream.n = c.size;
-    return {op};
+    return {byte_count_op(BK_OP_TRANSFER, c.path, c.size)};
 }
 
 std::unique_ptr<CaseInstance> TransferWorkload::prepare(Device& device, const CaseSpec& c, std::uint64_t seed) const {

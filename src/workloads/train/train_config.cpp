@@ -16,31 +16,12 @@ namespace {
 // fall below 25 % of ln(vocab) within about 10 steps from the seed; the
 // convergence runs take three to four times that, for margin.
 const std::vector<TrainShape>& presets() {
-    static const std::vector<TrainShape> p = [] {
-        TrainShape tiny;
-        tiny.preset = "tiny";
-        tiny.layers = 2;
-        tiny.dim = 64;
-        tiny.heads = 4;
-        tiny.ffn = 128;
-        tiny.vocab = 256;
-        tiny.seq = 64;
-        tiny.batch = 4;
-        tiny.lr = 1e-2;
-        tiny.converge_steps = 40;
-        TrainShape small;
-        small.preset = "small";
-        small.layers = 4;
-        small.dim = 256;
-        small.heads = 8;
-        small.ffn = 512;
-        small.vocab = 1024;
-        small.seq = 128;
-        small.batch = 8;
-        small.lr = 5e-3;
-        small.converge_steps = 30;
-        return std::vector<TrainShape>{tiny, small};
-    }();
+    static const std::vector<TrainShape> p{
+        {.preset = "tiny", .layers = 2, .dim = 64, .heads = 4, .ffn = 128, .vocab = 256, .seq = 64, .batch = 4,
+         .lr = 1e-2, .converge_steps = 40},
+        {.preset = "small", .layers = 4, .dim = 256, .heads = 8, .ffn = 512, .vocab = 1024, .seq = 128, .batch = 8,
+         .lr = 5e-3, .converge_steps = 30},
+    };
     return p;
 }
 
