@@ -4,6 +4,7 @@
 #include "conformance/nn_cases.h"
 #include "core/dtype.h"
 #include "harness/rng.h"
+#include "workloads/op_desc.h"
 #include "workloads/membw/stream_workload.h"
 
 #include <fmt/format.h>
@@ -300,16 +301,7 @@ std::vector<bk_op_desc> planned_ops() {
     for (bk_op_kind kind : kStreamKinds)
         for (bk_dtype t : {BK_F64, BK_F32})
             for (bk_path p : {BK_PATH_VENDOR, BK_PATH_PORTABLE})
-                for (std::int64_t n : kStreamSizes) {
-                    bk_op_desc op{};
-                    op.struct_size = sizeof op;
-                    op.kind = kind;
-                    op.path = p;
-                    op.dtype_a = op.dtype_b = op.dtype_c = t;
-                    op.u.stream.n = n;
-                    op.u.stream.scalar = StreamWorkload::kScalar;
-                    out.push_back(op);
-                }
+                for (std::int64_t n : kStreamSizes) out.push_back(stream_op(kind, t, p, n, StreamWorkload::kScalar));
     for (const GemmTypes& t : kGemmTypes)
         for (bk_path p : {BK_PATH_VENDOR, BK_PATH_PORTABLE})
             for (const GemmVariant& v : kGemmVariants) {

@@ -1,6 +1,6 @@
 #include "workloads/latency/launch_workload.h"
 
-#include "workloads/latency/byte_count_op.h"
+#include "workloads/op_desc.h"
 
 #include <fmt/format.h>
 
@@ -73,7 +73,7 @@ WorkCounts LaunchLatencyWorkload::counts(const CaseSpec& c) const {
 }
 
 std::vector<bk_op_desc> LaunchLatencyWorkload::ops(const CaseSpec& c) const {
-    return {byte_count_op(BK_OP_EMPTY, c.path, c.size)};
+    return {stream_op(BK_OP_EMPTY, BK_U8, c.path, c.size)};
 }
 
 std::unique_ptr<CaseInstance> LaunchLatencyWorkload::prepare(Device&, const CaseSpec& c, std::uint64_t) const {

@@ -1,7 +1,7 @@
 #include "workloads/latency/transfer_workload.h"
 
 #include "harness/rng.h"
-#include "workloads/latency/byte_count_op.h"
+#include "workloads/op_desc.h"
 #include "workloads/sizes.h"
 
 #include <fmt/format.h>
@@ -125,7 +125,7 @@ WorkCounts TransferWorkload::counts(const CaseSpec& c) const {
 }
 
 std::vector<bk_op_desc> TransferWorkload::ops(const CaseSpec& c) const {
-    return {byte_count_op(BK_OP_TRANSFER, c.path, c.size)};
+    return {stream_op(BK_OP_TRANSFER, BK_U8, c.path, c.size)};
 }
 
 std::unique_ptr<CaseInstance> TransferWorkload::prepare(Device& device, const CaseSpec& c, std::uint64_t seed) const {

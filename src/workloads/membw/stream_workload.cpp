@@ -1,6 +1,7 @@
 #include "workloads/membw/stream_workload.h"
 
 #include "harness/rng.h"
+#include "workloads/op_desc.h"
 #include "workloads/sizes.h"
 
 #include <fmt/format.h>
@@ -220,14 +221,7 @@ std::uint64_t StreamWorkload::device_bytes(const CaseSpec& c) const {
 }
 
 std::vector<bk_op_desc> StreamWorkload::ops(const CaseSpec& c) const {
-    bk_op_desc op{};
-    op.struct_size = sizeof op;
-    op.kind = op_kind(kernel_);
-    op.path = c.path;
-    op.dtype_a = op.dtype_b = op.dtype_c = c.dtype;
-    op.u.stream.n = c.params.at("elements").get<std::int64_t>();
-    op.u.stream.scalar = kScalar;
-    return {op};
+    return {stream_op(op_kind(kernel_), c.dtype, c.path, c.params.at("elements").get<std::int64_t>(), kScalar)};
 }
 
 double StreamWorkload::peak(const CaseSpec&, const DeviceInfo& device) const { return device.props.peak_mem_gbs; }

@@ -8,6 +8,8 @@
 // all on every platform).
 #pragma once
 
+#include "workloads/op_desc.h"
+
 #include <bakeoff/backend_abi.h>
 
 #include <cstdint>
@@ -18,15 +20,7 @@ namespace bakeoff::nnop {
 constexpr bk_path kNnPath = BK_PATH_PORTABLE;
 
 inline bk_op_desc blank(bk_op_kind kind, bk_path path, bk_dtype a, bk_dtype b, bk_dtype c) {
-    bk_op_desc d;
-    std::memset(&d, 0, sizeof d);
-    d.struct_size = sizeof d;
-    d.kind = kind;
-    d.path = path;
-    d.dtype_a = a;
-    d.dtype_b = b;
-    d.dtype_c = c;
-    return d;
+    return blank_op(kind, path, a, b, c);
 }
 
 // C[m,n] = alpha op(A) op(B) + beta C. A is m x k (stored k x m when trans_a),
