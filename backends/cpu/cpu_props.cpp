@@ -9,16 +9,13 @@
 #include <mutex>
 #include <string>
 
+#include "bakeoff/plugin_strings.h"
 #include "cpu_internal.h"
 
 namespace bk_cpu {
 namespace {
 
-void copy_str(char* dst, size_t cap, const std::string& s) {
-    const size_t n = std::min(cap - 1, s.size());
-    std::memcpy(dst, s.data(), n);
-    dst[n] = '\0';
-}
+using bk_plugin::copy_str;  // the ABI structs' fixed-size strings
 
 std::string kernel_release() {
     utsname u{};

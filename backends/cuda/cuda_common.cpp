@@ -42,13 +42,6 @@ void check_cuda(cudaError_t e, const char* what) {
     if (e != cudaSuccess) throw Failure{status_of(e), std::string(what) + ": " + cuda_error_text(e)};
 }
 
-void copy_str(char* dst, size_t cap, const std::string& src) {
-    if (cap == 0) return;
-    const size_t n = std::min(cap - 1, src.size());
-    std::memcpy(dst, src.data(), n);
-    dst[n] = '\0';
-}
-
 Registry& registry() {
     static Registry r;
     return r;

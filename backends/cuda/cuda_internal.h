@@ -12,6 +12,7 @@
 #pragma once
 
 #include "bakeoff/backend_abi.h"
+#include "bakeoff/plugin_strings.h"
 #include "cuda_host.h"
 
 #include <cuda_runtime_api.h>
@@ -63,7 +64,7 @@ bk_status guarded(F&& body) noexcept {
     }
 }
 
-void copy_str(char* dst, size_t cap, const std::string& src);
+using bk_plugin::copy_str;  // the ABI structs' fixed-size strings
 
 // -------------------------------------------------------------- registry
 

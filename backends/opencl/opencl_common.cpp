@@ -134,12 +134,6 @@ static int parse_cl_version(const std::string& s) {
     return 0;
 }
 
-void copy_str(char* dst, size_t cap, const std::string& src) {
-    const size_t n = std::min(cap - 1, src.size());
-    std::memcpy(dst, src.data(), n);
-    dst[n] = '\0';
-}
-
 // -------------------------------------------------------------- registry
 
 Registry& registry() {

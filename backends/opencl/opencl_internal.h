@@ -7,6 +7,7 @@
 #pragma once
 
 #include "bakeoff/backend_abi.h"
+#include "bakeoff/plugin_strings.h"
 
 #ifndef CL_TARGET_OPENCL_VERSION
 #define CL_TARGET_OPENCL_VERSION 120
@@ -55,7 +56,7 @@ bk_status guarded(F&& body) noexcept {
 
 std::string trimmed(std::string s);
 // Copies into a fixed char array, truncating, always NUL-terminated (cap > 0).
-void copy_str(char* dst, size_t cap, const std::string& src);
+using bk_plugin::copy_str;  // the ABI structs' fixed-size strings
 
 // -------------------------------------------------------------- devices
 
