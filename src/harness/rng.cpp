@@ -44,19 +44,4 @@ void fill_uniform_int8(std::int8_t* out, std::size_t n, std::uint64_t seed, int 
     fill_chunked(out, n, seed, [=](SplitMix64& g) { return std::int8_t(lo + int(g.next() % span)); });
 }
 
-std::uint16_t float_to_bf16(float f) {
-    std::uint32_t u;
-    std::memcpy(&u, &f, 4);
-    if ((u & 0x7fffffffu) > 0x7f800000u) return std::uint16_t((u >> 16) | 0x40);  // keep NaN a NaN
-    u += 0x7fffu + ((u >> 16) & 1u);
-    return std::uint16_t(u >> 16);
-}
-
-float bf16_to_float(std::uint16_t h) {
-    std::uint32_t u = std::uint32_t(h) << 16;
-    float f;
-    std::memcpy(&f, &u, 4);
-    return f;
-}
-
 }  // namespace bakeoff

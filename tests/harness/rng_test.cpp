@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <cmath>
+#include <cstring>
 #include <vector>
 
 using namespace bakeoff;
@@ -52,4 +54,36 @@ TEST(Rng, Bf16RoundsToNearestEvenAndWidensExactly) {
     EXPECT_EQ(float_to_bf16(1.0f + 0x1p-8f), 0x3F80);
     // 1 + 3 * 2^-8 rounds up to 1 + 2^-6.
     EXPECT_EQ(bf16_to_float(float_to_bf16(1.0f + 3 * 0x1p-8f)), 1.0f + 0x1p-6f);
+}
+
+TEST(Rng, Bf16KeepsNanAndInfinityInALoopTheCompilerMayVectorize) {
+    // A NaN whose payload sits only in the low 16 bits would round to infinity
+    // without the NaN guard; the guard must survive vectorization.
+    const std::uint32_t bits[] = {0x7f800001u, 0xff800001u, 0x7fc00000u, 0x7f800000u, 0xff800000u, 0x3f800000u,
+                                  0x7f7fffffu};
+    std::vector<float> in(4096);
+    for (std::size_t i = 0; i < in.size(); ++i) std::memcpy(&in[i], &bits[i % 7], 4);
+    std::vector<std::uint16_t> out(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) out[i] = float_to_bf16(in[i]);
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const float back = bf16_to_float(out[i]);
+        if (std::isnan(in[i])) {
+            ASSERT_TRUE(std::isnan(back)) << i;
+        } else if (std::isinf(in[i]) || i % 7 == 6) {
+            ASSERT_TRUE(std::isinf(back)) << i;  // the largest float rounds up past bf16's largest
+            ASSERT_EQ(std::signbit(back), std::signbit(in[i])) << i;
+        } else {
+            ASSERT_EQ(back, in[i]) << i;
+        }
+    }
+}
+
+TEST(Rng, IndexedDrawsEqualTheSequence) {
+    SplitMix64 seq(1234), indexed(1234);
+    for (std::uint64_t i = 0; i < 1000; ++i) {
+        const std::uint64_t v = seq.next();
+        ASSERT_EQ(indexed.at(i), v) << i;
+    }
+    EXPECT_EQ(indexed.state, 1234u);  // at() does not advance
+    EXPECT_EQ(indexed.uniform_at(3), SplitMix64::to_unit(indexed.at(3)));
 }

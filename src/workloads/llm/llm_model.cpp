@@ -52,7 +52,9 @@ DeviceModel::DeviceModel(Device& dev, const WeightSource& w, bk_dtype wt, bk_pat
                 weights_.back()->upload(f.data(), n * 4, offset);
             } else {
                 h.resize(n);
-                for (std::size_t j = 0; j < n; ++j) h[j] = float_to_bf16(f[j]);  // exact: f is already rounded
+                const std::int64_t count = std::int64_t(n);
+#pragma omp parallel for schedule(static) if (count > 65536)
+                for (std::int64_t j = 0; j < count; ++j) h[std::size_t(j)] = float_to_bf16(f[std::size_t(j)]);  // exact: f is already rounded
                 weights_.back()->upload(h.data(), n * 2, offset);
             }
         }

@@ -24,12 +24,12 @@ public:
         const double a = 0.02 * std::sqrt(3.0);
 #pragma omp parallel for schedule(static) if ((r1 - r0) * n > 65536)
         for (std::int64_t r = r0; r < r1; ++r) {
-            SplitMix64 g(mix(mix(seed_, index), std::uint64_t(r)));
+            const SplitMix64 g(mix(mix(seed_, index), std::uint64_t(r)));
             float* row = out + (r - r0) * n;
             if (t.is_norm())
-                for (std::int64_t j = 0; j < n; ++j) row[j] = float(1.0 + 0.1 * (2 * g.uniform() - 1));
+                for (std::int64_t j = 0; j < n; ++j) row[j] = float(1.0 + 0.1 * (2 * g.uniform_at(std::uint64_t(j)) - 1));
             else
-                for (std::int64_t j = 0; j < n; ++j) row[j] = float(a * (2 * g.uniform() - 1));
+                for (std::int64_t j = 0; j < n; ++j) row[j] = float(a * (2 * g.uniform_at(std::uint64_t(j)) - 1));
             round_row(index, row, n);
         }
     }
