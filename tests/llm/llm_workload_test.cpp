@@ -8,6 +8,7 @@
 #include "harness/runner.h"
 #include "st_writer.h"
 #include "workloads/llm/llm_workload.h"
+#include "workloads/llm/llm_plan.h"
 #include "workloads/llm/llm_weights.h"
 
 #include <gtest/gtest.h>
@@ -58,12 +59,16 @@ TEST(LlmWorkload, CountsFollowTheShapes) {
     EXPECT_DOUBLE_EQ(w.bytes, 4 * (2 * layer + 256 * 64) + 4 * 64 * 5 + 2 * 2 * 4 * 32 * (4 + 1));
     EXPECT_DOUBLE_EQ(c.params["bytes_per_token"].get<double>(), w.bytes);
 
-    // Prefill of 3 tokens: causal attention sees 1 + 2 + 3 keys.
+    EXPECT_EQ(c.params["kv_cache_dtype"], "fp32");
+
+    // Prefill of 3 tokens: causal attention sees 1 + 2 + 3 keys. bf16 weights
+    // and a bf16 KV cache (2 bytes per element).
     const CaseSpec p = as_llm(prefill()).make_case(t, BK_BF16, BK_PATH_VENDOR, 3, 1, "");
     const WorkCounts wp = prefill().counts(p);
     EXPECT_DOUBLE_EQ(wp.flops, 2 * 3 * 2 * layer + 2 * 256 * 64 + 4.0 * 64 * 2 * 6);
     EXPECT_DOUBLE_EQ(wp.items, 3);
-    EXPECT_DOUBLE_EQ(wp.bytes, 2 * (2 * layer + 256 * 64) + 4 * 64 * 5 + 2 * 2 * 4 * 32 * (3 + 3));
+    EXPECT_DOUBLE_EQ(wp.bytes, 2 * (2 * layer + 256 * 64) + 4 * 64 * 5 + 2 * 2 * 2 * 32 * (3 + 3));
+    EXPECT_EQ(p.params["kv_cache_dtype"], "bf16");
 }
 
 TEST(LlmWorkload, DeviceBytesOfThe1bAnd8bPresets) {
@@ -76,6 +81,10 @@ TEST(LlmWorkload, DeviceBytesOfThe1bAnd8bPresets) {
     const double kv = 32.0 * 2 * 8 * 4097 * 1024 * 4;
     EXPECT_GT(decode().device_bytes(c8), 4 * 8030261248.0 + kv);
     EXPECT_LT(decode().device_bytes(c8), 4 * 8030261248.0 + kv + 200e6);
+    // bf16 weights keep a bf16 cache: both halve.
+    const CaseSpec b8 = as_llm(decode()).make_case(*find_preset("8b"), BK_BF16, BK_PATH_VENDOR, 4096, 8, "");
+    EXPECT_GT(decode().device_bytes(b8), 2 * 8030261248.0 + kv / 2);
+    EXPECT_LT(decode().device_bytes(b8), 2 * 8030261248.0 + kv / 2 + 200e6);
 }
 
 TEST(LlmWorkload, ThePlanHasEveryOpOfTheForward) {
@@ -100,6 +109,43 @@ TEST(LlmWorkload, ThePlanHasEveryOpOfTheForward) {
     for (std::uint32_t k : {BK_OP_EMBEDDING, BK_OP_CONVERT, BK_OP_RMSNORM, BK_OP_GEMM, BK_OP_ROPE, BK_OP_KV_WRITE,
                             BK_OP_ATTENTION, BK_OP_ADD, BK_OP_SWIGLU})
         EXPECT_TRUE(kinds.count(k)) << bk_op_name(k);
+}
+
+TEST(LlmWorkload, TheCacheAndAttentionTakeTheWeightsType) {
+    // bf16 weights: q, k, v are converted once, the cache and attention are bf16
+    // and attention writes the o GEMM's bf16 input; fp32 keeps everything f32.
+    for (bk_dtype t : {BK_F32, BK_BF16}) {
+        const auto plan = plan_forward(*find_preset("tiny"), t, BK_PATH_PORTABLE, {2, 3, 4, 8, 1, false});
+        auto act = [](const Operand& o) { return o.kind == Operand::act ? Act(o.index) : Act::count; };
+        int kv_writes = 0, attention = 0;
+        std::set<Act> converted;
+        Act attention_out = Act::count, o_gemm_in = Act::count;
+        for (const auto& st : plan) {
+            if (st.op.kind == BK_OP_KV_WRITE || st.op.kind == BK_OP_ATTENTION) {
+                EXPECT_EQ(st.op.dtype_a, t) << bk_op_name(st.op.kind);
+                EXPECT_EQ(st.op.dtype_c, t) << bk_op_name(st.op.kind);
+            }
+            if (st.op.kind == BK_OP_KV_WRITE) {
+                ++kv_writes;
+                if (t == BK_BF16) {
+                    EXPECT_TRUE(converted.count(act(st.operands[0]))) << "kv_write of an unconverted input";
+                }
+            }
+            if (st.op.kind == BK_OP_CONVERT && st.op.dtype_c == BK_BF16) converted.insert(act(st.operands[1]));
+            if (st.op.kind == BK_OP_ATTENTION) {
+                ++attention;
+                if (t == BK_BF16) {
+                    EXPECT_TRUE(converted.count(act(st.operands[0]))) << "attention of an unconverted q";
+                }
+                attention_out = act(st.operands[3]);
+            }
+            if (st.op.kind == BK_OP_GEMM && attention == 1 && o_gemm_in == Act::count) o_gemm_in = act(st.operands[0]);
+        }
+        EXPECT_EQ(kv_writes, 2);
+        EXPECT_EQ(attention, 1);
+        EXPECT_EQ(attention_out, t == BK_F32 ? Act::ao : Act::aob);
+        EXPECT_EQ(o_gemm_in, attention_out) << "the o projection reads attention's output directly";
+    }
 }
 
 TEST(LlmWorkload, CasesRunAndVerifyThroughTheRunner) {

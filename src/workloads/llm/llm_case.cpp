@@ -67,7 +67,7 @@ public:
                 return v;
             }
         const std::vector<double> logits(logits_f.begin(), logits_f.end());
-        RefForward f{weights_.get(), s_.batch, s_.seq, s_.pos, tokens_, cache_seed_};
+        RefForward f{weights_.get(), s_.batch, s_.seq, s_.pos, tokens_, cache_seed_, kv_cache_dtype(s_.weight_dtype)};
         std::vector<std::int64_t> last_rows;
         for (std::int64_t b = 0; b < s_.batch; ++b) last_rows.push_back(b * s_.seq + s_.seq - 1);
 

@@ -12,8 +12,17 @@ namespace bakeoff::llm {
 
 namespace {
 
-std::uint64_t cache_bytes(const LlmConfig& c, std::int64_t batch, std::int64_t capacity) {
-    return 4ull * std::uint64_t(batch) * std::uint64_t(capacity) * std::uint64_t(c.kv_dim());
+std::uint64_t cache_bytes(const LlmConfig& c, bk_dtype wt, std::int64_t batch, std::int64_t capacity) {
+    return dtype_size(kv_cache_dtype(wt)) * std::uint64_t(batch) * std::uint64_t(capacity) * std::uint64_t(c.kv_dim());
+}
+
+// f32 values into a cache buffer of type t at element `offset` (bf16: rounded
+// to nearest even, NaN kept; the host reference rounds the same way).
+void upload_cache(Buffer& buf, bk_dtype t, const float* v, std::size_t n, std::uint64_t offset) {
+    if (t == BK_F32) return buf.upload(v, n * 4, offset * 4);
+    std::vector<std::uint16_t> h(n);
+    for (std::size_t i = 0; i < n; ++i) h[i] = float_to_bf16(v[i]);
+    buf.upload(h.data(), n * 2, offset * 2);
 }
 
 }  // namespace
@@ -22,7 +31,7 @@ std::uint64_t DeviceModel::device_bytes(const LlmConfig& c, bk_dtype wt, std::in
                                         std::int64_t max_seq) {
     std::uint64_t total = 0;
     for (const auto& t : model_tensors(c)) total += std::uint64_t(t.elements()) * dtype_size(storage_dtype(t, wt));
-    total += 2 * std::uint64_t(c.layers) * cache_bytes(c, batch, capacity);
+    total += 2 * std::uint64_t(c.layers) * cache_bytes(c, wt, batch, capacity);
     for (int a = 0; a < int(Act::count); ++a) total += act_bytes(c, wt, Act(a), batch, batch * max_seq);
     return total;
 }
@@ -60,8 +69,8 @@ DeviceModel::DeviceModel(Device& dev, const WeightSource& w, bk_dtype wt, bk_pat
         }
     }
     for (std::int64_t l = 0; l < c_.layers; ++l) {
-        kcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, batch, capacity)));
-        vcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, batch, capacity)));
+        kcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, wt, batch, capacity)));
+        vcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, wt, batch, capacity)));
     }
     for (int a = 0; a < int(Act::count); ++a) {
         const std::uint64_t bytes = act_bytes(c_, wt, Act(a), batch, batch * max_seq);
@@ -81,7 +90,7 @@ void DeviceModel::fill_cache(std::uint64_t seed, std::int64_t depth) {
                 // Positions past the context hold NaN: an op reading beyond seq_kv shows.
                 std::fill(rows.begin() + depth * kvd, rows.end(), std::numeric_limits<float>::quiet_NaN());
                 Buffer& buf = kv == 0 ? *kcache_[std::size_t(l)] : *vcache_[std::size_t(l)];
-                buf.upload(rows.data(), rows.size() * 4, std::uint64_t(b * capacity_ * kvd) * 4);
+                upload_cache(buf, kv_cache_dtype(wt_), rows.data(), rows.size(), std::uint64_t(b * capacity_ * kvd));
             }
 }
 
@@ -137,9 +146,9 @@ void DeviceModel::poison(std::int64_t seq, std::int64_t pos) {
     const std::vector<float> nan(std::size_t(seq * kvd), std::numeric_limits<float>::quiet_NaN());
     for (std::int64_t l = 0; l < c_.layers; ++l)
         for (std::int64_t b = 0; b < batch_; ++b) {
-            const std::uint64_t offset = std::uint64_t((b * capacity_ + pos) * kvd) * 4;
-            kcache_[std::size_t(l)]->upload(nan.data(), nan.size() * 4, offset);
-            vcache_[std::size_t(l)]->upload(nan.data(), nan.size() * 4, offset);
+            const std::uint64_t offset = std::uint64_t((b * capacity_ + pos) * kvd);
+            upload_cache(*kcache_[std::size_t(l)], kv_cache_dtype(wt_), nan.data(), nan.size(), offset);
+            upload_cache(*vcache_[std::size_t(l)], kv_cache_dtype(wt_), nan.data(), nan.size(), offset);
         }
 }
 

@@ -1,7 +1,7 @@
 // A Llama-shaped decoder on one device: weights uploaded from a WeightSource,
-// a KV cache per layer ([batch, capacity, kv_heads, head_dim] f32 for keys and
-// for values), activation buffers sized for the longest forward, and the
-// plans of llm_plan.h bound to them.
+// a KV cache per layer ([batch, capacity, kv_heads, head_dim] for keys and for
+// values, of kv_cache_dtype: the weights' type), activation buffers sized for
+// the longest forward, and the plans of llm_plan.h bound to them.
 #pragma once
 
 #include "core/backend.h"

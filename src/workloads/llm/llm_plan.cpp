@@ -110,15 +110,24 @@ std::vector<Step> plan_forward(const LlmConfig& c, bk_dtype wt, bk_path gemm_pat
             d.u.nn.theta = c.rope_theta;
             b.add(d, {B::A(in), B::A(out)});
         }
-        for (auto [in, kind] : {std::pair{Act::kr, Operand::kcache}, std::pair{Act::v, Operand::vcache}}) {
-            bk_op_desc d = nn(BK_OP_KV_WRITE, BK_F32, T, c.kv_dim(), BK_F32);
+        // The cache's type: bf16 models convert q, k and v once here.
+        const bk_dtype kvt = kv_cache_dtype(wt);
+        const bool lowp = kvt != BK_F32;
+        const Act qa = lowp ? Act::qrb : Act::qr, ka = lowp ? Act::krb : Act::kr, va = lowp ? Act::vb : Act::v;
+        if (lowp) {
+            b.add(nn(BK_OP_CONVERT, BK_F32, T, c.q_dim(), kvt), {B::A(Act::qr), B::A(qa)});
+            b.add(nn(BK_OP_CONVERT, BK_F32, T, c.kv_dim(), kvt), {B::A(Act::kr), B::A(ka)});
+            b.add(nn(BK_OP_CONVERT, BK_F32, T, c.kv_dim(), kvt), {B::A(Act::v), B::A(va)});
+        }
+        for (auto [in, kind] : {std::pair{ka, Operand::kcache}, std::pair{va, Operand::vcache}}) {
+            bk_op_desc d = nn(BK_OP_KV_WRITE, kvt, T, c.kv_dim(), kvt);
             d.u.nn.seq = s.seq;
             d.u.nn.capacity = s.capacity;
             d.u.nn.pos_offset = s.pos;
             b.add(d, {B::A(in), Operand{kind, l}});
         }
         {
-            bk_op_desc d = desc(BK_OP_ATTENTION, BK_F32, BK_F32);
+            bk_op_desc d = desc(BK_OP_ATTENTION, kvt, kvt);
             auto& a = d.u.attn;
             a.batch = s.batch;
             a.heads = c.heads;
@@ -129,9 +138,11 @@ std::vector<Step> plan_forward(const LlmConfig& c, bk_dtype wt, bk_path gemm_pat
             a.head_dim = c.head_dim;
             a.causal = 1;
             a.scale = 1.0 / std::sqrt(double(c.head_dim));
-            b.add(d, {B::A(Act::qr), Operand{Operand::kcache, l}, Operand{Operand::vcache, l}, B::A(Act::ao)});
+            // bf16: the output is the o GEMM's bf16 input (no convert after).
+            b.add(d, {B::A(qa), Operand{Operand::kcache, l}, Operand{Operand::vcache, l},
+                      B::A(lowp ? Act::aob : Act::ao)});
         }
-        b.linear(Act::ao, Act::aob, index_of(TensorKind::wo, l), Act::t, T, c.dim, c.q_dim());
+        b.linear(Act::ao, Act::aob, index_of(TensorKind::wo, l), Act::t, T, c.dim, c.q_dim(), false);
         b.residual_add(Act::x0, Act::t, Act::x1, T * c.dim);
         b.rmsnorm(Act::x1, index_of(TensorKind::ffn_norm, l), Act::h, T);
         b.linear(Act::h, Act::hb, index_of(TensorKind::wgate, l), Act::g, T, c.ffn, c.dim);
@@ -177,12 +188,15 @@ std::uint64_t act_bytes(const LlmConfig& c, bk_dtype wt, Act a, std::int64_t bat
         case Act::t: return f * t * std::uint64_t(c.dim);
         case Act::hb: return lowp ? w * t * std::uint64_t(c.dim) : 0;
         case Act::q:
-        case Act::qr:
-        case Act::ao: return f * t * std::uint64_t(c.q_dim());
+        case Act::qr: return f * t * std::uint64_t(c.q_dim());
+        case Act::ao: return lowp ? 0 : f * t * std::uint64_t(c.q_dim());
+        case Act::qrb:
         case Act::aob: return lowp ? w * t * std::uint64_t(c.q_dim()) : 0;
         case Act::k:
         case Act::v:
         case Act::kr: return f * t * std::uint64_t(c.kv_dim());
+        case Act::krb:
+        case Act::vb: return lowp ? w * t * std::uint64_t(c.kv_dim()) : 0;
         case Act::g:
         case Act::u:
         case Act::s: return f * t * std::uint64_t(c.ffn);

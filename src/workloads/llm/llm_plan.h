@@ -6,9 +6,9 @@
 // pos .. pos + seq - 1 (T = batch * seq token rows, activations f32):
 //   embedding (bf16 weights: gather bf16 rows, convert to f32)
 //   per layer: rmsnorm -> [convert to bf16] -> q, k, v GEMMs (x W^T, W [out, in])
-//              -> rope q, k -> kv_write k, v into the layer's cache at pos
-//              -> attention (causal, grouped-query, over pos + seq keys)
-//              -> [convert] -> o GEMM -> add residual
+//              -> rope q, k -> [convert q, k, v] -> kv_write k, v into the
+//              layer's cache at pos -> attention (causal, grouped-query, over
+//              pos + seq keys, in the cache's type) -> o GEMM -> add residual
 //              -> rmsnorm -> [convert] -> gate, up GEMMs -> swiglu -> [convert]
 //              -> down GEMM -> add residual
 //   head: the last row of each sequence (a row gather with EMBEDDING when
@@ -16,6 +16,9 @@
 //   (tied) or lm_head: logits [batch, vocab] f32.
 // GEMMs take the case's path; the other ops the portable path (bakeoff's own
 // kernels: no vendor library has them on every platform).
+// The KV cache holds the weights' type (kv_cache_dtype): bf16 models keep bf16
+// keys and values, as inference engines do, so attention reads half the bytes;
+// q is converted with them and attention writes the o GEMM's bf16 input directly.
 #pragma once
 
 #include "workloads/llm/llm_config.h"
@@ -29,8 +32,12 @@ namespace bakeoff::llm {
 
 // Activation and cache buffers; weights are named by their tensor index.
 enum class Act {
-    ids, last_ids, emb_rows, x0, x1, h, hb, q, k, v, qr, kr, ao, aob, t, g, u, s, sb, xl, hl, hlb, logits, count
+    ids, last_ids, emb_rows, x0, x1, h, hb, q, k, v, qr, kr, qrb, krb, vb, ao, aob, t, g, u, s, sb, xl, hl, hlb,
+    logits, count
 };
+
+// The element type of the KV cache for a model whose weights are `weight_dtype`.
+inline bk_dtype kv_cache_dtype(bk_dtype weight_dtype) { return weight_dtype; }
 
 struct Operand {
     enum Kind { act, weight, kcache, vcache } kind;

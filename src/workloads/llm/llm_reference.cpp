@@ -70,6 +70,7 @@ std::vector<double> ref_residual(const RefForward& f, int layers, const std::vec
             for (std::int64_t p = 0; p < f.pos; ++p)
                 for (int kv = 0; kv < 2; ++kv) {
                     cache_row(f.cache_seed, l, kv, b, p, kvd, crow.data());
+                    round_to_storage(f.kv_dtype, crow.data(), kvd);  // as the device's cache holds them
                     double* dst = (kv == 0 ? kc : vc).data() + (b * ctx + p) * kvd;
                     for (std::int64_t j = 0; j < kvd; ++j) dst[j] = crow[std::size_t(j)];
                 }

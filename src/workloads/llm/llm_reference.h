@@ -18,6 +18,7 @@ struct RefForward {
     std::int64_t batch = 1, seq = 1, pos = 0;
     std::vector<std::int32_t> tokens;  // batch x seq
     std::uint64_t cache_seed = 0;      // positions [0, pos) hold cache_row(cache_seed, ...)
+    bk_dtype kv_dtype = BK_F32;        // the device cache's type: the pre-filled rows are rounded to it
 };
 
 // The residual stream after `layers` layers (-1 = all) at token rows `rows`

@@ -86,9 +86,13 @@ bk_dtype storage_dtype(const TensorInfo& t, bk_dtype weight_dtype) { return t.is
 
 WeightSource::WeightSource(LlmConfig c, bk_dtype wt) : config_(std::move(c)), weight_dtype_(wt), tensors_(model_tensors(config_)) {}
 
+void round_to_storage(bk_dtype t, float* v, std::int64_t n) {
+    if (t != BK_BF16) return;
+    for (std::int64_t j = 0; j < n; ++j) v[j] = bf16_to_float(float_to_bf16(v[j]));
+}
+
 void WeightSource::round_row(std::size_t index, float* row, std::int64_t n) const {
-    if (storage_dtype(tensors_[index], weight_dtype_) != BK_BF16) return;
-    for (std::int64_t j = 0; j < n; ++j) row[j] = bf16_to_float(float_to_bf16(row[j]));
+    round_to_storage(storage_dtype(tensors_[index], weight_dtype_), row, n);
 }
 
 std::vector<double> WeightSource::tensor_f64(std::size_t index) const {

@@ -22,6 +22,10 @@ namespace bakeoff::llm {
 inline std::int64_t row_count(const TensorInfo& t) { return t.is_norm() ? 1 : t.rows; }
 inline std::int64_t row_length(const TensorInfo& t) { return t.is_norm() ? t.rows : t.cols; }
 
+// Rounds values in place to what an element of type t holds (bf16: to nearest
+// even; f32: unchanged).
+void round_to_storage(bk_dtype t, float* v, std::int64_t n);
+
 // Storage type of a tensor in a model whose weights are `weight_dtype`: norm
 // weights stay f32 (they scale f32 activations), matrices take the model's type.
 bk_dtype storage_dtype(const TensorInfo& t, bk_dtype weight_dtype);
@@ -60,7 +64,8 @@ std::unique_ptr<WeightSource> checkpoint_weights(std::shared_ptr<const Safetenso
 // the KV cache before the current positions (uniform [-1, 1), the magnitude of
 // projected keys and values). Any row can be produced on its own.
 std::vector<std::int32_t> random_tokens(std::int64_t count, std::int64_t vocab, std::uint64_t seed);
-// Row (layer, k_or_v, b, p) of the pre-filled cache: kv_dim values.
+// Row (layer, k_or_v, b, p) of the pre-filled cache: kv_dim values, in f32
+// (round_to_storage them to the cache's type).
 void cache_row(std::uint64_t seed, std::int64_t layer, int k_or_v, std::int64_t b, std::int64_t p, std::int64_t kv_dim,
                float* out);
 

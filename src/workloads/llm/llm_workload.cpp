@@ -67,7 +67,7 @@ WorkCounts LlmWorkload::counts(const CaseSpec& c) const {
     for (std::int64_t i = 0; i < s.seq; ++i) visible += double(s.pos + i + 1);
     WorkCounts w;
     w.flops = 2 * tokens * L * m.layer_matrix_params() + 2 * B * V * d + 4 * double(m.q_dim()) * L * B * visible;
-    const double kv_row = 4.0 * double(m.kv_dim());  // f32, one position, K or V
+    const double kv_row = double(dtype_size(kv_cache_dtype(c.dtype))) * double(m.kv_dim());  // one position, K or V
     const double kv_read = prefill ? double(s.seq) : double(s.pos + 1);
     w.bytes = wbytes * (L * m.layer_matrix_params() + V * d) + 4 * d * (2 * L + 1) +
               (m.tied ? 0 : B * d * wbytes) + 2 * L * B * kv_row * (kv_read + double(s.seq));
@@ -111,7 +111,7 @@ CaseSpec LlmWorkload::make_case(const LlmConfig& m, bk_dtype t, bk_path p, std::
                 {"weights", weights.empty() ? std::string("random") : weights},
                 {"weight_dtype", dtype_name(t)},
                 {"activation_dtype", "fp32"},
-                {"kv_cache_dtype", "fp32"},
+                {"kv_cache_dtype", dtype_name(kv_cache_dtype(t))},
                 {"gemm_path", path_name(p)},
                 {"parameters", m.matrix_params() + m.norm_params()}};
     const WorkCounts w = counts(c);
