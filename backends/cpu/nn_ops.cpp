@@ -80,6 +80,7 @@ bk_status check_types(const bk_op_desc& op) {
         }
         case BK_OP_RMSNORM:
         case BK_OP_ROPE:
+        case BK_OP_ROPE_FREQ:
         case BK_OP_SOFTMAX:
         case BK_OP_SWIGLU:
         case BK_OP_ATTENTION:
@@ -134,7 +135,8 @@ bk_status plan_op(const bk_op_desc& op, Plan* plan) {
             }
             return BK_OK;
         }
-        case BK_OP_ROPE: {
+        case BK_OP_ROPE:
+        case BK_OP_ROPE_FREQ: {
             if (bk_status st = need_positive(op, {{"rows", n.rows}, {"seq", n.seq}, {"heads", n.heads},
                                                   {"head_dim", n.head_dim}});
                 st != BK_OK)
@@ -143,10 +145,15 @@ bk_status plan_op(const bk_op_desc& op, Plan* plan) {
             if (n.head_dim % 2) return bad(op, "head_dim must be even (rotate-half pairs i with i + head_dim/2)");
             if (n.dim != n.heads * n.head_dim) return bad(op, "dim must equal heads * head_dim");
             if (n.pos_offset < 0) return bad(op, "pos_offset must be >= 0");
-            if (!(n.theta > 0) || !std::isfinite(n.theta)) return bad(op, "theta must be positive and finite");
             const uint64_t x = product(n.rows, n.dim, 1, ea);
-            o = {{"x", x}, {"y", x}};
-            plan->kernel = nn_rope;
+            if (op.kind == BK_OP_ROPE) {
+                if (!(n.theta > 0) || !std::isfinite(n.theta)) return bad(op, "theta must be positive and finite");
+                o = {{"x", x}, {"y", x}};
+                plan->kernel = nn_rope;
+            } else {
+                o = {{"x", x}, {"freq", product(n.head_dim / 2, 1, 1, 8)}, {"y", x}};
+                plan->kernel = nn_rope_freq;
+            }
             plan->how = std::string("angles in f64 once per position, shared by the heads, ") + math +
                         ", parallel over positions";
             return BK_OK;
@@ -280,7 +287,7 @@ bk_status check_ids(const bk_op_desc& op, const unsigned char* ids_bytes, int64_
 
 }  // namespace
 
-bool is_nn_kind(uint32_t kind) { return kind >= BK_OP_CONVERT && kind <= BK_OP_KV_WRITE; }
+bool is_nn_kind(uint32_t kind) { return kind >= BK_OP_CONVERT && kind <= BK_OP_ROPE_FREQ; }
 
 size_t nn_desc_bytes(uint32_t kind) {
     switch (kind) {

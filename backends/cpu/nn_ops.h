@@ -1,4 +1,4 @@
-// The neural-network ops of the CPU backend (BK_OP_CONVERT .. BK_OP_KV_WRITE):
+// The neural-network ops of the CPU backend (BK_OP_CONVERT .. BK_OP_ROPE_FREQ):
 // descriptor checks and operand sizes (nn_ops.cpp), and the kernels, threaded
 // with OpenMP over rows, tokens or (batch, head, query) (nn_rowwise.cpp,
 // nn_train.cpp, nn_attention.cpp). All run on the portable path: no vendor
@@ -26,6 +26,7 @@ using NnPtrs = unsigned char* const*;
 void nn_convert(const bk_op_desc& op, NnPtrs p);
 void nn_rmsnorm(const bk_op_desc& op, NnPtrs p);
 void nn_rope(const bk_op_desc& op, NnPtrs p);
+void nn_rope_freq(const bk_op_desc& op, NnPtrs p);
 void nn_softmax(const bk_op_desc& op, NnPtrs p);
 void nn_swiglu(const bk_op_desc& op, NnPtrs p);
 void nn_gather_rows(const bk_op_desc& op, NnPtrs p);  // EMBEDDING

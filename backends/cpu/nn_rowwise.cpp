@@ -98,17 +98,18 @@ void nn_rmsnorm(const bk_op_desc& op, NnPtrs p) {
     });
 }
 
-void nn_rope(const bk_op_desc& op, NnPtrs p) {
+namespace {
+
+// Rotate-half rope with frequencies freq[0 .. head_dim/2); x and y are
+// operands xi and yi. Angles p * f_i are formed in f64 (p reaches 10^5).
+void rope_with(const bk_op_desc& op, NnPtrs p, const double* freq, int xi, int yi) {
     const bk_nn_op& n = op.u.nn;
     const int64_t hd = n.head_dim, half = hd / 2;
-    // f_i = theta^(-2i/head_dim), in f64: angles reach pos * f_0 = pos radians.
-    std::vector<double> freq(static_cast<size_t>(half));
-    for (int64_t i = 0; i < half; ++i) freq[size_t(i)] = std::pow(n.theta, -2.0 * double(i) / double(hd));
     with_act(op.dtype_a, [&](auto tag) {
         using T = decltype(tag);
         using A = Acc<T>;
-        const T* x = at<const T>(p, 0);
-        T* y = at<T>(p, 1);
+        const T* x = at<const T>(p, xi);
+        T* y = at<T>(p, yi);
         parallel_for(n.rows, n.rows * n.dim, [&](int64_t row) {
             const double pos = double(n.pos_offset + row % n.seq) * (n.inverse ? -1.0 : 1.0);
             // cos/sin once per position, shared by all heads (thread-local scratch).
@@ -116,7 +117,7 @@ void nn_rope(const bk_op_desc& op, NnPtrs p) {
             cs.resize(size_t(half));
             sn.resize(size_t(half));
             for (int64_t i = 0; i < half; ++i) {
-                const double ang = pos * freq[size_t(i)];
+                const double ang = pos * freq[i];
                 cs[size_t(i)] = static_cast<A>(std::cos(ang));
                 sn[size_t(i)] = static_cast<A>(std::sin(ang));
             }
@@ -135,6 +136,19 @@ void nn_rope(const bk_op_desc& op, NnPtrs p) {
         });
     });
 }
+
+}  // namespace
+
+void nn_rope(const bk_op_desc& op, NnPtrs p) {
+    const bk_nn_op& n = op.u.nn;
+    const int64_t hd = n.head_dim, half = hd / 2;
+    // f_i = theta^(-2i/head_dim), in f64: angles reach pos * f_0 = pos radians.
+    std::vector<double> freq(static_cast<size_t>(half));
+    for (int64_t i = 0; i < half; ++i) freq[size_t(i)] = std::pow(n.theta, -2.0 * double(i) / double(hd));
+    rope_with(op, p, freq.data(), 0, 1);
+}
+
+void nn_rope_freq(const bk_op_desc& op, NnPtrs p) { rope_with(op, p, at<const double>(p, 1), 0, 2); }
 
 void nn_softmax(const bk_op_desc& op, NnPtrs p) {
     const int64_t rows = op.u.nn.rows, dim = op.u.nn.dim;

@@ -179,6 +179,13 @@ typedef enum bk_op_kind {
                              capacity, dim], read and written (other rows keep
                              their values); pos_offset + seq <= capacity.
                                                             operands: x, y */
+    BK_OP_ROPE_FREQ = 47, /* ROPE with its frequencies given instead of
+                             derived from theta (theta is not read): f_i =
+                             freq[i], i < head_dim/2, freq BK_F64. Any
+                             frequency rule (Llama 3 scaling, linear, NTK)
+                             lives in the caller; compute p f_i with care:
+                             p reaches 10^5 in long contexts.
+                                                       operands: x, freq, y */
     BK_OP_ADAMW = 45      /* in place, f32, n = rows*dim, u.adamw:
                                m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2
                                p -= lr (m/(1-b1^step) / (sqrt(v/(1-b2^step)) + eps)
@@ -215,6 +222,7 @@ static inline const char* bk_op_name(uint32_t kind) {
         case BK_OP_CROSS_ENTROPY: return "cross_entropy";
         case BK_OP_ADAMW: return "adamw";
         case BK_OP_KV_WRITE: return "kv_write";
+        case BK_OP_ROPE_FREQ: return "rope_freq";
         default: return "unknown op";
     }
 }

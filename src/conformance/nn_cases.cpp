@@ -133,6 +133,19 @@ Case build(const bk_op_desc& op, std::uint64_t seed) {
             c.t = {in("x", act, x), out("y", act, y)};
             break;
         }
+        case BK_OP_ROPE_FREQ: {
+            // theta's frequencies, each scaled by a random factor in [1/32, 1]
+            // (the range Llama 3's rescaling spans).
+            auto x = g.uniform(act, rd);
+            auto freq = g.uniform(BK_F64, std::size_t(n.head_dim / 2), 1.0 / 32, 1.0);
+            for (std::size_t i = 0; i < freq.size(); ++i)
+                freq[i] *= std::pow(n.theta, -2.0 * double(i) / double(n.head_dim));
+            std::vector<double> y(rd);
+            nnref::rope_freq(x.data(), y.data(), n.rows / n.seq, n.seq, n.heads, n.head_dim, n.pos_offset,
+                             freq.data(), n.inverse != 0);
+            c.t = {in("x", act, x), in("freq", BK_F64, freq), out("y", act, y)};
+            break;
+        }
         case BK_OP_SOFTMAX: {
             auto x = g.uniform(act, rd, -8, 8);
             std::vector<double> y(rd);
@@ -329,7 +342,7 @@ bk_op_desc nn_desc(std::uint32_t kind, bk_dtype a, bk_dtype c = BK_F32) {
 
 }  // namespace
 
-bool is_nn_kind(std::uint32_t kind) { return kind >= BK_OP_CONVERT && kind <= BK_OP_KV_WRITE; }
+bool is_nn_kind(std::uint32_t kind) { return kind >= BK_OP_CONVERT && kind <= BK_OP_ROPE_FREQ; }
 
 double nn_tolerance(const bk_op_desc& op) {
     if (backward_kind(op.kind) && op.dtype_a == BK_F32) return 2e-4;
@@ -377,14 +390,15 @@ std::vector<bk_op_desc> planned_nn_ops() {
                               {1, 3, 2, 130, 4093, 500000, 0},
                               {2, 7, 3, 8, 5, 10000, 1},
                               {1, 33, 8, 128, 7, 500000, 0}};
-        for (bk_dtype a : acts)
-            for (const Rope& r : ropes) {
-                bk_op_desc op = nn_desc(BK_OP_ROPE, a);
-                auto& n = op.u.nn;
-                n.rows = r.batch * r.seq, n.seq = r.seq, n.heads = r.heads, n.head_dim = r.head_dim;
-                n.dim = r.heads * r.head_dim, n.pos_offset = r.pos, n.theta = r.theta, n.inverse = r.inverse;
-                push(op);
-            }
+        for (std::uint32_t kind : {BK_OP_ROPE, BK_OP_ROPE_FREQ})
+            for (bk_dtype a : acts)
+                for (const Rope& r : ropes) {
+                    bk_op_desc op = nn_desc(kind, a);
+                    auto& n = op.u.nn;
+                    n.rows = r.batch * r.seq, n.seq = r.seq, n.heads = r.heads, n.head_dim = r.head_dim;
+                    n.dim = r.heads * r.head_dim, n.pos_offset = r.pos, n.theta = r.theta, n.inverse = r.inverse;
+                    push(op);
+                }
         // rows, dim, vocab: single row; more rows than vocab (repeats); rows past a SIMD width.
         const std::int64_t gathers[][3] = {{1, 1, 1}, {63, 7, 5}, {7, 63, 100}, {3, 4099, 2}, {300, 257, 50}};
         for (std::uint32_t kind : {BK_OP_EMBEDDING, BK_OP_SCATTER_ADD})
@@ -467,8 +481,10 @@ std::string nn_shape_label(const bk_op_desc& op) {
         case BK_OP_CONVERT:
         case BK_OP_ADAMW: return fmt::format("n={}", op.kind == BK_OP_ADAMW ? op.u.adamw.n : n.rows * n.dim);
         case BK_OP_ROPE:
-            return fmt::format("{}x{}x{}x{} pos={} theta={}{}", n.rows / std::max<std::int64_t>(n.seq, 1), n.seq,
-                               n.heads, n.head_dim, n.pos_offset, n.theta, kRopeInv[n.inverse ? 1 : 0]);
+        case BK_OP_ROPE_FREQ:
+            return fmt::format("{}x{}x{}x{} pos={} {}={}{}", n.rows / std::max<std::int64_t>(n.seq, 1), n.seq,
+                               n.heads, n.head_dim, n.pos_offset, op.kind == BK_OP_ROPE ? "theta" : "scaled-theta",
+                               n.theta, kRopeInv[n.inverse ? 1 : 0]);
         case BK_OP_EMBEDDING:
         case BK_OP_SCATTER_ADD: return fmt::format("rows={} dim={} vocab={}", n.rows, n.dim, n.vocab);
         case BK_OP_KV_WRITE:

@@ -1,4 +1,4 @@
-// Conformance cases of the neural-network ops (BK_OP_CONVERT .. BK_OP_KV_WRITE):
+// Conformance cases of the neural-network ops (BK_OP_CONVERT .. BK_OP_ROPE_FREQ):
 // each op x {fp64, fp32, bf16, fp16} (CONVERT: every ordered pair) on odd
 // sizes (1, 7, 63 and rows past any SIMD width), attention with grouped-query
 // heads, causal and not, seq_q < seq_kv inside a larger KV cache; top-k with

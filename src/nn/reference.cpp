@@ -47,6 +47,13 @@ void rmsnorm(const double* x, const double* w, double* y, std::int64_t rows, std
 
 void rope(const double* x, double* y, std::int64_t batch, std::int64_t seq, std::int64_t heads,
           std::int64_t head_dim, std::int64_t pos_offset, double theta, bool inverse) {
+    std::vector<double> freq(std::size_t(head_dim / 2));
+    for (std::size_t i = 0; i < freq.size(); ++i) freq[i] = std::pow(theta, -2.0 * double(i) / double(head_dim));
+    rope_freq(x, y, batch, seq, heads, head_dim, pos_offset, freq.data(), inverse);
+}
+
+void rope_freq(const double* x, double* y, std::int64_t batch, std::int64_t seq, std::int64_t heads,
+               std::int64_t head_dim, std::int64_t pos_offset, const double* freq, bool inverse) {
     const std::int64_t h = head_dim / 2;
     for (std::int64_t b = 0; b < batch; ++b)
         for (std::int64_t s = 0; s < seq; ++s) {
@@ -54,8 +61,7 @@ void rope(const double* x, double* y, std::int64_t batch, std::int64_t seq, std:
             for (std::int64_t hd = 0; hd < heads; ++hd) {
                 const std::int64_t base = ((b * seq + s) * heads + hd) * head_dim;
                 for (std::int64_t i = 0; i < h; ++i) {
-                    const double f = std::pow(theta, -2.0 * double(i) / double(head_dim));
-                    const double ang = (inverse ? -p : p) * f;
+                    const double ang = (inverse ? -p : p) * freq[i];
                     const double c = std::cos(ang), sn = std::sin(ang);
                     const double a0 = x[base + i], a1 = x[base + i + h];
                     y[base + i] = a0 * c - a1 * sn;

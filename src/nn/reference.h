@@ -17,6 +17,9 @@ void rmsnorm(const double* x, const double* w, double* y, std::int64_t rows, std
 // Rotate-half rotary embedding of x [batch, seq, heads, head_dim].
 void rope(const double* x, double* y, std::int64_t batch, std::int64_t seq, std::int64_t heads,
           std::int64_t head_dim, std::int64_t pos_offset, double theta, bool inverse);
+// The same with the frequencies given: f_i = freq[i], i < head_dim / 2 (BK_OP_ROPE_FREQ).
+void rope_freq(const double* x, double* y, std::int64_t batch, std::int64_t seq, std::int64_t heads,
+               std::int64_t head_dim, std::int64_t pos_offset, const double* freq, bool inverse);
 void softmax(const double* x, double* y, std::int64_t rows, std::int64_t dim);
 // y = silu(g) * u
 void swiglu(const double* g, const double* u, double* y, std::int64_t n);

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <set>
 #include <string>
@@ -74,7 +75,8 @@ TEST(CpuNn, ConformanceCasesPassOnTheCpu) {
     // portable path in f32; bf16 and f64 activations for the forward ops.
     for (const char* must : {"rmsnorm fp32 portable", "rmsnorm bf16 portable", "rmsnorm fp64 portable",
                              "attention bf16 portable", "attention fp32 portable", "softmax bf16 portable",
-                             "rope bf16 portable", "swiglu bf16 portable", "embedding bf16 portable",
+                             "rope bf16 portable", "rope_freq bf16 portable", "rope_freq fp32 portable",
+                             "swiglu bf16 portable", "embedding bf16 portable",
                              "kv_write bf16 portable", "scatter_add fp32 portable", "topk_route fp32 portable",
                              "rmsnorm_bwd fp32 portable", "swiglu_bwd fp32 portable", "attention_bwd fp32 portable",
                              "cross_entropy fp32 portable", "adamw fp32 portable", "convert fp32->bf16 portable",
@@ -133,6 +135,47 @@ TEST(CpuNn, BadDescriptorsGetAReason) {
     EXPECT_NE(std::string(c.t->last_error()).find("holds 8 bytes"), std::string::npos) << c.t->last_error();
     EXPECT_EQ(c.t->launch(c.s, &v, ops, 1), BK_INVALID_ARGUMENT);
     c.t->buffer_free(small);
+}
+
+TEST(CpuNn, RopeFreqWithThetasFrequenciesIsRopeAndOthersDiffer) {
+    // ROPE_FREQ given theta's own frequencies must give ROPE's output bit for
+    // bit; given halved ones, another output.
+    Cpu c;
+    const std::int64_t batch = 2, seq = 3, heads = 2, hd = 8, n = batch * seq * heads * hd;
+    bk_op_desc r = desc(BK_OP_ROPE, BK_F32);
+    auto& nn = r.u.nn;
+    nn.rows = batch * seq, nn.seq = seq, nn.heads = heads, nn.head_dim = hd, nn.dim = heads * hd;
+    nn.pos_offset = 1000, nn.theta = 10000;
+    bk_op_desc rf = r;
+    rf.kind = BK_OP_ROPE_FREQ;
+    std::vector<float> x(static_cast<std::size_t>(n));
+    fill_uniform(x.data(), x.size(), 3, -1.0f, 1.0f);
+    std::vector<double> freq(hd / 2), half(hd / 2);
+    for (std::size_t i = 0; i < freq.size(); ++i) {
+        freq[i] = std::pow(10000.0, -2.0 * double(i) / double(hd));
+        half[i] = freq[i] / 2;
+    }
+    bk_buffer* xb = c.buf(x.data(), x.size() * 4);
+    bk_buffer* fb = c.buf(freq.data(), freq.size() * 8);
+    bk_buffer* hb = c.buf(half.data(), half.size() * 8);
+    bk_buffer* y0 = c.buf(nullptr, x.size() * 4);
+    bk_buffer* y1 = c.buf(nullptr, x.size() * 4);
+    bk_buffer* y2 = c.buf(nullptr, x.size() * 4);
+    bk_buffer* plain[2] = {xb, y0};
+    bk_buffer* given[3] = {xb, fb, y1};
+    bk_buffer* halved[3] = {xb, hb, y2};
+    ASSERT_EQ(c.t->launch(c.s, &r, plain, 2), BK_OK) << c.t->last_error();
+    ASSERT_EQ(c.t->launch(c.s, &rf, given, 3), BK_OK) << c.t->last_error();
+    ASSERT_EQ(c.t->launch(c.s, &rf, halved, 3), BK_OK) << c.t->last_error();
+    EXPECT_EQ(c.t->launch(c.s, &rf, plain, 2), BK_INVALID_ARGUMENT);  // the freq operand is required
+    c.t->stream_sync(c.s);
+    std::vector<float> a(x.size()), b(x.size()), h(x.size());
+    c.t->buffer_download(y0, 0, a.data(), a.size() * 4);
+    c.t->buffer_download(y1, 0, b.data(), b.size() * 4);
+    c.t->buffer_download(y2, 0, h.data(), h.size() * 4);
+    EXPECT_EQ(a, b);
+    EXPECT_NE(a, h);
+    for (bk_buffer* buf : {xb, fb, hb, y0, y1, y2}) c.t->buffer_free(buf);
 }
 
 TEST(CpuNn, OpInfoNamesTheKernel) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace bakeoff::llm {
 
 double LlmConfig::layer_matrix_params() const {
@@ -13,12 +15,31 @@ double LlmConfig::matrix_params() const {
     return double(layers) * layer_matrix_params() + double(vocab) * double(dim) * (tied ? 1 : 2);
 }
 
+std::vector<double> rope_frequencies(const LlmConfig& c) {
+    const double pi = 3.14159265358979323846;
+    const RopeScaling& r = c.rope_scaling;
+    std::vector<double> f(static_cast<std::size_t>(c.head_dim / 2));
+    for (std::size_t i = 0; i < f.size(); ++i) {
+        f[i] = std::pow(c.rope_theta, -2.0 * double(i) / double(c.head_dim));
+        if (r.factor <= 0) continue;
+        const double wavelength = 2 * pi / f[i], original = double(r.original_max_positions);
+        if (wavelength < original / r.high_freq_factor) continue;  // high frequencies: kept
+        if (wavelength > original / r.low_freq_factor) {           // low frequencies: slowed by factor
+            f[i] /= r.factor;
+            continue;
+        }
+        const double s = (original / wavelength - r.low_freq_factor) / (r.high_freq_factor - r.low_freq_factor);
+        f[i] = (1 - s) * f[i] / r.factor + s * f[i];
+    }
+    return f;
+}
+
 const std::vector<LlmConfig>& presets() {
     static const std::vector<LlmConfig> list = {
-        {"tiny", 64, 2, 4, 2, 16, 192, 256, 10000.0, 1e-5, true},
+        {"tiny", 64, 2, 4, 2, 16, 192, 256, 10000.0, 1e-5, true, {8, 1, 4, 64}},
         {"small", 512, 4, 8, 4, 64, 1536, 32000, 500000.0, 1e-5, true},
-        {"1b", 2048, 16, 32, 8, 64, 8192, 128256, 500000.0, 1e-5, true},
-        {"8b", 4096, 32, 32, 8, 128, 14336, 128256, 500000.0, 1e-5, false},
+        {"1b", 2048, 16, 32, 8, 64, 8192, 128256, 500000.0, 1e-5, true, {32, 1, 4, 8192}},
+        {"8b", 4096, 32, 32, 8, 128, 14336, 128256, 500000.0, 1e-5, false, {8, 1, 4, 8192}},
     };
     return list;
 }

@@ -10,9 +10,10 @@
 //   8b    Llama-3.1-8B: hidden_size 4096, num_hidden_layers 32, num_attention_heads 32,
 //         num_key_value_heads 8, head_dim 128, intermediate_size 14336, vocab_size 128256,
 //         rope_theta 500000, rms_norm_eps 1e-5, tie_word_embeddings false
-// (Llama 3.1/3.2 also rescale rope frequencies for long contexts, "rope_scaling"; the
-// ABI's ROPE has no such scaling, so bakeoff runs plain rope at the given theta: the
-// cost is identical, only the values differ from the released model.)
+// and both configs' "rope_scaling": {"rope_type": "llama3", "factor": 32 (1B) or 8 (8B),
+// "low_freq_factor": 1, "high_freq_factor": 4, "original_max_position_embeddings": 8192}.
+// tiny carries a scaled-down llama3 scaling (factor 8 over 64 positions) so tests
+// reach all three of its regimes; small runs plain rope.
 #pragma once
 
 #include <bakeoff/backend_abi.h>
@@ -24,12 +25,23 @@
 
 namespace bakeoff::llm {
 
+// Llama 3's rope frequency rescaling (rope_type "llama3"): with wavelength
+// w_i = 2 pi / f_i, frequencies with w_i < original / high_freq_factor are kept,
+// those with w_i > original / low_freq_factor are divided by factor, and those
+// between are blended: s = (original / w_i - low) / (high - low),
+// f_i' = (1 - s) f_i / factor + s f_i. factor 0: no rescaling.
+struct RopeScaling {
+    double factor = 0, low_freq_factor = 1, high_freq_factor = 4;
+    std::int64_t original_max_positions = 8192;
+};
+
 struct LlmConfig {
     std::string name;
     std::int64_t dim = 0, layers = 0, heads = 0, kv_heads = 0, head_dim = 0, ffn = 0, vocab = 0;
     double rope_theta = 500000.0;
     double norm_eps = 1e-5;
     bool tied = true;  // logits use the embedding table (no lm_head)
+    RopeScaling rope_scaling{};
 
     std::int64_t q_dim() const { return heads * head_dim; }
     std::int64_t kv_dim() const { return kv_heads * head_dim; }
@@ -40,6 +52,10 @@ struct LlmConfig {
     // the logits GEMM counts once, whether tied or not).
     double layer_matrix_params() const;  // one layer
 };
+
+// The rotary frequencies f_i, i < head_dim / 2: theta^(-2i/head_dim), rescaled
+// when the config has rope_scaling.
+std::vector<double> rope_frequencies(const LlmConfig& c);
 
 const std::vector<LlmConfig>& presets();
 std::optional<LlmConfig> find_preset(const std::string& name);

@@ -32,6 +32,7 @@ std::uint64_t DeviceModel::device_bytes(const LlmConfig& c, bk_dtype wt, std::in
     std::uint64_t total = 0;
     for (const auto& t : model_tensors(c)) total += std::uint64_t(t.elements()) * dtype_size(storage_dtype(t, wt));
     total += 2 * std::uint64_t(c.layers) * cache_bytes(c, wt, batch, capacity);
+    if (c.rope_scaling.factor > 0) total += 8 * std::uint64_t(c.head_dim / 2);
     for (int a = 0; a < int(Act::count); ++a) total += act_bytes(c, wt, Act(a), batch, batch * max_seq);
     return total;
 }
@@ -67,6 +68,11 @@ DeviceModel::DeviceModel(Device& dev, const WeightSource& w, bk_dtype wt, bk_pat
                 weights_.back()->upload(h.data(), n * 2, offset);
             }
         }
+    }
+    if (c_.rope_scaling.factor > 0) {
+        const std::vector<double> f = rope_frequencies(c_);
+        rope_freq_ = std::make_unique<Buffer>(dev, f.size() * 8);
+        rope_freq_->upload(f.data(), f.size() * 8);
     }
     for (std::int64_t l = 0; l < c_.layers; ++l) {
         kcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, wt, batch, capacity)));
@@ -113,6 +119,7 @@ Buffer* DeviceModel::resolve(const Operand& o) {
         case Operand::weight: return weights_.at(std::size_t(o.index)).get();
         case Operand::kcache: return kcache_.at(std::size_t(o.index)).get();
         case Operand::vcache: return vcache_.at(std::size_t(o.index)).get();
+        case Operand::rope_freq: return rope_freq_.get();
     }
     return nullptr;
 }

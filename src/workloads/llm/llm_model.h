@@ -54,6 +54,7 @@ private:
     std::int64_t batch_, capacity_, max_seq_;
     std::vector<std::unique_ptr<Buffer>> weights_;
     std::vector<std::unique_ptr<Buffer>> kcache_, vcache_;
+    std::unique_ptr<Buffer> rope_freq_;  // f64 rope_frequencies(c_), when the model rescales them
     std::array<std::unique_ptr<Buffer>, std::size_t(Act::count)> acts_;
 };
 

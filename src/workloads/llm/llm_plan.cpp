@@ -101,14 +101,18 @@ std::vector<Step> plan_forward(const LlmConfig& c, bk_dtype wt, bk_path gemm_pat
         b.linear(Act::h, Act::hb, index_of(TensorKind::wq, l), Act::q, T, c.q_dim(), c.dim);
         b.linear(Act::h, Act::hb, index_of(TensorKind::wk, l), Act::k, T, c.kv_dim(), c.dim, false);
         b.linear(Act::h, Act::hb, index_of(TensorKind::wv, l), Act::v, T, c.kv_dim(), c.dim, false);
+        const bool scaled = c.rope_scaling.factor > 0;
         for (auto [in, out, heads] : {std::tuple{Act::q, Act::qr, c.heads}, std::tuple{Act::k, Act::kr, c.kv_heads}}) {
-            bk_op_desc d = nn(BK_OP_ROPE, BK_F32, T, heads * c.head_dim, BK_F32);
+            bk_op_desc d = nn(scaled ? BK_OP_ROPE_FREQ : BK_OP_ROPE, BK_F32, T, heads * c.head_dim, BK_F32);
             d.u.nn.heads = heads;
             d.u.nn.head_dim = c.head_dim;
             d.u.nn.seq = s.seq;
             d.u.nn.pos_offset = s.pos;
             d.u.nn.theta = c.rope_theta;
-            b.add(d, {B::A(in), B::A(out)});
+            if (scaled)
+                b.add(d, {B::A(in), Operand{Operand::rope_freq, 0}, B::A(out)});
+            else
+                b.add(d, {B::A(in), B::A(out)});
         }
         // The cache's type: bf16 models convert q, k and v once here.
         const bk_dtype kvt = kv_cache_dtype(wt);

@@ -6,7 +6,8 @@
 // pos .. pos + seq - 1 (T = batch * seq token rows, activations f32):
 //   embedding (bf16 weights: gather bf16 rows, convert to f32)
 //   per layer: rmsnorm -> [convert to bf16] -> q, k, v GEMMs (x W^T, W [out, in])
-//              -> rope q, k -> [convert q, k, v] -> kv_write k, v into the
+//              -> rope q, k (ROPE_FREQ with the model's rope_frequencies when it
+//              rescales them) -> [convert q, k, v] -> kv_write k, v into the
 //              layer's cache at pos -> attention (causal, grouped-query, over
 //              pos + seq keys, in the cache's type) -> o GEMM -> add residual
 //              -> rmsnorm -> [convert] -> gate, up GEMMs -> swiglu -> [convert]
@@ -40,8 +41,8 @@ enum class Act {
 inline bk_dtype kv_cache_dtype(bk_dtype weight_dtype) { return weight_dtype; }
 
 struct Operand {
-    enum Kind { act, weight, kcache, vcache } kind;
-    int index;  // Act, tensor index or layer
+    enum Kind { act, weight, kcache, vcache, rope_freq } kind;
+    int index;  // Act, tensor index or layer (0 for rope_freq: the model's rope_frequencies, f64)
 };
 
 struct Step {

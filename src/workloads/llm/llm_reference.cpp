@@ -56,6 +56,7 @@ std::vector<double> ref_residual(const RefForward& f, int layers, const std::vec
     std::vector<double> h(std::size_t(T * D)), k(std::size_t(T * kvd)), v(std::size_t(T * kvd)), kr(k.size());
     std::vector<double> kc(std::size_t(f.batch * ctx * kvd)), vc(kc.size());
     std::vector<float> crow(static_cast<std::size_t>(kvd));
+    const std::vector<double> freq = rope_frequencies(c);
     for (int l = 0; l < layers; ++l) {
         const bool last = l == layers - 1;
         const std::vector<std::int64_t>& active = last ? out_rows : all;
@@ -65,7 +66,7 @@ std::vector<double> ref_residual(const RefForward& f, int layers, const std::vec
         nnref::rmsnorm(x.data(), attn_norm.data(), h.data(), T, D, c.norm_eps);
         ref_linear(h.data(), W(TensorKind::wk).data(), k.data(), T, kvd, D);
         ref_linear(h.data(), W(TensorKind::wv).data(), v.data(), T, kvd, D);
-        nnref::rope(k.data(), kr.data(), f.batch, f.seq, c.kv_heads, c.head_dim, f.pos, c.rope_theta, false);
+        nnref::rope_freq(k.data(), kr.data(), f.batch, f.seq, c.kv_heads, c.head_dim, f.pos, freq.data(), false);
         for (std::int64_t b = 0; b < f.batch; ++b) {
             for (std::int64_t p = 0; p < f.pos; ++p)
                 for (int kv = 0; kv < 2; ++kv) {
@@ -90,8 +91,8 @@ std::vector<double> ref_residual(const RefForward& f, int layers, const std::vec
         ref_linear(ha.data(), wq.data(), q.data(), A, qd, D);
         for (std::int64_t i = 0; i < A; ++i) {
             const std::int64_t r = active[std::size_t(i)], b = r / f.seq, s = r % f.seq;
-            nnref::rope(q.data() + i * qd, qr.data() + i * qd, 1, 1, c.heads, c.head_dim, f.pos + s, c.rope_theta,
-                        false);
+            nnref::rope_freq(q.data() + i * qd, qr.data() + i * qd, 1, 1, c.heads, c.head_dim, f.pos + s,
+                             freq.data(), false);
             // One query at position pos + s of sequence b sees keys [0, pos + s].
             bk_attention_op a{};
             a.batch = 1;

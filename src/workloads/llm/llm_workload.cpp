@@ -44,6 +44,12 @@ LlmConfig llm_case_config(const CaseSpec& c) {
     m.rope_theta = p.at("rope_theta");
     m.norm_eps = p.at("norm_eps");
     m.tied = p.at("tied_embeddings");
+    if (const auto& r = p.at("rope_scaling"); r.is_object()) {
+        m.rope_scaling.factor = r.at("factor");
+        m.rope_scaling.low_freq_factor = r.at("low_freq_factor");
+        m.rope_scaling.high_freq_factor = r.at("high_freq_factor");
+        m.rope_scaling.original_max_positions = r.at("original_max_position_embeddings");
+    }
     return m;
 }
 
@@ -104,6 +110,14 @@ CaseSpec LlmWorkload::make_case(const LlmConfig& m, bk_dtype t, bk_path p, std::
                 {"ffn", m.ffn},
                 {"vocab", m.vocab},
                 {"rope_theta", m.rope_theta},
+                {"rope_scaling", m.rope_scaling.factor > 0
+                                     ? nlohmann::json{{"rope_type", "llama3"},
+                                                      {"factor", m.rope_scaling.factor},
+                                                      {"low_freq_factor", m.rope_scaling.low_freq_factor},
+                                                      {"high_freq_factor", m.rope_scaling.high_freq_factor},
+                                                      {"original_max_position_embeddings",
+                                                       m.rope_scaling.original_max_positions}}
+                                     : nlohmann::json(nullptr)},
                 {"norm_eps", m.norm_eps},
                 {"tied_embeddings", m.tied},
                 {"batch", batch},
