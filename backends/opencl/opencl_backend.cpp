@@ -15,7 +15,8 @@
 //  - Programs are compiled once per opened device and variant (f32, f64, f16
 //    and bf16 GEMM) on first launch, and cached until device_close(). The GEMM
 //    is a local-memory tiled kernel on GPUs and accelerators, a register-blocked
-//    kernel without barriers on CPU devices.
+//    kernel without barriers on CPU devices. The neural-network ops (the model
+//    workloads') have one program per activation type (opencl_nn_ops.cpp).
 //  - No -cl-mad-enable: mad() precision is implementation-defined. Stream
 //    kernels turn FP_CONTRACT off (exact results); the GEMM leaves it on.
 //  - Every entry point returns a status and catches exceptions; the reason for
@@ -25,6 +26,8 @@
 //   BAKEOFF_OPENCL_TIMING=auto|markers|kernels  timing method (default auto)
 //   BAKEOFF_OPENCL_GEMM=tiled|blocked           GEMM kernel (default by device kind)
 //   BAKEOFF_OPENCL_BUILD_OPTIONS=...            appended to every program build
+//   BAKEOFF_OPENCL_ATTENTION=rows|tiled         attention forward kernel (default
+//                                               by device kind; read at program build)
 #include "opencl_internal.h"
 
 #include <algorithm>
@@ -112,6 +115,7 @@ bk_status api_device_props(int32_t index, bk_device_props* out) {
 
 void close_device(bk_device* d) {
     for (Program& p : d->programs) release_program(p);
+    release_nn_tables(d);
     if (d->io_q) clReleaseCommandQueue(d->io_q);
     if (d->ctx) clReleaseContext(d->ctx);
     delete d;
@@ -313,6 +317,7 @@ void api_stream_destroy(bk_stream* s) {
             release_event(s->last_kernel);
         }
         if (s->scratch) clReleaseMemObject(s->scratch);
+        if (s->nn_scratch) clReleaseMemObject(s->nn_scratch);
         clReleaseCommandQueue(s->q);
         bk_device* d = s->dev;
         delete s;

@@ -137,8 +137,10 @@ static int parse_cl_version(const std::string& s) {
 // -------------------------------------------------------------- registry
 
 Registry& registry() {
-    static Registry r;
-    return r;
+    // Never destroyed: a host's own static objects may call shutdown() after
+    // this library's statics are gone (at exit).
+    static Registry* r = new Registry;
+    return *r;
 }
 
 bk_status do_init() {

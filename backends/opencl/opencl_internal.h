@@ -1,6 +1,7 @@
 // Internals of the OpenCL backend plugin, shared by its translation units:
 //   opencl_common.cpp   errors, device enumeration and description, timing probe
 //   opencl_ops.cpp      programs (build and cache), op checking, launches
+//   opencl_nn_ops.cpp   the neural-network ops: checks, program, launches
 //   opencl_backend.cpp  the ABI entry points and the table
 // The opaque ABI handles (bk_device, bk_buffer, bk_stream, bk_event) are
 // defined here. Nothing in this header is exported (see exports.map).
@@ -94,7 +95,9 @@ std::string build_properties(const DeviceEntry& e, const DeviceCaps& c, uint64_t
 
 // ------------------------------------------------------------- programs
 
-enum Variant { V_F32 = 0, V_F64, V_F16_GEMM, V_BF16_GEMM, V_COUNT };
+// Stream and GEMM programs, then one NN program per activation type.
+enum Variant { V_F32 = 0, V_F64, V_F16_GEMM, V_BF16_GEMM, V_NN_F32, V_NN_F64, V_NN_BF16, V_NN_F16, V_COUNT };
+inline bool is_nn_variant(Variant v) { return v >= V_NN_F32; }
 extern const char* const kVariantName[V_COUNT];
 
 // The GEMM kernel's shape. Tiled (GPUs, accelerators): WGX x WGY work-items,
@@ -121,6 +124,13 @@ struct Program {
     size_t dot_wg = 1;        // dot stage 1
     int dot_items = 1;        // vectors per work-item in dot stage 1
     size_t final_wg = 1;      // dot stage 2
+    // NN programs (opencl_nn_ops.cpp)
+    size_t row_wg = 1;        // row-wise ops: one work-group per row
+    size_t elem_wg = 1;       // element-wise ops and per-column loops
+    size_t bwd_wg = 1;        // attention backward
+    int attn_lanes = 1, attn_rows = 1;  // tiled attention forward work-group (AL x AQ)
+    bool attn_per_row = false;          // attention forward: one work-item per row (CPU devices)
+    size_t attn_row_wg = 1;
 };
 
 enum class Timing { Markers, Kernels };
@@ -129,6 +139,14 @@ enum class Timing { Markers, Kernels };
 struct Plan {
     Variant variant = V_F32;
     size_t in_size = 0, out_size = 0;
+    // NN ops: the operands' minimum sizes, in the ABI's order.
+    uint32_t nn_operands = 0;
+    uint64_t nn_bytes[8] = {};
+};
+
+struct LaunchGeom {
+    size_t global[2] = {1, 1}, local[2] = {1, 1};
+    int dims = 1;
 };
 
 }  // namespace bakeoff::opencl
@@ -149,6 +167,9 @@ struct bk_device {
     std::string extra_options;  // BAKEOFF_OPENCL_BUILD_OPTIONS, appended to every build
     std::mutex mu;  // programs, kernel arguments, stream tracking state
     bakeoff::opencl::Program programs[bakeoff::opencl::V_COUNT];
+    // ROPE: per (theta, head_dim), the frequencies as fractions of a turn
+    // (2^-64 units), built on the host in double at first use.
+    std::map<std::pair<double, int64_t>, cl_mem> rope_turns;
     // Buffers, streams and events hold the device: device_close() before they
     // are freed defers the teardown to the last of them (lifetime_mutex()).
     int live = 0;
@@ -166,6 +187,8 @@ struct bk_stream {
     cl_command_queue q = nullptr;
     cl_mem scratch = nullptr;  // dot partial sums
     size_t scratch_bytes = 0;
+    cl_mem nn_scratch = nullptr;  // NN ops' intermediates (row statistics)
+    size_t nn_scratch_bytes = 0;
     // Kernel-timing fallback: the last kernel launched, and start events
     // waiting for the first kernel launched after them.
     cl_event last_kernel = nullptr;
@@ -206,5 +229,27 @@ bk_status launch_op(bk_stream* s, const bk_op_desc* op, const Plan& plan, Progra
                     bool track);
 // What runs, for op_info().
 std::string describe(const bk_device* d, const bk_op_desc* op, const Plan& plan, const Program& p);
+
+// Shared by the launch code of opencl_ops.cpp and opencl_nn_ops.cpp.
+std::string log_excerpt(const std::string& log, size_t max_lines, size_t max_chars);
+size_t kernel_wg_size(cl_kernel k, cl_device_id d);
+size_t pow2_floor(size_t v);
+bk_status set_args(cl_kernel k, std::initializer_list<std::pair<size_t, const void*>> args);
+bk_status enqueue(bk_stream* s, cl_kernel k, const LaunchGeom& g, cl_event* ev, const char* name);
+// Kernel-timing bookkeeping after enqueuing kernels (device mutex held).
+void note_kernels(bk_stream* s, cl_event first, cl_event last);
+
+// ---- neural-network ops (opencl_nn_ops.cpp)
+bool is_nn_op(uint32_t kind);
+bk_status check_nn_op(const bk_device* d, const bk_op_desc* op, Plan* plan);
+bk_status check_nn_operands(const bk_device* d, const bk_op_desc* op, const Plan& plan, bk_buffer* const* operands,
+                            uint32_t n_operands);
+// Compiles the NN program of variant v into p (device mutex held).
+bk_status build_nn_program(bk_device* d, Variant v, Program& p);
+bk_status launch_nn(bk_stream* s, const bk_op_desc* op, const Plan& plan, Program& p, bk_buffer* const* ops,
+                    bool track);
+std::string describe_nn(const bk_device* d, const bk_op_desc* op, const Plan& plan, const Program& p);
+// Frees the device's cached NN tables (device_close).
+void release_nn_tables(bk_device* d);
 
 }  // namespace bakeoff::opencl

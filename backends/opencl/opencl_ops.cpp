@@ -13,7 +13,7 @@
 
 namespace bakeoff::opencl {
 
-const char* const kVariantName[V_COUNT] = {"f32", "f64", "f16-gemm", "bf16-gemm"};
+const char* const kVariantName[V_COUNT] = {"f32", "f64", "f16-gemm", "bf16-gemm", "nn-f32", "nn-f64", "nn-bf16", "nn-f16"};
 
 // ------------------------------------------------------ events and programs
 
@@ -35,14 +35,14 @@ void reset_event(bk_event* e) {
     e->recorded = false;
 }
 
-static size_t pow2_floor(size_t v) {
+size_t pow2_floor(size_t v) {
     size_t p = 1;
     while (p * 2 <= v) p *= 2;
     return p;
 }
 
 // The first few lines of a build log as one line, errors before warnings.
-static std::string log_excerpt(const std::string& log, size_t max_lines, size_t max_chars) {
+std::string log_excerpt(const std::string& log, size_t max_lines, size_t max_chars) {
     std::vector<std::string> errors, others;
     std::istringstream in(log);
     std::string line;
@@ -104,7 +104,7 @@ void release_program(Program& p) {
     p.prog = nullptr;
 }
 
-static size_t kernel_wg_size(cl_kernel k, cl_device_id d) {
+size_t kernel_wg_size(cl_kernel k, cl_device_id d) {
     size_t v = 0;
     if (clGetKernelWorkGroupInfo(k, d, CL_KERNEL_WORK_GROUP_SIZE, sizeof v, &v, nullptr) != CL_SUCCESS)
         return 0;
@@ -154,6 +154,17 @@ bk_status ensure_program(bk_device* d, Variant v, Program** out) {
         return BK_OK;
     }
     p.attempted = true;
+    if (is_nn_variant(v)) {
+        const bk_status st = build_nn_program(d, v, p);
+        p.status = st;
+        if (st != BK_OK) {
+            p.error = t_error;
+            release_program(p);
+        } else {
+            *out = &p;
+        }
+        return st;
+    }
     const DeviceCaps& c = d->caps;
     p.vw = stream_vector_width(c, v == V_F64);
     // GEMM shapes, largest first: fall back when the compiled kernel cannot
@@ -256,6 +267,7 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
     if (!op) return fail(BK_INVALID_ARGUMENT, "op descriptor is NULL");
     const size_t head = offsetof(bk_op_desc, u);
     if (op->struct_size < head) return fail(BK_INVALID_ARGUMENT, "op descriptor struct_size is too small");
+    if (is_nn_op(op->kind)) return check_nn_op(d, op, plan);
     if (!is_stream_op(op->kind) && op->kind != BK_OP_GEMM)
         return fail(BK_UNSUPPORTED, std::string(bk_op_name(op->kind)) + " (op kind " + std::to_string(op->kind) +
                                         ") is not implemented by the OpenCL backend");
@@ -336,8 +348,7 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
 
 // ------------------------------------------------------------- launching
 
-// Kernel-timing bookkeeping after enqueuing kernels (device mutex held).
-static void note_kernels(bk_stream* s, cl_event first, cl_event last) {
+void note_kernels(bk_stream* s, cl_event first, cl_event last) {
     if (!first) return;
     for (bk_event* e : s->waiting) {
         clRetainEvent(first);
@@ -350,12 +361,7 @@ static void note_kernels(bk_stream* s, cl_event first, cl_event last) {
     s->last_kernel = last;
 }
 
-struct LaunchGeom {
-    size_t global[2] = {1, 1}, local[2] = {1, 1};
-    int dims = 1;
-};
-
-static bk_status set_args(cl_kernel k, std::initializer_list<std::pair<size_t, const void*>> args) {
+bk_status set_args(cl_kernel k, std::initializer_list<std::pair<size_t, const void*>> args) {
     cl_uint i = 0;
     for (const auto& [size, ptr] : args) {
         const cl_int err = clSetKernelArg(k, i, size, ptr);
@@ -365,7 +371,7 @@ static bk_status set_args(cl_kernel k, std::initializer_list<std::pair<size_t, c
     return BK_OK;
 }
 
-static bk_status enqueue(bk_stream* s, cl_kernel k, const LaunchGeom& g, cl_event* ev, const char* name) {
+bk_status enqueue(bk_stream* s, cl_kernel k, const LaunchGeom& g, cl_event* ev, const char* name) {
     const cl_int err =
         clEnqueueNDRangeKernel(s->q, k, static_cast<cl_uint>(g.dims), nullptr, g.global, g.local, 0, nullptr, ev);
     if (err != CL_SUCCESS) return cl_fail(err, std::string("clEnqueueNDRangeKernel(") + name + ")");
@@ -530,6 +536,7 @@ static bk_status launch_gemm(bk_stream* s, const bk_op_desc* op, const Plan& pla
 }
 
 std::string describe(const bk_device* d, const bk_op_desc* op, const Plan& plan, const Program& p) {
+    if (is_nn_op(op->kind)) return describe_nn(d, op, plan, p);
     char b[512];
     if (op->kind == BK_OP_GEMM) {
         const GemmCfg& g = p.gemm;
@@ -560,6 +567,7 @@ std::string describe(const bk_device* d, const bk_op_desc* op, const Plan& plan,
 
 bk_status check_operands(const bk_device* d, const bk_op_desc* op, const Plan& plan, bk_buffer* const* operands,
                          uint32_t n_operands) {
+    if (is_nn_op(op->kind)) return check_nn_operands(d, op, plan, operands, n_operands);
     const uint32_t want = op->kind == BK_OP_GEMM ? 3 : op_operands(op->kind);
     const std::string what = op_name(op->kind);
     if (n_operands != want || !operands)
@@ -601,6 +609,7 @@ bk_status check_operands(const bk_device* d, const bk_op_desc* op, const Plan& p
 
 bk_status launch_op(bk_stream* s, const bk_op_desc* op, const Plan& plan, Program& p, bk_buffer* const* ops,
                     bool track) {
+    if (is_nn_op(op->kind)) return launch_nn(s, op, plan, p, ops, track);
     if (op->kind == BK_OP_GEMM) return launch_gemm(s, op, plan, p, ops, track);
     if (op->u.stream.n == 0 && op->kind != BK_OP_DOT) return BK_OK;  // nothing to do
     return launch_stream(s, op, plan, p, ops, track);
