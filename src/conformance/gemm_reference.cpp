@@ -56,13 +56,29 @@ double load_element(bk_dtype t, const void* data, std::size_t i) {
     }
 }
 
+namespace {
+
+// v as a float rounded to odd: truncated toward zero, with the lowest bit set
+// when anything was dropped. Rounding that float to nearest even in a type at
+// least two bits narrower (bf16, f16) gives v correctly rounded; going
+// through float(v) instead can round twice (1 + 2^-8 + 2^-40 would become the
+// bf16 tie 1 + 2^-8 and then 1, not 1 + 2^-7).
+float round_to_odd(double v) {
+    float f = float(v);
+    if (!std::isfinite(f) || double(f) == v) return f;
+    if (std::fabs(double(f)) > std::fabs(v)) f = std::nextafter(f, 0.0f);
+    return std::bit_cast<float>(std::bit_cast<std::uint32_t>(f) | 1u);
+}
+
+}  // namespace
+
 void store_element(bk_dtype t, void* data, std::size_t i, double v) {
     auto* p = static_cast<unsigned char*>(data) + i * dtype_size(t);
     switch (t) {
         case BK_F64: std::memcpy(p, &v, 8); return;
         case BK_F32: { const float f = float(v); std::memcpy(p, &f, 4); return; }
-        case BK_BF16: { const std::uint16_t h = float_to_bf16(float(v)); std::memcpy(p, &h, 2); return; }
-        case BK_F16: { const std::uint16_t h = float_to_f16(float(v)); std::memcpy(p, &h, 2); return; }
+        case BK_BF16: { const std::uint16_t h = float_to_bf16(round_to_odd(v)); std::memcpy(p, &h, 2); return; }
+        case BK_F16: { const std::uint16_t h = float_to_f16(round_to_odd(v)); std::memcpy(p, &h, 2); return; }
         case BK_I8: { const std::int8_t q = std::int8_t(v); std::memcpy(p, &q, 1); return; }
         case BK_I32: { const std::int32_t q = std::int32_t(v); std::memcpy(p, &q, 4); return; }
         default: throw std::invalid_argument(fmt::format("conformance: no host conversion for {}", dtype_name(t)));

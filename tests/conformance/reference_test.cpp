@@ -25,6 +25,25 @@ TEST(ConformanceReference, F16RoundTripAndRounding) {
     }
 }
 
+TEST(ConformanceReference, NarrowingFromDoubleRoundsOnce) {
+    // Just above a bf16 / f16 tie: correct rounding goes up; rounding through
+    // float first lands on the tie and then goes to even (down).
+    std::uint16_t h = 0;
+    store_element(BK_BF16, &h, 0, 1.0 + std::ldexp(1.0, -8) + std::ldexp(1.0, -40));
+    EXPECT_EQ(h, 0x3F81);
+    store_element(BK_BF16, &h, 0, -(1.0 + std::ldexp(1.0, -8) + std::ldexp(1.0, -40)));
+    EXPECT_EQ(h, 0xBF81);
+    store_element(BK_F16, &h, 0, 1.0 + std::ldexp(1.0, -11) + std::ldexp(1.0, -40));
+    EXPECT_EQ(h, 0x3C01);
+    // Exact ties and values a float holds are unchanged by the detour.
+    store_element(BK_BF16, &h, 0, 1.0 + std::ldexp(1.0, -8));
+    EXPECT_EQ(h, 0x3F80);
+    store_element(BK_F16, &h, 0, 1.0 + 3 * std::ldexp(1.0, -11));
+    EXPECT_EQ(h, 0x3C02);
+    store_element(BK_F16, &h, 0, 1e6);  // past f16's range
+    EXPECT_EQ(h, 0x7C00);
+}
+
 constexpr std::uint32_t kPoison = 0x7FF87FF8u;
 
 // A 2x3x2 fp64 GEMM with transposed A, padded ldc, alpha and beta.
