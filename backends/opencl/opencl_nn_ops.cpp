@@ -92,13 +92,7 @@ bk_status check_types(const bk_device* d, const bk_op_desc* op) {
             if (!act_type(a) || !act_type(c))
                 return unsupported(op, dt(a) + " -> " + dt(c) + " is not implemented (f64, f32, bf16 and f16 are)");
             if ((a == BK_F64 || c == BK_F64) && !d->caps.fp64) return unsupported(op, no_fp64);
-            // The kernel rounds f64 once (through f32 rounded to odd), but
-            // bakeoff's host reference narrows f64 through f32, rounding twice:
-            // the two differ on rare inputs, so the pair is not offered.
-            if (a == BK_F64 && (c == BK_BF16 || c == BK_F16))
-                return unsupported(op, "f64 -> " + dt(c) +
-                                           " is not offered: the host reference rounds through f32 (twice), "
-                                           "this kernel once");
+            // f64 -> bf16/f16 rounds once: through f32 rounded to odd.
             return BK_OK;
         }
         case BK_OP_RMSNORM:
