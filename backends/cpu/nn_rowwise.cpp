@@ -50,6 +50,20 @@ void rowwise(int64_t rows, int64_t dim, F&& f) {
     });
 }
 
+// v as a float rounded to odd (truncated toward zero, lowest bit set when
+// anything was dropped): rounding it to nearest even in bf16 then rounds v
+// once, where float(v) first could round twice.
+inline float round_to_odd(double v) {
+    float f = static_cast<float>(v);
+    if (!std::isfinite(f) || static_cast<double>(f) == v) return f;
+    if (std::fabs(static_cast<double>(f)) > std::fabs(v)) f = std::nextafter(f, 0.0f);
+    uint32_t w;
+    std::memcpy(&w, &f, 4);
+    w |= 1u;
+    std::memcpy(&f, &w, 4);
+    return f;
+}
+
 template <class In, class Out>
 void convert_typed(const In* in, Out* out, int64_t n) {
     elementwise(n, [&](int64_t b, int64_t e) {
@@ -57,6 +71,8 @@ void convert_typed(const In* in, Out* out, int64_t n) {
         for (int64_t i = b; i < e; ++i) {
             if constexpr (std::is_same_v<Out, double>)
                 st(out, i, static_cast<double>(ld(in, i)));
+            else if constexpr (std::is_same_v<In, double> && std::is_same_v<Out, bf16>)
+                st(out, i, round_to_odd(ld(in, i)));
             else
                 st(out, i, static_cast<float>(ld(in, i)));
         }

@@ -207,6 +207,24 @@ TEST(CpuNn, Bf16ConversionRoundsToNearestEven) {
     for (auto* x : b) c.t->buffer_free(x);
 }
 
+TEST(CpuNn, F64ToBf16RoundsOnce) {
+    // Just past the tie 1 + 2^-8: rounds up to 1 + 2^-7. Through float first it
+    // would land on the tie and go to even (1). The tie itself still goes to 1.
+    Cpu c;
+    const double in[3] = {1.0 + 0x1p-8 + 0x1p-40, -(1.0 + 0x1p-8 + 0x1p-40), 1.0 + 0x1p-8};
+    bk_op_desc op = desc(BK_OP_CONVERT, BK_F64);
+    op.dtype_c = BK_BF16;
+    op.u.nn.rows = 1, op.u.nn.dim = 3;
+    bk_buffer* b[2] = {c.buf(in, sizeof in), c.buf(nullptr, 6)};
+    ASSERT_EQ(c.t->launch(c.s, &op, b, 2), BK_OK) << c.t->last_error();
+    std::uint16_t out[3];
+    c.t->buffer_download(b[1], 0, out, sizeof out);
+    EXPECT_EQ(out[0], 0x3F81);
+    EXPECT_EQ(out[1], 0xBF81);
+    EXPECT_EQ(out[2], 0x3F80);
+    for (auto* x : b) c.t->buffer_free(x);
+}
+
 }  // namespace
 }  // namespace bakeoff
 
