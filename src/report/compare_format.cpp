@@ -271,7 +271,7 @@ std::string render_comparison(const Comparison& c, CompareFormat f) {
         case CompareFormat::table: return render_text(c, false);
         case CompareFormat::markdown: return render_text(c, true);
         case CompareFormat::csv: return render_csv(c);
-        case CompareFormat::json: return comparison_json(c).dump(1) + "\n";
+        case CompareFormat::json: return comparison_json(c).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     }
     return {};
 }

@@ -5,7 +5,10 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
+#include <type_traits>
+#include <utility>
 
 namespace bakeoff {
 
@@ -131,6 +134,19 @@ namespace {
 template <typename T>
 T field(const nlohmann::json& j, const char* name) {
     if (!j.contains(name)) throw std::runtime_error(fmt::format("missing field '{}'", name));
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        // The library's own conversion casts a float or an out-of-range integer
+        // without a check (undefined for 1e300); accept only integers that fit.
+        const auto& v = j.at(name);
+        if (!v.is_number_integer())
+            throw std::runtime_error(fmt::format("field '{}' must be an integer, not {}", name,
+                                                 v.is_number() ? "a fraction" : v.type_name()));
+        const bool fits = v.is_number_unsigned()
+                              ? v.get<std::uint64_t>() <= std::uint64_t(std::numeric_limits<T>::max())
+                              : std::in_range<T>(v.get<std::int64_t>());
+        if (!fits) throw std::runtime_error(fmt::format("field '{}' is out of range ({})", name, v.dump()));
+        return v.is_number_unsigned() ? T(v.get<std::uint64_t>()) : T(v.get<std::int64_t>());
+    }
     try {
         return j.at(name).get<T>();
     } catch (const nlohmann::json::exception&) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace bakeoff::svg {
 
@@ -54,7 +55,7 @@ std::string bar_chart_svg(const BarChart& c) {
     for (const auto& g : c.groups)
         for (const auto& b : g.bars) hi = std::max({hi, b.value.value_or(0), b.high.value_or(0)});
     if (c.reference) hi = std::max(hi, *c.reference);
-    hi = nice_ceil(hi > 0 ? hi * 1.05 : 1);
+    hi = nice_ceil(hi > 0 ? std::min(hi * 1.05, std::numeric_limits<double>::max()) : 1);
     const LinearScale x{0, hi, left, kWidth - kRight};
     const double plot_bottom = plot_top + plot_h;
 

@@ -24,22 +24,26 @@ double nice_ceil(double v) {
     if (!(v > 0) || !std::isfinite(v)) return 1;
     const double p = std::pow(10.0, std::floor(std::log10(v)));
     for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-        if (m * p >= v * (1 - 1e-12)) return m * p;
-    return 10 * p;
+        if (m * p >= v * (1 - 1e-12)) return std::isfinite(m * p) ? m * p : v;  // near the largest double
+    return std::isfinite(10 * p) ? 10 * p : v;
 }
 
 std::vector<double> linear_ticks(double lo, double hi, int target) {
     std::vector<double> t;
-    if (!(hi > lo) || target < 1) return {lo};
+    if (!(hi > lo) || target < 1 || !std::isfinite(lo) || !std::isfinite(hi)) return {lo};
     const double step = nice_ceil((hi - lo) / target);
     const double first = std::ceil(lo / step - 1e-9) * step;
-    for (double v = first; v <= hi + step * 1e-9; v += step) t.push_back(std::fabs(v) < step * 1e-9 ? 0 : v);
+    // A few ticks per target at most: where step is below the spacing of the
+    // doubles near lo (lo = 1e17, hi = lo + 8), v += step would never reach hi.
+    const std::size_t max_ticks = 4 * std::size_t(target) + 2;
+    for (double v = first; v <= hi + step * 1e-9 && t.size() < max_ticks; v += step)
+        t.push_back(std::fabs(v) < step * 1e-9 ? 0 : v);
     return t;
 }
 
 std::vector<double> log_ticks(double lo, double hi) {
     std::vector<double> t;
-    if (!(lo > 0) || !(hi > lo)) return t;
+    if (!(lo > 0) || !(hi > lo) || !std::isfinite(hi)) return t;  // int(log10(inf)) is undefined
     const int e0 = int(std::floor(std::log10(lo) + 1e-9)), e1 = int(std::ceil(std::log10(hi) - 1e-9));
     const bool minor = e1 - e0 <= 2;
     for (int e = e0; e <= e1; ++e) {

@@ -226,7 +226,8 @@ ChipDatabase ChipDatabase::parse(std::string_view csv_text, std::string origin) 
                     break;
                 case FieldType::integer: {
                     const auto n = parse_number(v);
-                    if (!n || *n != static_cast<double>(static_cast<long long>(*n)) || *n < 1950 || *n > 2100)
+                    // The range first: casting 1e300 to an integer is undefined.
+                    if (!n || *n < 1950 || *n > 2100 || *n != static_cast<double>(static_cast<int>(*n)))
                         fail("'" + v + "' is not a year (1950-2100)");
                     chip.year = static_cast<int>(*n);
                     break;

@@ -177,7 +177,7 @@ std::string render_json(const Table& t) {
         }
         arr.push_back(std::move(o));
     }
-    return arr.dump(2) + "\n";
+    return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 // ---- the column registry ---------------------------------------------------------
@@ -592,7 +592,7 @@ std::string render_chip_details(const Chip& chip, const TableOptions& options, O
         derived["per_price"] = pr;
     }
     o["derived"] = derived;
-    return o.dump(2) + "\n";
+    return o.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace bakeoff::specs

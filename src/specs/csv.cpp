@@ -1,6 +1,7 @@
 #include "specs/csv.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -45,6 +46,33 @@ private:
     std::size_t column_ = 1;
 };
 
+// Length of the well-formed UTF-8 sequence at text[pos] (1 to 4), or 0 when
+// the bytes there are not one: a stray continuation byte, a truncated
+// sequence, an overlong form, a surrogate or a code point above U+10FFFF.
+std::size_t utf8_sequence(std::string_view text, std::size_t pos) {
+    const auto byte = [&](std::size_t i) { return pos + i < text.size() ? static_cast<unsigned char>(text[pos + i]) : 0u; };
+    const unsigned b0 = byte(0);
+    if (b0 < 0x80) return 1;
+    std::size_t n = 0;
+    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (b0 >= 0xC2 && b0 <= 0xDF) n = 2;
+    else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        n = 3;
+        if (b0 == 0xE0) lo = 0xA0;  // overlong
+        if (b0 == 0xED) hi = 0x9F;  // surrogates
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        n = 4;
+        if (b0 == 0xF0) lo = 0x90;  // overlong
+        if (b0 == 0xF4) hi = 0x8F;  // above U+10FFFF
+    } else {
+        return 0;
+    }
+    if (byte(1) < lo || byte(1) > hi) return 0;
+    for (std::size_t i = 2; i < n; ++i)
+        if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
+    return n;
+}
+
 bool only_line_breaks(std::string_view rest) {
     for (char c : rest)
         if (c != '\n' && c != '\r') return false;
@@ -68,6 +96,19 @@ std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& origi
     auto fail = [&](std::size_t line, std::size_t column, const std::string& msg) -> void {
         throw ParseError(origin, line, column, msg);
     };
+    // The text must be UTF-8: every field ends up in tables, JSON and HTML.
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t n = utf8_sequence(text, i);
+        if (n == 0) {
+            Cursor at(text);
+            if (text.substr(0, 3) == "\xEF\xBB\xBF") at.skip(3);
+            while (at.pos() < i) at.advance();
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[i]));
+            fail(at.line(), at.column(), std::string("invalid UTF-8 (byte ") + hex + "): the file must be UTF-8 text");
+        }
+        i += n;
+    }
     auto at_line_end = [&]() {
         return cur.peek() == '\n' || (cur.peek() == '\r' && cur.peek(1) == '\n');
     };

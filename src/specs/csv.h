@@ -6,7 +6,8 @@
 // an optional UTF-8 byte-order mark, blank lines at the very end of the file.
 // Rejected (ParseError): a quote inside an unquoted field, text after a closing
 // quote, an unterminated quoted field, a blank line before the last record, a
-// bare CR, a NUL byte. Columns count characters (UTF-8 code points), from 1.
+// bare CR, a NUL byte, bytes that are not UTF-8. Columns count characters
+// (UTF-8 code points), from 1.
 #pragma once
 
 #include <cstddef>

@@ -82,7 +82,7 @@ std::string render_json(const Projection& p) {
     }
     doc["rows"] = std::move(rows);
     doc["notes"] = p.notes;
-    return doc.dump(2) + "\n";
+    return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace

@@ -12,8 +12,10 @@ std::optional<std::int64_t> parse_size(std::string_view text) {
     std::int64_t value = 0;
     constexpr std::int64_t kMax = std::int64_t{1} << 60;
     while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
-        value = value * 10 + (text[i] - '0');
-        if (value >= kMax) return std::nullopt;
+        // Checked before the step: value * 10 could overflow 64 bits, not only pass kMax.
+        const int digit = text[i] - '0';
+        if (value > (kMax - 1 - digit) / 10) return std::nullopt;
+        value = value * 10 + digit;
         ++i;
     }
     std::string_view suffix = text.substr(i);

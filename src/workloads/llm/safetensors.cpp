@@ -76,7 +76,10 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
             throw fail(fmt::format("header is not valid JSON ({})", e.what()));
         }
         if (!h.is_object()) throw fail("header is not a JSON object");
-        for (const auto& [name, v] : h.items()) {
+        for (const auto& item : h.items()) {
+            // Named copies, not a structured binding: the lambda below captures them.
+            const std::string& name = item.key();
+            const nlohmann::json& v = item.value();
             if (name == "__metadata__") continue;
             auto tfail = [&](const std::string& why) { return fail(fmt::format("tensor '{}': {}", name, why)); };
             if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") || !v.contains("data_offsets"))
@@ -108,9 +111,13 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
             if (t.end > data_bytes)
                 throw tfail(fmt::format("data_offsets [{}, {}) run past the end of the data ({} bytes): file truncated?",
                                         t.begin, t.end, data_bytes));
-            if (t.end - t.begin != elements * st_dtype_size(t.dtype))
-                throw tfail(fmt::format("data_offsets span {} bytes, shape and dtype need {}", t.end - t.begin,
-                                        elements * st_dtype_size(t.dtype)));
+            // Compared by division: elements * 4 can pass 2^64 (a shape of 2^62
+            // elements would need 0 bytes) where the division cannot.
+            const std::uint64_t span = t.end - t.begin, es = st_dtype_size(t.dtype);
+            if (span % es != 0 || span / es != elements)
+                throw tfail(fmt::format("data_offsets span {} bytes, shape and dtype need {}", span,
+                                        elements <= ~std::uint64_t(0) / es ? fmt::format("{}", elements * es)
+                                                                            : fmt::format("{} x {}", elements, es)));
             tensors_.emplace(name, std::move(t));
         }
         // No two tensors may share bytes.
@@ -140,7 +147,8 @@ const StTensor* SafetensorsFile::find(const std::string& name) const {
 
 void SafetensorsFile::read_f32(const StTensor& t, std::uint64_t first, std::uint64_t count, float* out) const {
     const std::size_t es = st_dtype_size(t.dtype);
-    if ((first + count) * es > t.end - t.begin)
+    const std::uint64_t n = (t.end - t.begin) / es;
+    if (first > n || count > n - first)
         throw SafetensorsError(fmt::format("{}: tensor '{}': read of elements [{}, {}) is out of range", path_, t.name,
                                            first, first + count));
     const unsigned char* p = map_ + data_offset_ + t.begin + first * es;
