@@ -1,5 +1,6 @@
-// The neural-network ops on OpenCL (BK_OP_CONVERT .. BK_OP_KV_WRITE): which
-// activation types each runs, the descriptor and operand checks, the NN
+// The neural-network ops on OpenCL (BK_OP_CONVERT .. BK_OP_ROPE_FREQ): which
+// activation types each runs, the descriptor and operand checks (the ABI's
+// rules from bakeoff/nn_op_rules.h, then this backend's limits), the NN
 // programs (one per activation type, built at first use and cached with the
 // others), and the launches. The kernels are in opencl_nn_kernels.cpp.
 //
@@ -15,6 +16,7 @@
 #include <limits>
 #include <vector>
 
+#include "bakeoff/nn_op_rules.h"
 #include "opencl_internal.h"
 #include "opencl_nn_kernels.h"
 
@@ -24,15 +26,6 @@ namespace {
 constexpr int kAttnMaxHeadDim = 256;  // DMAX of the attention kernel
 constexpr int kAttnMaxKeyTile = 64;
 constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max();
-
-uint64_t esize(uint32_t t) {
-    switch (t) {
-        case BK_F64: return 8;
-        case BK_F32:
-        case BK_I32: return 4;
-        default: return 2;
-    }
-}
 
 std::string dt(uint32_t t) {
     static const char* const names[] = {"f64", "f32", "tf32", "bf16", "f16", "f8_e4m3", "i8", "u8", "i32"};
@@ -50,26 +43,12 @@ Variant variant_of(uint32_t t) {
     }
 }
 
-// a * b * c elements of `bytes` each, or UINT64_MAX when it overflows.
-uint64_t product(int64_t a, int64_t b, int64_t c, uint64_t bytes) {
-    unsigned __int128 p = static_cast<unsigned __int128>(a) * static_cast<uint64_t>(b);
-    p *= static_cast<uint64_t>(c);
-    p *= bytes;
-    return p > (static_cast<unsigned __int128>(1) << 62) ? UINT64_MAX : static_cast<uint64_t>(p);
-}
-
 bk_status bad(const bk_op_desc* op, const std::string& why) {
     return fail(BK_INVALID_ARGUMENT, std::string(bk_op_name(op->kind)) + ": " + why);
 }
 
 bk_status unsupported(const bk_op_desc* op, const std::string& why) {
     return fail(BK_UNSUPPORTED, std::string(bk_op_name(op->kind)) + " " + dt(op->dtype_a) + ": " + why);
-}
-
-bk_status need_positive(const bk_op_desc* op, std::initializer_list<std::pair<const char*, int64_t>> vals) {
-    for (const auto& [name, v] : vals)
-        if (v <= 0) return bad(op, std::string(name) + " must be positive, got " + std::to_string(v));
-    return BK_OK;
 }
 
 size_t desc_bytes(uint32_t kind) {
@@ -116,11 +95,6 @@ bk_status check_types(const bk_device* d, const bk_op_desc* op) {
     }
 }
 
-void set_operands(Plan* plan, std::initializer_list<uint64_t> bytes) {
-    plan->nn_operands = 0;
-    for (uint64_t b : bytes) plan->nn_bytes[plan->nn_operands++] = b;
-}
-
 // Local memory of the attention kernel for a key tile of kb keys.
 uint64_t attn_local_bytes(int64_t aq, int64_t d, int64_t kb, uint64_t acc) {
     return uint64_t(aq * d + kb * (d + 1) + kb * d + aq * kb) * acc;
@@ -160,129 +134,24 @@ bk_status check_nn_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
         return fail(BK_INVALID_ARGUMENT, "unknown dtype in op descriptor");
     if (bk_status st = check_types(d, op); st != BK_OK) return st;
     plan->variant = variant_of(op->dtype_a);
-    const uint64_t ea = esize(op->dtype_a);
+    // Shapes, parameters and operand sizes: the ABI's rules, shared by the backends.
+    std::vector<bk_nn_rules::Operand> operands;
+    if (const std::string why = bk_nn_rules::check(*op, &operands); !why.empty()) return bad(op, why);
+    plan->nn_operands = 0;
+    for (const auto& o : operands) plan->nn_bytes[plan->nn_operands++] = o.bytes;
+    // This backend's own limits (32-bit indices in the kernels, local memory).
     const bk_nn_op& n = op->u.nn;
     switch (op->kind) {
-        case BK_OP_CONVERT:
-        case BK_OP_SOFTMAX:
-        case BK_OP_SWIGLU:
-        case BK_OP_RMSNORM: {
-            if (bk_status st = need_positive(op, {{"rows", n.rows}, {"dim", n.dim}}); st != BK_OK) return st;
-            const uint64_t x = product(n.rows, n.dim, 1, ea);
-            if (op->kind == BK_OP_CONVERT) {
-                set_operands(plan, {x, product(n.rows, n.dim, 1, esize(op->dtype_c))});
-            } else if (op->kind == BK_OP_SOFTMAX) {
-                set_operands(plan, {x, x});
-            } else if (op->kind == BK_OP_SWIGLU) {
-                set_operands(plan, {x, x, x});
-            } else {
-                if (!std::isfinite(n.eps) || n.eps < 0) return bad(op, "eps must be finite and >= 0");
-                set_operands(plan, {x, product(n.dim, 1, 1, ea), x});
-            }
-            break;
-        }
         case BK_OP_ROPE:
-        case BK_OP_ROPE_FREQ: {
-            if (bk_status st = need_positive(op, {{"rows", n.rows}, {"seq", n.seq}, {"heads", n.heads},
-                                                  {"head_dim", n.head_dim}});
-                st != BK_OK)
-                return st;
-            if (n.rows % n.seq) return bad(op, "rows (batch * seq) must be a multiple of seq");
-            if (n.head_dim % 2) return bad(op, "head_dim must be even (rotate-half pairs i with i + head_dim/2)");
-            if (n.dim != n.heads * n.head_dim) return bad(op, "dim must equal heads * head_dim");
-            if (n.pos_offset < 0) return bad(op, "pos_offset must be >= 0");
-            if (op->kind == BK_OP_ROPE && (!(n.theta > 0) || !std::isfinite(n.theta)))
-                return bad(op, "theta must be positive and finite");
+        case BK_OP_ROPE_FREQ:
             if (n.dim > kIntMax) return unsupported(op, "heads * head_dim above 2^31 is not implemented");
-            const uint64_t x = product(n.rows, n.dim, 1, ea);
-            if (op->kind == BK_OP_ROPE)
-                set_operands(plan, {x, x});
-            else
-                set_operands(plan, {x, product(n.head_dim / 2, 1, 1, 8), x});
             break;
-        }
-        case BK_OP_EMBEDDING: {
-            if (bk_status st = need_positive(op, {{"rows", n.rows}, {"dim", n.dim}, {"vocab", n.vocab}}); st != BK_OK)
-                return st;
-            if (n.vocab > kIntMax) return bad(op, "vocab must fit an int32 id");
-            set_operands(plan, {product(n.vocab, n.dim, 1, ea), product(n.rows, 1, 1, 4), product(n.rows, n.dim, 1, ea)});
+        case BK_OP_TOPK_ROUTE:
+            if (op->u.route.tokens > kIntMax) return unsupported(op, "more than 2^31 tokens is not implemented");
             break;
-        }
-        case BK_OP_KV_WRITE: {
-            if (bk_status st = need_positive(op, {{"rows", n.rows}, {"dim", n.dim}, {"seq", n.seq},
-                                                  {"capacity", n.capacity}});
-                st != BK_OK)
-                return st;
-            if (n.rows % n.seq) return bad(op, "rows must be a multiple of seq");
-            if (n.pos_offset < 0 || n.pos_offset + n.seq > n.capacity)
-                return bad(op, "pos_offset + seq (" + std::to_string(n.pos_offset + n.seq) +
-                                   ") must lie in [seq, capacity = " + std::to_string(n.capacity) + "]");
-            set_operands(plan, {product(n.rows, n.dim, 1, ea), product(n.rows / n.seq, n.capacity, n.dim, ea)});
-            break;
-        }
-        case BK_OP_SCATTER_ADD: {
-            if (bk_status st = need_positive(op, {{"rows", n.rows}, {"dim", n.dim}, {"vocab", n.vocab}}); st != BK_OK)
-                return st;
-            set_operands(plan, {product(n.rows, n.dim, 1, ea), product(n.rows, 1, 1, 4), product(n.rows, 1, 1, 4),
-                                product(n.vocab, n.dim, 1, ea)});
-            break;
-        }
-        case BK_OP_RMSNORM_BWD:
-        case BK_OP_SWIGLU_BWD:
-        case BK_OP_CROSS_ENTROPY: {
-            if (bk_status st = need_positive(op, {{"rows", n.rows}, {"dim", n.dim}}); st != BK_OK) return st;
-            const uint64_t x = product(n.rows, n.dim, 1, 4);
-            if (op->kind == BK_OP_RMSNORM_BWD) {
-                if (!std::isfinite(n.eps) || n.eps < 0) return bad(op, "eps must be finite and >= 0");
-                const uint64_t w = product(n.dim, 1, 1, 4);
-                set_operands(plan, {x, w, x, x, w});
-            } else if (op->kind == BK_OP_SWIGLU_BWD) {
-                set_operands(plan, {x, x, x, x, x});
-            } else {
-                if (n.dim > kIntMax) return bad(op, "dim must fit an int32 target");
-                set_operands(plan, {x, product(n.rows, 1, 1, 4), product(n.rows, 1, 1, 4), x});
-            }
-            break;
-        }
-        case BK_OP_ADAMW: {
-            const bk_adamw_op& a = op->u.adamw;
-            if (bk_status st = need_positive(op, {{"n", a.n}, {"step", a.step}}); st != BK_OK) return st;
-            for (double v : {a.lr, a.beta1, a.beta2, a.eps, a.weight_decay})
-                if (!std::isfinite(v)) return bad(op, "lr, beta1, beta2, eps and weight_decay must be finite");
-            if (a.beta1 < 0 || a.beta1 >= 1 || a.beta2 < 0 || a.beta2 >= 1)
-                return bad(op, "beta1 and beta2 must lie in [0, 1)");
-            const uint64_t x = product(a.n, 1, 1, 4);
-            set_operands(plan, {x, x, x, x});
-            break;
-        }
-        case BK_OP_TOPK_ROUTE: {
-            const bk_route_op& r = op->u.route;
-            if (bk_status st = need_positive(op, {{"tokens", r.tokens}, {"experts", r.experts}, {"top_k", r.top_k}});
-                st != BK_OK)
-                return st;
-            if (r.top_k > r.experts) return bad(op, "top_k must not exceed experts");
-            if (r.experts > kIntMax) return bad(op, "experts must fit an int32 index");
-            if (r.score_fn != 0 && r.score_fn != 1) return bad(op, "score_fn must be 0 (softmax) or 1 (sigmoid)");
-            if (r.tokens > kIntMax) return unsupported(op, "more than 2^31 tokens is not implemented");
-            set_operands(plan, {product(r.tokens, r.experts, 1, 4), product(r.tokens, r.top_k, 1, 4),
-                                product(r.tokens, r.top_k, 1, 4)});
-            break;
-        }
         case BK_OP_ATTENTION:
         case BK_OP_ATTENTION_BWD: {
             const bk_attention_op& a = op->u.attn;
-            if (bk_status st = need_positive(op, {{"batch", a.batch}, {"heads", a.heads}, {"kv_heads", a.kv_heads},
-                                                  {"seq_q", a.seq_q}, {"seq_kv", a.seq_kv},
-                                                  {"kv_capacity", a.kv_capacity}, {"head_dim", a.head_dim}});
-                st != BK_OK)
-                return st;
-            if (a.heads % a.kv_heads) return bad(op, "heads must be a multiple of kv_heads");
-            if (a.seq_kv > a.kv_capacity) return bad(op, "seq_kv must not exceed kv_capacity");
-            if (a.causal && a.seq_q > a.seq_kv)
-                return bad(op, "causal attention needs seq_q <= seq_kv (a query would see no key)");
-            if (!std::isfinite(a.scale)) return bad(op, "scale must be finite");
-            const uint64_t q = product(a.batch * a.seq_q, a.heads, a.head_dim, ea);
-            const uint64_t kv = product(a.batch * a.kv_capacity, a.kv_heads, a.head_dim, ea);
             if (a.kv_capacity > kIntMax || a.seq_q * a.heads > kIntMax || a.batch * a.heads > kIntMax)
                 return unsupported(op, "sequence or head counts above 2^31 are not implemented");
             if (op->kind == BK_OP_ATTENTION) {
@@ -294,17 +163,12 @@ bk_status check_nn_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
                 if (attn_key_tile(d, aq, a.head_dim, op->dtype_a == BK_F64 ? 8 : 4) == 0)
                     return unsupported(op, "the device's local memory (" + std::to_string(d->caps.local_mem) +
                                                " bytes) cannot hold a query block and a key tile");
-                set_operands(plan, {q, kv, kv, q});
-            } else {
-                if (a.seq_q != a.seq_kv || a.seq_kv != a.kv_capacity)
-                    return bad(op, "the backward needs seq_q == seq_kv == kv_capacity");
-                if (q / 4 > uint64_t(kIntMax) || kv / 4 > uint64_t(kIntMax))
-                    return unsupported(op, "tensors above 2^31 elements are not implemented");
-                set_operands(plan, {q, kv, kv, q, q, kv, kv});
+            } else if (operands[0].bytes / 4 > uint64_t(kIntMax) || operands[1].bytes / 4 > uint64_t(kIntMax)) {
+                return unsupported(op, "tensors above 2^31 elements are not implemented");  // q and k, f32
             }
             break;
         }
-        default: return unsupported(op, "not an NN op");
+        default: break;
     }
     for (uint32_t i = 0; i < plan->nn_operands; ++i)
         if (plan->nn_bytes[i] == UINT64_MAX) return bad(op, "operand " + std::to_string(i) + "'s size overflows");
@@ -441,10 +305,30 @@ size_t pow2_ceil(size_t v) {
 
 // Enqueues the kernels of one op, keeping the first and last events for
 // kernel-event timing.
+// Kernel arguments for Launcher::run_args: a value (its bytes), Local{n} (n
+// bytes of local memory), or an explicit (size, pointer) pair.
+struct Local {
+    size_t bytes;
+};
+using Arg = std::pair<size_t, const void*>;
+inline Arg arg(const Arg& a) { return a; }
+inline Arg arg(const Local& l) { return {l.bytes, nullptr}; }
+template <class T>
+Arg arg(const T& v) {
+    return {sizeof v, &v};
+}
+
 struct Launcher {
     bk_stream* s;
     bool track;
     cl_event first = nullptr, last = nullptr;
+
+    // The arguments' addresses are taken here: values must outlive the call
+    // (temporaries do: they live to the end of the caller's full expression).
+    template <class... T>
+    bk_status run_args(Program& p, const char* name, const LaunchGeom& g, const T&... v) {
+        return run(p, name, g, {arg(v)...});
+    }
 
     bk_status run(Program& p, const char* name, const LaunchGeom& g,
                   std::initializer_list<std::pair<size_t, const void*>> args) {
@@ -586,79 +470,44 @@ bk_status launch_nn(bk_stream* s, const bk_op_desc* op, const Plan& plan, Progra
     Launcher L{s, track};
     switch (op->kind) {
         case BK_OP_CONVERT:
-            return L.run(p, convert_kernel(op->dtype_c), elem_geom(p, count),
-                         {{sizeof(cl_mem), &m[0]}, {sizeof(cl_mem), &m[1]}, {sizeof count, &count}});
+            return L.run_args(p, convert_kernel(op->dtype_c), elem_geom(p, count), m[0], m[1], count);
         case BK_OP_RMSNORM: {
             double dv;
             float fv;
-            return L.run(p, "bk_rmsnorm", rows_geom(p.row_wg, rows),
-                         {{sizeof(cl_mem), &m[0]},
-                          {sizeof(cl_mem), &m[1]},
-                          {sizeof(cl_mem), &m[2]},
-                          {sizeof dim, &dim},
-                          acc_arg(n.eps, &dv, &fv),
-                          {p.row_wg * acc, nullptr}});
+            return L.run_args(p, "bk_rmsnorm", rows_geom(p.row_wg, rows), m[0], m[1], m[2], dim,
+                              acc_arg(n.eps, &dv, &fv), Local{p.row_wg * acc});
         }
         case BK_OP_SOFTMAX:
-            return L.run(p, "bk_softmax", rows_geom(p.row_wg, rows),
-                         {{sizeof(cl_mem), &m[0]}, {sizeof(cl_mem), &m[1]}, {sizeof dim, &dim}, {p.row_wg * acc, nullptr}});
+            return L.run_args(p, "bk_softmax", rows_geom(p.row_wg, rows), m[0], m[1], dim, Local{p.row_wg * acc});
         case BK_OP_SWIGLU:
-            return L.run(p, "bk_swiglu", elem_geom(p, count),
-                         {{sizeof(cl_mem), &m[0]}, {sizeof(cl_mem), &m[1]}, {sizeof(cl_mem), &m[2]}, {sizeof count, &count}});
+            return L.run_args(p, "bk_swiglu", elem_geom(p, count), m[0], m[1], m[2], count);
         case BK_OP_ROPE: {
             cl_mem turns = nullptr;
             if (bk_status st = rope_turns(d, n.theta, n.head_dim, &turns); st != BK_OK) return st;
             const cl_int heads = static_cast<cl_int>(n.heads), hd = static_cast<cl_int>(n.head_dim);
             const cl_int inv = n.inverse ? 1 : 0;
             const cl_long seq = n.seq, pos = n.pos_offset;
-            return L.run(p, "bk_rope", cols_rows_geom(p, n.heads * (n.head_dim / 2), rows),
-                         {{sizeof(cl_mem), &m[0]},
-                          {sizeof(cl_mem), &m[1]},
-                          {sizeof(cl_mem), &turns},
-                          {sizeof heads, &heads},
-                          {sizeof hd, &hd},
-                          {sizeof seq, &seq},
-                          {sizeof pos, &pos},
-                          {sizeof inv, &inv}});
+            return L.run_args(p, "bk_rope", cols_rows_geom(p, n.heads * (n.head_dim / 2), rows), m[0], m[1], turns,
+                              heads, hd, seq, pos, inv);
         }
         case BK_OP_ROPE_FREQ: {
             const cl_int heads = static_cast<cl_int>(n.heads), hd = static_cast<cl_int>(n.head_dim);
             const cl_int inv = n.inverse ? 1 : 0;
             const cl_long seq = n.seq, pos = n.pos_offset;
-            return L.run(p, "bk_rope_freq", cols_rows_geom(p, n.heads * (n.head_dim / 2), rows),
-                         {{sizeof(cl_mem), &m[0]},
-                          {sizeof(cl_mem), &m[1]},
-                          {sizeof(cl_mem), &m[2]},
-                          {sizeof heads, &heads},
-                          {sizeof hd, &hd},
-                          {sizeof seq, &seq},
-                          {sizeof pos, &pos},
-                          {sizeof inv, &inv}});
+            return L.run_args(p, "bk_rope_freq", cols_rows_geom(p, n.heads * (n.head_dim / 2), rows), m[0], m[1],
+                              m[2], heads, hd, seq, pos, inv);
         }
         case BK_OP_EMBEDDING: {
             if (bk_status st = check_ids(s, op, m[1], n.rows, n.vocab, "ids"); st != BK_OK) return st;
-            return L.run(p, "bk_gather_rows", cols_rows_geom(p, n.dim, rows),
-                         {{sizeof(cl_mem), &m[0]}, {sizeof(cl_mem), &m[1]}, {sizeof(cl_mem), &m[2]}, {sizeof dim, &dim}});
+            return L.run_args(p, "bk_gather_rows", cols_rows_geom(p, n.dim, rows), m[0], m[1], m[2], dim);
         }
         case BK_OP_KV_WRITE: {
             const cl_long seq = n.seq, cap = n.capacity, pos = n.pos_offset;
-            return L.run(p, "bk_kv_write", cols_rows_geom(p, n.dim, rows),
-                         {{sizeof(cl_mem), &m[0]},
-                          {sizeof(cl_mem), &m[1]},
-                          {sizeof dim, &dim},
-                          {sizeof seq, &seq},
-                          {sizeof cap, &cap},
-                          {sizeof pos, &pos}});
+            return L.run_args(p, "bk_kv_write", cols_rows_geom(p, n.dim, rows), m[0], m[1], dim, seq, cap, pos);
         }
         case BK_OP_SCATTER_ADD: {
             if (bk_status st = check_ids(s, op, m[1], n.rows, n.vocab, "ids"); st != BK_OK) return st;
-            return L.run(p, "bk_scatter_add", elem_geom(p, n.dim),
-                         {{sizeof(cl_mem), &m[0]},
-                          {sizeof(cl_mem), &m[1]},
-                          {sizeof(cl_mem), &m[2]},
-                          {sizeof(cl_mem), &m[3]},
-                          {sizeof rows, &rows},
-                          {sizeof dim, &dim}});
+            return L.run_args(p, "bk_scatter_add", elem_geom(p, n.dim), m[0], m[1], m[2], m[3], rows, dim);
         }
         case BK_OP_ATTENTION: {
             const bk_attention_op& a = op->u.attn;
@@ -673,19 +522,8 @@ bk_status launch_nn(bk_stream* s, const bk_op_desc* op, const Plan& plan, Progra
                 g.local[0] = std::min(p.attn_row_wg, pow2_ceil(size_t(a.seq_q)));
                 g.global[0] = round_up(size_t(a.seq_q), g.local[0]);
                 g.global[1] = size_t(a.batch * a.heads);
-                return L.run(p, "bk_attention_rows", g,
-                             {{sizeof(cl_mem), &m[0]},
-                              {sizeof(cl_mem), &m[1]},
-                              {sizeof(cl_mem), &m[2]},
-                              {sizeof(cl_mem), &m[3]},
-                              {sizeof heads, &heads},
-                              {sizeof kvh, &kvh},
-                              {sizeof sq, &sq},
-                              {sizeof skv, &skv},
-                              {sizeof cap, &cap},
-                              {sizeof D, &D},
-                              {sizeof causal, &causal},
-                              acc_arg(a.scale, &dv, &fv)});
+                return L.run_args(p, "bk_attention_rows", g, m[0], m[1], m[2], m[3], heads, kvh, sq, skv, cap, D,
+                                  causal, acc_arg(a.scale, &dv, &fv));
             }
             const int al = p.attn_lanes, aq = p.attn_rows;
             const int kb = attn_key_tile(d, aq, a.head_dim, acc);
@@ -702,80 +540,34 @@ bk_status launch_nn(bk_stream* s, const bk_op_desc* op, const Plan& plan, Progra
             const size_t blocks = (size_t(a.seq_q * (a.heads / a.kv_heads)) + size_t(aq) - 1) / size_t(aq);
             g.global[0] = blocks * size_t(al);
             g.global[1] = size_t(a.batch * a.kv_heads) * size_t(aq);
-            return L.run(p, "bk_attention", g,
-                         {{sizeof(cl_mem), &m[0]},
-                          {sizeof(cl_mem), &m[1]},
-                          {sizeof(cl_mem), &m[2]},
-                          {sizeof(cl_mem), &m[3]},
-                          {sizeof heads, &heads},
-                          {sizeof kvh, &kvh},
-                          {sizeof sq, &sq},
-                          {sizeof skv, &skv},
-                          {sizeof cap, &cap},
-                          {sizeof D, &D},
-                          {sizeof causal, &causal},
-                          acc_arg(a.scale, &dv, &fv),
-                          {sizeof kbi, &kbi},
-                          {size_t(aq) * size_t(D) * acc, nullptr},
-                          {size_t(kb) * size_t(D + 1) * acc, nullptr},
-                          {size_t(kb) * size_t(D) * acc, nullptr},
-                          {size_t(aq) * size_t(kb) * acc, nullptr}});
+            return L.run_args(p, "bk_attention", g, m[0], m[1], m[2], m[3], heads, kvh, sq, skv, cap, D, causal,
+                              acc_arg(a.scale, &dv, &fv), kbi, Local{size_t(aq) * size_t(D) * acc},
+                              Local{size_t(kb) * size_t(D + 1) * acc}, Local{size_t(kb) * size_t(D) * acc},
+                              Local{size_t(aq) * size_t(kb) * acc});
         }
         case BK_OP_TOPK_ROUTE: {
             const bk_route_op& r = op->u.route;
             const cl_int tokens = cl_int(r.tokens), experts = cl_int(r.experts), k = cl_int(r.top_k),
                          fn = r.score_fn, norm = r.normalize ? 1 : 0;
-            return L.run(p, "bk_topk_route", elem_geom(p, r.tokens),
-                         {{sizeof(cl_mem), &m[0]},
-                          {sizeof(cl_mem), &m[1]},
-                          {sizeof(cl_mem), &m[2]},
-                          {sizeof tokens, &tokens},
-                          {sizeof experts, &experts},
-                          {sizeof k, &k},
-                          {sizeof fn, &fn},
-                          {sizeof norm, &norm}});
+            return L.run_args(p, "bk_topk_route", elem_geom(p, r.tokens), m[0], m[1], m[2], tokens, experts, k, fn,
+                              norm);
         }
         case BK_OP_RMSNORM_BWD: {
             cl_mem rinv = nullptr;
             if (bk_status st = scratch(s, size_t(n.rows) * sizeof(float), &rinv); st != BK_OK) return st;
             const float eps = float(n.eps);
-            bk_status st = L.run(p, "bk_rmsnorm_bwd_rows", rows_geom(p.row_wg, rows),
-                                 {{sizeof(cl_mem), &m[0]},
-                                  {sizeof(cl_mem), &m[1]},
-                                  {sizeof(cl_mem), &m[2]},
-                                  {sizeof(cl_mem), &m[3]},
-                                  {sizeof(cl_mem), &rinv},
-                                  {sizeof dim, &dim},
-                                  {sizeof eps, &eps},
-                                  {p.row_wg * sizeof(float), nullptr}});
+            bk_status st = L.run_args(p, "bk_rmsnorm_bwd_rows", rows_geom(p.row_wg, rows), m[0], m[1], m[2], m[3],
+                                      rinv, dim, eps, Local{p.row_wg * sizeof(float)});
             if (st != BK_OK) return st;
-            return L.run(p, "bk_rmsnorm_bwd_dw", elem_geom(p, n.dim),
-                         {{sizeof(cl_mem), &m[0]},
-                          {sizeof(cl_mem), &m[2]},
-                          {sizeof(cl_mem), &rinv},
-                          {sizeof(cl_mem), &m[4]},
-                          {sizeof rows, &rows},
-                          {sizeof dim, &dim}});
+            return L.run_args(p, "bk_rmsnorm_bwd_dw", elem_geom(p, n.dim), m[0], m[2], rinv, m[4], rows, dim);
         }
         case BK_OP_SWIGLU_BWD:
-            return L.run(p, "bk_swiglu_bwd", elem_geom(p, count),
-                         {{sizeof(cl_mem), &m[0]},
-                          {sizeof(cl_mem), &m[1]},
-                          {sizeof(cl_mem), &m[2]},
-                          {sizeof(cl_mem), &m[3]},
-                          {sizeof(cl_mem), &m[4]},
-                          {sizeof count, &count}});
+            return L.run_args(p, "bk_swiglu_bwd", elem_geom(p, count), m[0], m[1], m[2], m[3], m[4], count);
         case BK_OP_CROSS_ENTROPY: {
             if (bk_status st = check_ids(s, op, m[1], n.rows, n.dim, "t"); st != BK_OK) return st;
             const float inv_rows = 1.0f / float(n.rows);
-            return L.run(p, "bk_cross_entropy", rows_geom(p.row_wg, rows),
-                         {{sizeof(cl_mem), &m[0]},
-                          {sizeof(cl_mem), &m[1]},
-                          {sizeof(cl_mem), &m[2]},
-                          {sizeof(cl_mem), &m[3]},
-                          {sizeof dim, &dim},
-                          {sizeof inv_rows, &inv_rows},
-                          {p.row_wg * sizeof(float), nullptr}});
+            return L.run_args(p, "bk_cross_entropy", rows_geom(p.row_wg, rows), m[0], m[1], m[2], m[3], dim, inv_rows,
+                              Local{p.row_wg * sizeof(float)});
         }
         case BK_OP_ADAMW: {
             const bk_adamw_op& a = op->u.adamw;
@@ -785,19 +577,8 @@ bk_status launch_nn(bk_stream* s, const bk_op_desc* op, const Plan& plan, Progra
             // Bias corrections once, in f64, as the CPU backend computes them.
             const float c1 = float(1.0 / (1.0 - std::pow(a.beta1, double(a.step))));
             const float c2 = float(1.0 / (1.0 - std::pow(a.beta2, double(a.step))));
-            return L.run(p, "bk_adamw", elem_geom(p, a.n),
-                         {{sizeof(cl_mem), &m[0]},
-                          {sizeof(cl_mem), &m[1]},
-                          {sizeof(cl_mem), &m[2]},
-                          {sizeof(cl_mem), &m[3]},
-                          {sizeof nn, &nn},
-                          {sizeof b1, &b1},
-                          {sizeof b2, &b2},
-                          {sizeof eps, &eps},
-                          {sizeof lr, &lr},
-                          {sizeof wd, &wd},
-                          {sizeof c1, &c1},
-                          {sizeof c2, &c2}});
+            return L.run_args(p, "bk_adamw", elem_geom(p, a.n), m[0], m[1], m[2], m[3], nn, b1, b2, eps, lr, wd, c1,
+                              c2);
         }
         case BK_OP_ATTENTION_BWD: {
             const bk_attention_op& a = op->u.attn;
@@ -814,42 +595,14 @@ bk_status launch_nn(bk_stream* s, const bk_op_desc* op, const Plan& plan, Progra
             g.local[0] = wg;
             g.global[0] = wg * size_t(S);
             g.global[1] = size_t(a.batch * a.heads);
-            bk_status st = L.run(p, "bk_attention_bwd_q", g,
-                                 {{sizeof(cl_mem), &m[0]},
-                                  {sizeof(cl_mem), &m[1]},
-                                  {sizeof(cl_mem), &m[2]},
-                                  {sizeof(cl_mem), &m[3]},
-                                  {sizeof(cl_mem), &m[4]},
-                                  {sizeof(cl_mem), &stats},
-                                  {sizeof heads, &heads},
-                                  {sizeof kvh, &kvh},
-                                  {sizeof S, &S},
-                                  {sizeof D, &D},
-                                  {sizeof causal, &causal},
-                                  {sizeof scale, &scale},
-                                  {wg * sizeof(float), nullptr},
-                                  {wg * sizeof(float), nullptr},
-                                  {size_t(D) * sizeof(float), nullptr}});
+            bk_status st = L.run_args(p, "bk_attention_bwd_q", g, m[0], m[1], m[2], m[3], m[4], stats, heads, kvh, S,
+                                      D, causal, scale, Local{wg * sizeof(float)}, Local{wg * sizeof(float)},
+                                      Local{size_t(D) * sizeof(float)});
             if (st != BK_OK) return st;
             g.global[1] = size_t(a.batch * a.kv_heads);
-            return L.run(p, "bk_attention_bwd_kv", g,
-                         {{sizeof(cl_mem), &m[0]},
-                          {sizeof(cl_mem), &m[1]},
-                          {sizeof(cl_mem), &m[2]},
-                          {sizeof(cl_mem), &m[3]},
-                          {sizeof(cl_mem), &stats},
-                          {sizeof(cl_mem), &m[5]},
-                          {sizeof(cl_mem), &m[6]},
-                          {sizeof heads, &heads},
-                          {sizeof kvh, &kvh},
-                          {sizeof S, &S},
-                          {sizeof D, &D},
-                          {sizeof causal, &causal},
-                          {sizeof scale, &scale},
-                          {wg * sizeof(float), nullptr},
-                          {wg * sizeof(float), nullptr},
-                          {wg * sizeof(cl_int), nullptr},
-                          {2 * size_t(D) * sizeof(float), nullptr}});
+            return L.run_args(p, "bk_attention_bwd_kv", g, m[0], m[1], m[2], m[3], stats, m[5], m[6], heads, kvh, S,
+                              D, causal, scale, Local{wg * sizeof(float)}, Local{wg * sizeof(float)},
+                              Local{wg * sizeof(cl_int)}, Local{2 * size_t(D) * sizeof(float)});
         }
         default: return unsupported(op, "not an NN op");
     }

@@ -1,0 +1,197 @@
+/* C++ helper for backend plugins: the ABI's rules for the neural-network ops
+ * (BK_OP_CONVERT .. BK_OP_ROPE_FREQ) in one place — which descriptors are
+ * well-formed, and each operand's name and size in bytes — so every backend
+ * refuses the same descriptors with the same words and checks its buffers
+ * against the same sizes. What a backend runs (dtypes, paths, its own limits)
+ * stays its own. Not part of the ABI itself; a plugin in C writes its own. */
+#pragma once
+
+#ifdef __cplusplus
+#include <cmath>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bakeoff/backend_abi.h"
+
+namespace bk_nn_rules {
+
+struct Operand {
+    const char* name;
+    uint64_t bytes;  // UINT64_MAX when the size overflows
+};
+
+/* Bytes of one element of an activation, id or index type. */
+inline uint64_t element_bytes(uint32_t dtype) {
+    switch (dtype) {
+        case BK_F64: return 8;
+        case BK_F32:
+        case BK_TF32:
+        case BK_I32: return 4;
+        case BK_BF16:
+        case BK_F16: return 2;
+        default: return 1;
+    }
+}
+
+/* a * b * c elements of `bytes` each, or UINT64_MAX past 2^62 (no factor is
+ * negative here: they are checked first). */
+inline uint64_t product(int64_t a, int64_t b, int64_t c, uint64_t bytes) {
+    unsigned __int128 p = static_cast<unsigned __int128>(a) * static_cast<uint64_t>(b);
+    p *= static_cast<uint64_t>(c);
+    p *= bytes;
+    return p > (static_cast<unsigned __int128>(1) << 62) ? UINT64_MAX : static_cast<uint64_t>(p);
+}
+
+namespace detail {
+inline std::string first_not_positive(std::initializer_list<std::pair<const char*, int64_t>> vals) {
+    for (const auto& [name, v] : vals)
+        if (v <= 0) return std::string(name) + " must be positive, got " + std::to_string(v);
+    return {};
+}
+}  // namespace detail
+
+/* "" and the op's operands, in the ABI's order, when the descriptor of an NN
+ * op is well-formed; else why not (one line, without the op's name). The
+ * caller has checked that op.kind is an NN op and struct_size covers its
+ * union member. */
+inline std::string check(const bk_op_desc& op, std::vector<Operand>* out) {
+    std::vector<Operand>& o = *out;
+    o.clear();
+    const uint64_t ea = element_bytes(op.dtype_a);
+    const bk_nn_op& n = op.u.nn;
+    std::string why;
+    switch (op.kind) {
+        case BK_OP_CONVERT:
+        case BK_OP_SOFTMAX:
+        case BK_OP_SWIGLU:
+        case BK_OP_RMSNORM: {
+            if (!(why = detail::first_not_positive({{"rows", n.rows}, {"dim", n.dim}})).empty()) return why;
+            const uint64_t x = product(n.rows, n.dim, 1, ea);
+            if (op.kind == BK_OP_CONVERT) {
+                o = {{"in0", x}, {"out", product(n.rows, n.dim, 1, element_bytes(op.dtype_c))}};
+            } else if (op.kind == BK_OP_SOFTMAX) {
+                o = {{"x", x}, {"y", x}};
+            } else if (op.kind == BK_OP_SWIGLU) {
+                o = {{"g", x}, {"u", x}, {"y", x}};
+            } else {
+                if (!std::isfinite(n.eps) || n.eps < 0) return "eps must be finite and >= 0";
+                o = {{"x", x}, {"w", product(n.dim, 1, 1, ea)}, {"y", x}};
+            }
+            return {};
+        }
+        case BK_OP_ROPE:
+        case BK_OP_ROPE_FREQ: {
+            why = detail::first_not_positive(
+                {{"rows", n.rows}, {"seq", n.seq}, {"heads", n.heads}, {"head_dim", n.head_dim}});
+            if (!why.empty()) return why;
+            if (n.rows % n.seq) return "rows (batch * seq) must be a multiple of seq";
+            if (n.head_dim % 2) return "head_dim must be even (rotate-half pairs i with i + head_dim/2)";
+            if (n.dim != n.heads * n.head_dim) return "dim must equal heads * head_dim";
+            if (n.pos_offset < 0) return "pos_offset must be >= 0";
+            const uint64_t x = product(n.rows, n.dim, 1, ea);
+            if (op.kind == BK_OP_ROPE) {
+                if (!(n.theta > 0) || !std::isfinite(n.theta)) return "theta must be positive and finite";
+                o = {{"x", x}, {"y", x}};
+            } else {
+                o = {{"x", x}, {"freq", product(n.head_dim / 2, 1, 1, 8)}, {"y", x}};
+            }
+            return {};
+        }
+        case BK_OP_EMBEDDING: {
+            if (!(why = detail::first_not_positive({{"rows", n.rows}, {"dim", n.dim}, {"vocab", n.vocab}})).empty())
+                return why;
+            if (n.vocab > INT32_MAX) return "vocab must fit an int32 id";
+            o = {{"table", product(n.vocab, n.dim, 1, ea)}, {"ids", product(n.rows, 1, 1, 4)},
+                 {"y", product(n.rows, n.dim, 1, ea)}};
+            return {};
+        }
+        case BK_OP_KV_WRITE: {
+            why = detail::first_not_positive({{"rows", n.rows}, {"dim", n.dim}, {"seq", n.seq}, {"capacity", n.capacity}});
+            if (!why.empty()) return why;
+            if (n.rows % n.seq) return "rows must be a multiple of seq";
+            if (n.pos_offset < 0 || n.pos_offset + n.seq > n.capacity)
+                return "pos_offset + seq (" + std::to_string(n.pos_offset + n.seq) + ") must lie in [seq, capacity = " +
+                       std::to_string(n.capacity) + "]";
+            o = {{"x", product(n.rows, n.dim, 1, ea)}, {"y", product(n.rows / n.seq, n.capacity, n.dim, ea)}};
+            return {};
+        }
+        case BK_OP_SCATTER_ADD: {
+            if (!(why = detail::first_not_positive({{"rows", n.rows}, {"dim", n.dim}, {"vocab", n.vocab}})).empty())
+                return why;
+            o = {{"x", product(n.rows, n.dim, 1, ea)}, {"ids", product(n.rows, 1, 1, 4)},
+                 {"w", product(n.rows, 1, 1, 4)}, {"y", product(n.vocab, n.dim, 1, ea)}};
+            return {};
+        }
+        case BK_OP_RMSNORM_BWD:
+        case BK_OP_SWIGLU_BWD:
+        case BK_OP_CROSS_ENTROPY: {
+            if (!(why = detail::first_not_positive({{"rows", n.rows}, {"dim", n.dim}})).empty()) return why;
+            const uint64_t x = product(n.rows, n.dim, 1, 4);
+            if (op.kind == BK_OP_RMSNORM_BWD) {
+                if (!std::isfinite(n.eps) || n.eps < 0) return "eps must be finite and >= 0";
+                const uint64_t w = product(n.dim, 1, 1, 4);
+                o = {{"x", x}, {"w", w}, {"dy", x}, {"dx", x}, {"dw", w}};
+            } else if (op.kind == BK_OP_SWIGLU_BWD) {
+                o = {{"g", x}, {"u", x}, {"dy", x}, {"dg", x}, {"du", x}};
+            } else {
+                if (n.dim > INT32_MAX) return "dim must fit an int32 target";
+                o = {{"x", x}, {"t", product(n.rows, 1, 1, 4)}, {"loss", product(n.rows, 1, 1, 4)}, {"dx", x}};
+            }
+            return {};
+        }
+        case BK_OP_ADAMW: {
+            const bk_adamw_op& a = op.u.adamw;
+            if (!(why = detail::first_not_positive({{"n", a.n}, {"step", a.step}})).empty()) return why;
+            for (double v : {a.lr, a.beta1, a.beta2, a.eps, a.weight_decay})
+                if (!std::isfinite(v)) return "lr, beta1, beta2, eps and weight_decay must be finite";
+            if (a.beta1 < 0 || a.beta1 >= 1 || a.beta2 < 0 || a.beta2 >= 1) return "beta1 and beta2 must lie in [0, 1)";
+            const uint64_t x = product(a.n, 1, 1, 4);
+            o = {{"p", x}, {"g", x}, {"m", x}, {"v", x}};
+            return {};
+        }
+        case BK_OP_TOPK_ROUTE: {
+            const bk_route_op& r = op.u.route;
+            why = detail::first_not_positive({{"tokens", r.tokens}, {"experts", r.experts}, {"top_k", r.top_k}});
+            if (!why.empty()) return why;
+            if (r.top_k > r.experts) return "top_k must not exceed experts";
+            if (r.experts > INT32_MAX) return "experts must fit an int32 index";
+            if (r.score_fn != 0 && r.score_fn != 1) return "score_fn must be 0 (softmax) or 1 (sigmoid)";
+            o = {{"logits", product(r.tokens, r.experts, 1, 4)}, {"idx", product(r.tokens, r.top_k, 1, 4)},
+                 {"weight", product(r.tokens, r.top_k, 1, 4)}};
+            return {};
+        }
+        case BK_OP_ATTENTION:
+        case BK_OP_ATTENTION_BWD: {
+            const bk_attention_op& a = op.u.attn;
+            why = detail::first_not_positive({{"batch", a.batch},
+                                              {"heads", a.heads},
+                                              {"kv_heads", a.kv_heads},
+                                              {"seq_q", a.seq_q},
+                                              {"seq_kv", a.seq_kv},
+                                              {"kv_capacity", a.kv_capacity},
+                                              {"head_dim", a.head_dim}});
+            if (!why.empty()) return why;
+            if (a.heads % a.kv_heads) return "heads must be a multiple of kv_heads";
+            if (a.seq_kv > a.kv_capacity) return "seq_kv must not exceed kv_capacity";
+            if (a.causal && a.seq_q > a.seq_kv) return "causal attention needs seq_q <= seq_kv (a query would see no key)";
+            if (!std::isfinite(a.scale)) return "scale must be finite";
+            const uint64_t q = product(a.batch * a.seq_q, a.heads, a.head_dim, ea);
+            const uint64_t kv = product(a.batch * a.kv_capacity, a.kv_heads, a.head_dim, ea);
+            if (op.kind == BK_OP_ATTENTION) {
+                o = {{"q", q}, {"k", kv}, {"v", kv}, {"o", q}};
+            } else {
+                if (a.seq_q != a.seq_kv || a.seq_kv != a.kv_capacity)
+                    return "the backward needs seq_q == seq_kv == kv_capacity";
+                o = {{"q", q}, {"k", kv}, {"v", kv}, {"do", q}, {"dq", q}, {"dk", kv}, {"dv", kv}};
+            }
+            return {};
+        }
+        default: return "not an NN op";
+    }
+}
+
+}  // namespace bk_nn_rules
+#endif
