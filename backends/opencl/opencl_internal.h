@@ -107,10 +107,22 @@ struct GemmCfg {
     bool blocked = false;
     int wgx = 16, wgy = 16, rm = 4, rn = 4, tk = 16;
     int bv = 8, rnv = 3;
+    // Small-m kernels (m <= kSmallM, B large): bk_gemm_sm_nt (B n x k) runs
+    // work-groups of sks x scpg (sks work-items split B rows along k in
+    // svk-vectors, snc columns per work-item); bk_gemm_sm_nn (B k x n) runs
+    // groups of snw work-items of svn columns each. They take smr (smn) rows
+    // of C at a time. sm: the compiled kernels can run their groups.
+    bool sm = false;
+    int sks = 64, scpg = 4, snc = 1, smr = 8, svk = 4, snw = 64, svn = 4, smn = 8;
     int tm() const { return blocked ? rm : wgy * rm; }    // rows of C per work-group
     int tn() const { return blocked ? bv * rnv : wgx * rn; }  // columns of C per work-group
     int threads() const { return blocked ? 1 : wgx * wgy; }
 };
+
+// The small-m GEMM path: m up to kSmallM rows, B of at least kSmallMinB
+// elements (smaller B is not bandwidth-bound and keeps the general kernel).
+constexpr int64_t kSmallM = 16;
+constexpr int64_t kSmallMinB = int64_t(1) << 16;
 
 struct Program {
     bool attempted = false;

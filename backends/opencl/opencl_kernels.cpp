@@ -8,7 +8,9 @@
 //              converted to float on load), math and output in ACC. Two
 //              kernels under one name: local-memory tiles for GPUs and
 //              accelerators, or (BK_GEMM_BLOCKED) register blocks with
-//              explicit vectors and no barriers for CPU devices.
+//              explicit vectors and no barriers for CPU devices. Plus the
+//              small-m kernels (bk_gemm_sm_nt, bk_gemm_sm_nn) for decode
+//              shapes, which stream B at memory bandwidth.
 //   BK_FP64    enables cl_khr_fp64.
 //
 // Written for OpenCL C 1.2 so that any vendor's compiler takes it.
@@ -308,6 +310,179 @@ void bk_gemm(const int M, const int N, const int K,
     }
 }
 #endif /* tiled */
+
+/* Small m (decode steps: m = batch rows of activations against a large weight
+ * matrix B). Every element of B is used m times only, so the kernels stream B
+ * once, with vector loads, and keep op(A) (m x k, small) in cache. Rows of C
+ * are taken SMR (SMN) at a time; a second block of rows re-reads the B rows the
+ * work-group just read, from cache.
+ *
+ * bk_gemm_sm_nt, B stored n x k (tb = 1): a work-group of SKS x SCPG
+ * work-items computes SCPG * SNC columns of C, SNC per work-item; the SKS
+ * work-items of a column split its B rows along k in SVK-element vectors
+ * (neighbours read neighbouring vectors), then sum their partial dot
+ * products through local memory. SKS = 1 on CPU devices: one work-item
+ * walks SNC whole rows side by side (independent multiply-add chains, and
+ * several streams for the prefetchers), no barriers.
+ *
+ * bk_gemm_sm_nn, B stored k x n (tb = 0): a work-item computes SVN
+ * consecutive columns of C, SMN rows at a time, walking k; neighbouring work-items read
+ * neighbouring vectors of each B row. */
+#if defined(BK_IN_F16)
+#define SM_LOADK(p) BK_CAT(vload_half, SVK)(0, (p))
+#define SM_LOADN(p) BK_CAT(vload_half, SVN)(0, (p))
+#elif defined(BK_IN_BF16)
+#define SM_LOADK(p) BK_CAT(as_float, SVK)(BK_CAT(convert_uint, SVK)(BK_CAT(vload, SVK)(0, (p))) << 16)
+#define SM_LOADN(p) BK_CAT(as_float, SVN)(BK_CAT(convert_uint, SVN)(BK_CAT(vload, SVN)(0, (p))) << 16)
+#else
+#define SM_LOADK(p) BK_CAT(vload, SVK)(0, (p))
+#define SM_LOADN(p) BK_CAT(vload, SVN)(0, (p))
+#endif
+#define SM_KV BK_CAT(ACC, SVK)
+#define SM_NV BK_CAT(ACC, SVN)
+#define SM_HS1(v) (v)
+#define SM_HS2(v) ((v).s0 + (v).s1)
+#define SM_HS4(v) SM_HS2((v).lo + (v).hi)
+#define SM_HS8(v) SM_HS4((v).lo + (v).hi)
+#define SM_HS16(v) SM_HS8((v).lo + (v).hi)
+#define SM_HSUM BK_CAT(SM_HS, SVK)
+/* op(A)(i, p) */
+#define SM_A(i, p) (ta ? LOAD_IN(A, (long)(p) * lda + (i)) : LOAD_IN(A, (long)(i) * lda + (p)))
+
+__kernel __attribute__((reqd_work_group_size(SKS, SCPG, 1)))
+void bk_gemm_sm_nt(const int M, const int N, const int K,
+                   __global const IN_T* A, const long lda, const int ta,
+                   __global const IN_T* B, const long ldb,
+                   __global ACC* C, const long ldc, const ACC alpha, const ACC beta)
+{
+    const int l = get_local_id(0), c = get_local_id(1);
+    const int j0 = (get_group_id(0) * SCPG + c) * SNC;
+    /* Columns past N read row N - 1 and are not written; dead work-items
+     * still take part in the barriers. */
+    const bool live = j0 < N;
+    __global const IN_T* b[SNC];
+#pragma unroll
+    for (int q = 0; q < SNC; ++q) b[q] = B + (long)min(j0 + q, N - 1) * ldb;
+    const int kv = K / SVK;
+#if SKS > 1
+    __local ACC red[SCPG][SMR * SNC][SKS];
+#endif
+    for (int i0 = 0; i0 < M; i0 += SMR) {
+        const int mr = min(SMR, M - i0);
+        SM_KV acc[SMR][SNC];
+#pragma unroll
+        for (int r = 0; r < SMR; ++r)
+#pragma unroll
+            for (int q = 0; q < SNC; ++q) acc[r][q] = (SM_KV)(0);
+        if (live) {
+            if (!ta) {
+                __global const IN_T* a = A + (long)i0 * lda;
+                for (int v = l; v < kv; v += SKS) {
+                    const int p = v * SVK;
+                    SM_KV bv[SNC];
+#pragma unroll
+                    for (int q = 0; q < SNC; ++q) bv[q] = SM_LOADK(b[q] + p);
+#pragma unroll
+                    for (int r = 0; r < SMR; ++r)
+                        if (r < mr) {
+                            const SM_KV av = SM_LOADK(a + (long)r * lda + p);
+#pragma unroll
+                            for (int q = 0; q < SNC; ++q) acc[r][q] += av * bv[q];
+                        }
+                }
+            } else {
+                for (int v = l; v < kv; v += SKS) {
+                    const int p = v * SVK;
+                    SM_KV bv[SNC];
+#pragma unroll
+                    for (int q = 0; q < SNC; ++q) bv[q] = SM_LOADK(b[q] + p);
+#pragma unroll
+                    for (int r = 0; r < SMR; ++r)
+                        if (r < mr) {
+                            ACC t[SVK];
+                            for (int e = 0; e < SVK; ++e) t[e] = LOAD_IN(A, (long)(p + e) * lda + i0 + r);
+                            const SM_KV av = BK_CAT(vload, SVK)(0, t);
+#pragma unroll
+                            for (int q = 0; q < SNC; ++q) acc[r][q] += av * bv[q];
+                        }
+                }
+            }
+        }
+        ACC s[SMR][SNC];
+#pragma unroll
+        for (int r = 0; r < SMR; ++r)
+#pragma unroll
+            for (int q = 0; q < SNC; ++q) s[r][q] = SM_HSUM(acc[r][q]);
+        if (live)
+            for (int p = kv * SVK + l; p < K; p += SKS)
+                for (int r = 0; r < mr; ++r) {
+                    const ACC av = SM_A(i0 + r, p);
+                    for (int q = 0; q < SNC; ++q) s[r][q] += av * LOAD_IN(b[q], p);
+                }
+#if SKS > 1
+        for (int r = 0; r < mr; ++r)
+            for (int q = 0; q < SNC; ++q) red[c][r * SNC + q][l] = s[r][q];
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int off = SKS / 2; off > 0; off >>= 1) {
+            if (l < off)
+                for (int t = 0; t < mr * SNC; ++t) red[c][t][l] += red[c][t][l + off];
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+        for (int r = 0; r < mr; ++r)
+            for (int q = 0; q < SNC; ++q) s[r][q] = red[c][r * SNC + q][0];
+        barrier(CLK_LOCAL_MEM_FENCE); /* before the next block overwrites red */
+#endif
+        if (live && l == 0)
+            for (int r = 0; r < mr; ++r)
+                for (int q = 0; q < SNC && j0 + q < N; ++q) {
+                    __global ACC* o = C + (long)(i0 + r) * ldc + j0 + q;
+                    *o = beta == (ACC)(0) ? alpha * s[r][q] : alpha * s[r][q] + beta * *o;
+                }
+    }
+}
+
+__kernel __attribute__((reqd_work_group_size(SNW, 1, 1)))
+void bk_gemm_sm_nn(const int M, const int N, const int K,
+                   __global const IN_T* A, const long lda, const int ta,
+                   __global const IN_T* B, const long ldb,
+                   __global ACC* C, const long ldc, const ACC alpha, const ACC beta)
+{
+    const int j0 = get_global_id(0) * SVN;
+    if (j0 >= N) return; /* no barriers below */
+    const bool full = j0 + SVN <= N;
+    for (int i0 = 0; i0 < M; i0 += SMN) {
+        const int mr = min(SMN, M - i0);
+        SM_NV acc[SMN];
+#pragma unroll
+        for (int r = 0; r < SMN; ++r) acc[r] = (SM_NV)(0);
+        __global const IN_T* b = B + j0;
+        for (int p = 0; p < K; ++p, b += ldb) {
+            SM_NV bv;
+            if (full) {
+                bv = SM_LOADN(b);
+            } else {
+                ACC t[SVN];
+                for (int e = 0; e < SVN; ++e) t[e] = j0 + e < N ? LOAD_IN(b, e) : (ACC)(0);
+                bv = BK_CAT(vload, SVN)(0, t);
+            }
+#pragma unroll
+            for (int r = 0; r < SMN; ++r)
+                if (r < mr) acc[r] += SM_A(i0 + r, p) * bv;
+        }
+        for (int r = 0; r < mr; ++r) {
+            __global ACC* o = C + (long)(i0 + r) * ldc + j0;
+            if (full) {
+                if (beta == (ACC)(0)) BK_CAT(vstore, SVN)(alpha * acc[r], 0, o);
+                else BK_CAT(vstore, SVN)(alpha * acc[r] + beta * BK_CAT(vload, SVN)(0, o), 0, o);
+            } else {
+                ACC t[SVN];
+                BK_CAT(vstore, SVN)(acc[r], 0, t);
+                for (int e = 0; e < N - j0; ++e)
+                    o[e] = beta == (ACC)(0) ? alpha * t[e] : alpha * t[e] + beta * o[e];
+            }
+        }
+    }
+}
 #endif /* BK_GEMM */
 )CLC";
 

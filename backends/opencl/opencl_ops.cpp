@@ -91,6 +91,10 @@ static std::string program_options(const bk_device* d, Variant v, const GemmCfg&
         def("RM=" + std::to_string(g.rm)), def("RN=" + std::to_string(g.rn));
         def("TK=" + std::to_string(g.tk));
     }
+    def("SKS=" + std::to_string(g.sks)), def("SCPG=" + std::to_string(g.scpg)), def("SNC=" + std::to_string(g.snc));
+    def("SMR=" + std::to_string(g.smr));
+    def("SVK=" + std::to_string(g.svk)), def("SNW=" + std::to_string(g.snw)), def("SVN=" + std::to_string(g.svn));
+    def("SMN=" + std::to_string(g.smn));
     if (!d->extra_options.empty()) o += " " + d->extra_options;
     return o;
 }
@@ -134,7 +138,7 @@ static bk_status compile(bk_device* d, Variant v, Program& p) {
                                          "): " + log_excerpt(log, 4, 600));
     }
     p.prog = prog;
-    std::vector<const char*> names = {"bk_gemm"};
+    std::vector<const char*> names = {"bk_gemm", "bk_gemm_sm_nt", "bk_gemm_sm_nn"};
     if (variant_has_stream(v))
         names.insert(names.end(), {"bk_copy", "bk_scale", "bk_add", "bk_triad", "bk_dot_partial",
                                    "bk_dot_final"});
@@ -171,18 +175,26 @@ bk_status ensure_program(bk_device* d, Variant v, Program** out) {
     // run the shape (registers, local memory). Blocked: 4 rows x 3 vectors of
     // the device's preferred width (float8 x 3 with AVX2: 12 accumulators).
     std::vector<GemmCfg> shapes;
+    // Small-m kernels: on CPU devices a work-item walks 4 whole B rows (no
+    // barriers; 2 rows of C x 4 columns of vector accumulators), vectors of
+    // the preferred width, 16 work-items per group (fewer, larger groups:
+    // each costs the runtime a dispatch); elsewhere the tiled kernel's group
+    // size split as k lanes x 4 columns, 4-element vectors (2 for f64).
     if (d->gemm_blocked) {
         GemmCfg g;
         g.blocked = true;
         g.rm = 4;
         g.rnv = 3;
         g.bv = p.vw;
+        g.sks = 1, g.scpg = 16, g.snc = 4, g.smr = 2, g.svk = p.vw, g.snw = 16, g.svn = p.vw;
         shapes.push_back(g);
     } else {
         for (const auto& [wgx, wgy, rm, rn, tk] : {std::array<int, 5>{16, 16, 4, 4, 16}, std::array<int, 5>{8, 8, 4, 4, 16},
                                                    std::array<int, 5>{8, 8, 2, 2, 8}}) {
             GemmCfg g;
             g.wgx = wgx, g.wgy = wgy, g.rm = rm, g.rn = rn, g.tk = tk;
+            g.scpg = 4, g.sks = g.threads() / g.scpg, g.smr = 8, g.svk = v == V_F64 ? 2 : 4;
+            g.snw = g.threads(), g.svn = g.svk;
             shapes.push_back(g);
         }
     }
@@ -195,7 +207,13 @@ bk_status ensure_program(bk_device* d, Variant v, Program** out) {
         st = compile(d, v, p);
         if (st != BK_OK) break;  // a compile error does not depend on the shape
         const size_t wg = kernel_wg_size(p.kernels["bk_gemm"], d->entry.device);
-        if (wg >= static_cast<size_t>(g.threads())) break;
+        if (wg >= static_cast<size_t>(g.threads())) {
+            // Without room for its groups the small-m path is not taken.
+            p.gemm.sm = kernel_wg_size(p.kernels["bk_gemm_sm_nt"], d->entry.device) >=
+                            static_cast<size_t>(g.sks * g.scpg) &&
+                        kernel_wg_size(p.kernels["bk_gemm_sm_nn"], d->entry.device) >= static_cast<size_t>(g.snw);
+            break;
+        }
         why = "the GEMM kernel allows only " + std::to_string(wg) + " work-items per group";
         release_program(p);
         st = BK_UNSUPPORTED;
@@ -487,10 +505,66 @@ static bk_status launch_stream(bk_stream* s, const bk_op_desc* op, const Plan& p
     return st;
 }
 
+// Small m against a large B: the bandwidth-bound kernels.
+static bool use_small_m(const bk_gemm_op& g, const Program& p) {
+    return p.gemm.sm && g.m <= kSmallM && g.n * g.k >= kSmallMinB;
+}
+
+static bk_status launch_gemm_small(bk_stream* s, const bk_op_desc* op, const Plan& plan, Program& p,
+                                   bk_buffer* const* ops, bool track) {
+    const bk_gemm_op& g = op->u.gemm;
+    const bool nt = g.trans_b != 0;
+    const char* name = nt ? "bk_gemm_sm_nt" : "bk_gemm_sm_nn";
+    cl_kernel k = p.kernels[name];
+    const cl_int M = static_cast<cl_int>(g.m), N = static_cast<cl_int>(g.n), K = static_cast<cl_int>(g.k);
+    const cl_long lda = g.lda, ldb = g.ldb, ldc = g.ldc;
+    const cl_int ta = g.trans_a ? 1 : 0;
+    const bool f64 = plan.variant == V_F64;
+    const double ad = g.alpha, bd = g.beta;
+    const float af = static_cast<float>(ad), bf = static_cast<float>(bd);
+    const size_t ssz = f64 ? sizeof(double) : sizeof(float);
+    const void* ap = f64 ? static_cast<const void*>(&ad) : static_cast<const void*>(&af);
+    const void* bp = f64 ? static_cast<const void*>(&bd) : static_cast<const void*>(&bf);
+    bk_status st = set_args(k, {{sizeof M, &M},
+                                {sizeof N, &N},
+                                {sizeof K, &K},
+                                {sizeof(cl_mem), &ops[0]->mem},
+                                {sizeof lda, &lda},
+                                {sizeof ta, &ta},
+                                {sizeof(cl_mem), &ops[1]->mem},
+                                {sizeof ldb, &ldb},
+                                {sizeof(cl_mem), &ops[2]->mem},
+                                {sizeof ldc, &ldc},
+                                {ssz, ap},
+                                {ssz, bp}});
+    if (st != BK_OK) return st;
+    const GemmCfg& c = p.gemm;
+    const size_t n = static_cast<size_t>(g.n);
+    LaunchGeom lg;
+    if (nt) {
+        lg.dims = 2;
+        lg.local[0] = static_cast<size_t>(c.sks);
+        lg.local[1] = static_cast<size_t>(c.scpg);
+        const size_t per_group = lg.local[1] * static_cast<size_t>(c.snc);
+        lg.global[0] = lg.local[0] * ((n + per_group - 1) / per_group);
+        lg.global[1] = lg.local[1];
+    } else {
+        const size_t items = (n + c.svn - 1) / c.svn;
+        lg.local[0] = static_cast<size_t>(c.snw);
+        lg.global[0] = (items + lg.local[0] - 1) / lg.local[0] * lg.local[0];
+    }
+    cl_event ev = nullptr;
+    st = enqueue(s, k, lg, track ? &ev : nullptr, name);
+    if (track) note_kernels(s, ev, ev);
+    release_event(ev);
+    return st;
+}
+
 static bk_status launch_gemm(bk_stream* s, const bk_op_desc* op, const Plan& plan, Program& p,
                       bk_buffer* const* ops, bool track) {
     const bk_gemm_op& g = op->u.gemm;
     if (g.m == 0 || g.n == 0) return BK_OK;  // nothing to compute
+    if (use_small_m(g, p)) return launch_gemm_small(s, op, plan, p, ops, track);
     cl_kernel k = p.kernels["bk_gemm"];
     const cl_int M = static_cast<cl_int>(g.m), N = static_cast<cl_int>(g.n), K = static_cast<cl_int>(g.k);
     const cl_long lda = g.lda, ldb = g.ldb, ldc = g.ldc;
@@ -543,7 +617,19 @@ std::string describe(const bk_device* d, const bk_op_desc* op, const Plan& plan,
         const char* in = plan.variant == V_F16_GEMM    ? "; f16 inputs via vload_half, fp32 math"
                          : plan.variant == V_BF16_GEMM ? "; bf16 inputs widened to fp32, fp32 math"
                                                        : "";
-        if (g.blocked)
+        const char* acc = plan.variant == V_F64 ? "double" : "float";
+        if (use_small_m(op->u.gemm, p) && op->u.gemm.trans_b)
+            std::snprintf(b, sizeof b,
+                          "OpenCL small-m B-streaming (B n x k): wg %d k-lanes x %d, %d columns per work-item, %s%d "
+                          "loads along k, %d rows of C per pass%s%s",
+                          g.sks, g.scpg, g.snc, acc, g.svk, g.smr, g.sks > 1 ? ", local-memory reduction" : ", no barriers",
+                          in);
+        else if (use_small_m(op->u.gemm, p))
+            std::snprintf(b, sizeof b,
+                          "OpenCL small-m B-streaming (B k x n): wg %d, %s%d columns per work-item, "
+                          "%d rows of C per pass%s",
+                          g.snw, acc, g.svn, g.smn, in);
+        else if (g.blocked)
             std::snprintf(b, sizeof b,
                           "OpenCL register-blocked %dx%d per work-item (%s x %d), no local memory%s", g.rm, g.tn(),
                           vec_type(plan.variant == V_F64 ? V_F64 : V_F32, g.bv), g.rnv, in);

@@ -2,7 +2,9 @@
 // (edge tiles), every transpose combination, padded leading dimensions and
 // alpha/beta, for each input type the device runs, and for both kernels: the
 // local-memory tiled one (GPUs) and the register-blocked one (CPU devices),
-// forced with BAKEOFF_OPENCL_GEMM so that each runs on any device.
+// forced with BAKEOFF_OPENCL_GEMM so that each runs on any device. Each
+// also brings its own shape of the small-m kernels (k split across a
+// work-group with a local-memory reduction, or one work-item per row).
 //
 // Tolerance: the kernel accumulates each C entry sequentially over k in the
 // accumulator type (unit roundoff u: 2^-24 for f32 and for f16/bf16 inputs,
@@ -183,6 +185,46 @@ void run_suite(bk_device* d, bk_dtype in_t) {
             }
 }
 
+// The small-m kernels (m <= 16 against a B of at least 2^16 elements: decode
+// steps): m in {1, 2, 7, 16}, odd n and k (k past the vector width, and a k
+// below it, all tail), both layouts of B and of A, padded leading dimensions,
+// alpha/beta; op_info must name the kernel, and a shape outside the path
+// (m = 17, or a small B) must not.
+std::string gemm_info(bk_device* d, const bk_op_desc& op) {
+    char info[512];
+    if (be()->op_info(d, &op, info, sizeof info) != BK_OK) return std::string("op_info failed: ") + be()->last_error();
+    return info;
+}
+
+template <class OutT>
+void run_small_m_suite(bk_device* d, bk_dtype in_t) {
+    ASSERT_NE(d, nullptr);
+    Stream s(d);
+    const Shape shapes[] = {{1, 1001, 1031}, {2, 257, 4099}, {7, 1000, 1031}, {16, 129, 4099}, {5, 30011, 3}};
+    uint64_t seed = 5000;
+    int variant = 0;
+    for (const Shape& sh : shapes)
+        for (int tb = 0; tb < 2; ++tb)
+            for (int ta = 0; ta < 2; ++ta, ++variant) {
+                const bool ab = variant % 3 != 0;
+                const double alpha = ab ? -1.25 : 1.0, beta = ab ? 0.75 : 0.0;
+                const int64_t pad = variant % 2 ? 5 : 0;
+                const std::string what = std::to_string(sh.m) + "x" + std::to_string(sh.n) + "x" + std::to_string(sh.k) +
+                                         " ta=" + std::to_string(ta) + " tb=" + std::to_string(tb) +
+                                         " alpha=" + std::to_string(alpha) + " beta=" + std::to_string(beta) +
+                                         " pad=" + std::to_string(pad);
+                SCOPED_TRACE(what);
+                const bk_op_desc op =
+                    gemm_desc(in_t, sizeof(OutT) == 8 ? BK_F64 : BK_F32, sh.m, sh.n, sh.k, ta, tb, alpha, beta);
+                const std::string info = gemm_info(d, op);
+                EXPECT_NE(info.find(tb ? "small-m B-streaming (B n x k)" : "small-m B-streaming (B k x n)"),
+                          std::string::npos)
+                    << info;
+                run_case<OutT>(d, s.s, in_t, sh, ta, tb, alpha, beta, pad, seed++);
+                if (::testing::Test::HasFatalFailure()) return;
+            }
+}
+
 class OpenclGemm : public ::testing::TestWithParam<const char*> {
 protected:
     void SetUp() override {
@@ -211,6 +253,34 @@ TEST_P(OpenclGemm, F64OddShapes) {
 TEST_P(OpenclGemm, F16InputsF32Output) { run_suite<float>(dev_, BK_F16); }
 
 TEST_P(OpenclGemm, Bf16InputsF32Output) { run_suite<float>(dev_, BK_BF16); }
+
+TEST_P(OpenclGemm, SmallMF32) { run_small_m_suite<float>(dev_, BK_F32); }
+
+TEST_P(OpenclGemm, SmallMBf16InputsF32Output) { run_small_m_suite<float>(dev_, BK_BF16); }
+
+TEST_P(OpenclGemm, SmallMF16InputsF32Output) { run_small_m_suite<float>(dev_, BK_F16); }
+
+TEST_P(OpenclGemm, SmallMF64) {
+    if (!has_fp64()) GTEST_SKIP() << "the device has no cl_khr_fp64";
+    run_small_m_suite<double>(dev_, BK_F64);
+}
+
+// Past 16 rows, or with a small B, the general kernel runs (and stays right
+// next to the path's edge).
+TEST_P(OpenclGemm, SmallMEdges) {
+    const std::string general = std::string(GetParam()) == "tiled" ? "OpenCL tiled" : "OpenCL register-blocked";
+    for (int tb = 0; tb < 2; ++tb) {
+        std::string info = gemm_info(dev_, gemm_desc(BK_F32, BK_F32, 17, 1001, 1031, false, tb));
+        EXPECT_NE(info.find(general), std::string::npos) << info;
+        info = gemm_info(dev_, gemm_desc(BK_F32, BK_F32, 16, 255, 257, false, tb));  // 65535 elements of B
+        EXPECT_NE(info.find(general), std::string::npos) << info;
+        info = gemm_info(dev_, gemm_desc(BK_F32, BK_F32, 16, 256, 256, false, tb));  // 65536
+        EXPECT_NE(info.find("small-m"), std::string::npos) << info;
+    }
+    Stream s(dev_);
+    run_case<float>(dev_, s.s, BK_F32, {17, 1001, 1031}, false, true, 1.0, 0.0, 0, 31);
+    run_case<float>(dev_, s.s, BK_F32, {16, 256, 256}, true, false, 2.0, -1.0, 1, 32);
+}
 
 TEST_P(OpenclGemm, LargerShapes) {
     Stream s(dev_);
