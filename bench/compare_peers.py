@@ -12,7 +12,8 @@ and prints medians, spread (min-max) and the ratio bakeoff / peer:
   gemm bf16/int8 vendor    vs a standalone oneDNN matmul of the same size;
   the quick suite's wall time;
   and, on the same silicon, the OpenCL backend (PoCL on a CPU) against the CPU
-  backend: membw.triad (quick size) and gemm fp32 on the portable path of both.
+  backend: membw.triad (quick size), gemm fp32 on the portable path of both, and
+  the quick suite's attention and llm.decode cases (portable path on both).
 
 Usage: bench/compare_peers.py [--runs 5] [--build build/release] [--gemm-size 2048]
 Needs: likwid (Debian package), a release build (./scripts/build.sh release).
@@ -118,7 +119,10 @@ def main():
                 v, _ = bakeoff_values(a.build, ["--device", dev, "--workload", "gemm", "--dtype", "fp32",
                                                 "--path", "portable", "--size", str(a.gemm_size)], tmp)
                 tv, _ = bakeoff_values(a.build, ["--suite", "quick", "--device", dev, "--workload", "membw.triad"], tmp)
-                for key, val in list(v.items()) + list(tv.items()):
+                # The model workloads' quick cases, bakeoff's own kernels on both.
+                mv, _ = bakeoff_values(a.build, ["--suite", "quick", "--device", dev, "--workload",
+                                                 "attention,llm.decode", "--path", "portable"], tmp)
+                for key, val in list(v.items()) + list(tv.items()) + list(mv.items()):
                     ocl.setdefault((dev,) + key, []).append(val[0])
     except RuntimeError as e:
         print(f"opencl comparison skipped: {e}", file=sys.stderr)
