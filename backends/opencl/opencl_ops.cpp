@@ -10,6 +10,7 @@
 #include <cstring>
 #include <limits>
 #include <sstream>
+#include <vector>
 
 namespace bakeoff::opencl {
 
@@ -510,33 +511,42 @@ static bool use_small_m(const bk_gemm_op& g, const Program& p) {
     return p.gemm.sm && g.m <= kSmallM && g.n * g.k >= kSmallMinB;
 }
 
+// The GEMM kernels' arguments: M, N, K, A, lda, trans_a, B, ldb, [trans_b,]
+// C, ldc, alpha, beta (alpha and beta in double for f64, else float).
+static bk_status set_gemm_args(cl_kernel k, const bk_gemm_op& g, bool f64, bk_buffer* const* ops, bool pass_tb) {
+    const cl_int M = static_cast<cl_int>(g.m), N = static_cast<cl_int>(g.n), K = static_cast<cl_int>(g.k);
+    const cl_long lda = g.lda, ldb = g.ldb, ldc = g.ldc;
+    const cl_int ta = g.trans_a ? 1 : 0, tb = g.trans_b ? 1 : 0;
+    const double ad = g.alpha, bd = g.beta;
+    const float af = static_cast<float>(ad), bf = static_cast<float>(bd);
+    const size_t ssz = f64 ? sizeof(double) : sizeof(float);
+    const void* ap = f64 ? static_cast<const void*>(&ad) : static_cast<const void*>(&af);
+    const void* bp = f64 ? static_cast<const void*>(&bd) : static_cast<const void*>(&bf);
+    std::vector<std::pair<size_t, const void*>> args = {{sizeof M, &M},
+                                                        {sizeof N, &N},
+                                                        {sizeof K, &K},
+                                                        {sizeof(cl_mem), &ops[0]->mem},
+                                                        {sizeof lda, &lda},
+                                                        {sizeof ta, &ta},
+                                                        {sizeof(cl_mem), &ops[1]->mem},
+                                                        {sizeof ldb, &ldb}};
+    if (pass_tb) args.push_back({sizeof tb, &tb});
+    args.insert(args.end(), {{sizeof(cl_mem), &ops[2]->mem}, {sizeof ldc, &ldc}, {ssz, ap}, {ssz, bp}});
+    for (cl_uint i = 0; i < args.size(); ++i) {
+        const cl_int err = clSetKernelArg(k, i, args[i].first, args[i].second);
+        if (err != CL_SUCCESS) return cl_fail(err, "clSetKernelArg(" + std::to_string(i) + ")");
+    }
+    return BK_OK;
+}
+
 static bk_status launch_gemm_small(bk_stream* s, const bk_op_desc* op, const Plan& plan, Program& p,
                                    bk_buffer* const* ops, bool track) {
     const bk_gemm_op& g = op->u.gemm;
     const bool nt = g.trans_b != 0;
     const char* name = nt ? "bk_gemm_sm_nt" : "bk_gemm_sm_nn";
     cl_kernel k = p.kernels[name];
-    const cl_int M = static_cast<cl_int>(g.m), N = static_cast<cl_int>(g.n), K = static_cast<cl_int>(g.k);
-    const cl_long lda = g.lda, ldb = g.ldb, ldc = g.ldc;
-    const cl_int ta = g.trans_a ? 1 : 0;
-    const bool f64 = plan.variant == V_F64;
-    const double ad = g.alpha, bd = g.beta;
-    const float af = static_cast<float>(ad), bf = static_cast<float>(bd);
-    const size_t ssz = f64 ? sizeof(double) : sizeof(float);
-    const void* ap = f64 ? static_cast<const void*>(&ad) : static_cast<const void*>(&af);
-    const void* bp = f64 ? static_cast<const void*>(&bd) : static_cast<const void*>(&bf);
-    bk_status st = set_args(k, {{sizeof M, &M},
-                                {sizeof N, &N},
-                                {sizeof K, &K},
-                                {sizeof(cl_mem), &ops[0]->mem},
-                                {sizeof lda, &lda},
-                                {sizeof ta, &ta},
-                                {sizeof(cl_mem), &ops[1]->mem},
-                                {sizeof ldb, &ldb},
-                                {sizeof(cl_mem), &ops[2]->mem},
-                                {sizeof ldc, &ldc},
-                                {ssz, ap},
-                                {ssz, bp}});
+    // The layout is the kernel's: no trans_b argument.
+    bk_status st = set_gemm_args(k, g, plan.variant == V_F64, ops, false);
     if (st != BK_OK) return st;
     const GemmCfg& c = p.gemm;
     const size_t n = static_cast<size_t>(g.n);
@@ -566,28 +576,7 @@ static bk_status launch_gemm(bk_stream* s, const bk_op_desc* op, const Plan& pla
     if (g.m == 0 || g.n == 0) return BK_OK;  // nothing to compute
     if (use_small_m(g, p)) return launch_gemm_small(s, op, plan, p, ops, track);
     cl_kernel k = p.kernels["bk_gemm"];
-    const cl_int M = static_cast<cl_int>(g.m), N = static_cast<cl_int>(g.n), K = static_cast<cl_int>(g.k);
-    const cl_long lda = g.lda, ldb = g.ldb, ldc = g.ldc;
-    const cl_int ta = g.trans_a ? 1 : 0, tb = g.trans_b ? 1 : 0;
-    const bool f64 = plan.variant == V_F64;
-    const double ad = g.alpha, bd = g.beta;
-    const float af = static_cast<float>(ad), bf = static_cast<float>(bd);
-    const size_t ssz = f64 ? sizeof(double) : sizeof(float);
-    const void* ap = f64 ? static_cast<const void*>(&ad) : static_cast<const void*>(&af);
-    const void* bp = f64 ? static_cast<const void*>(&bd) : static_cast<const void*>(&bf);
-    bk_status st = set_args(k, {{sizeof M, &M},
-                                {sizeof N, &N},
-                                {sizeof K, &K},
-                                {sizeof(cl_mem), &ops[0]->mem},
-                                {sizeof lda, &lda},
-                                {sizeof ta, &ta},
-                                {sizeof(cl_mem), &ops[1]->mem},
-                                {sizeof ldb, &ldb},
-                                {sizeof tb, &tb},
-                                {sizeof(cl_mem), &ops[2]->mem},
-                                {sizeof ldc, &ldc},
-                                {ssz, ap},
-                                {ssz, bp}});
+    bk_status st = set_gemm_args(k, g, plan.variant == V_F64, ops, true);
     if (st != BK_OK) return st;
     LaunchGeom lg;
     lg.dims = 2;
