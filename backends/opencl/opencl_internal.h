@@ -247,6 +247,8 @@ std::string log_excerpt(const std::string& log, size_t max_lines, size_t max_cha
 size_t kernel_wg_size(cl_kernel k, cl_device_id d);
 size_t pow2_floor(size_t v);
 bk_status set_args(cl_kernel k, std::initializer_list<std::pair<size_t, const void*>> args);
+// Makes *buf (a stream's scratch, *bytes long) hold at least `need` bytes.
+bk_status grow_scratch(cl_context ctx, cl_mem* buf, size_t* bytes, size_t need, const char* what);
 bk_status enqueue(bk_stream* s, cl_kernel k, const LaunchGeom& g, cl_event* ev, const char* name);
 // Kernel-timing bookkeeping after enqueuing kernels (device mutex held).
 void note_kernels(bk_stream* s, cl_event first, cl_event last);

@@ -382,16 +382,8 @@ LaunchGeom rows_geom(size_t wg, int64_t rows) {
 
 // A buffer of at least `need` bytes for the op's intermediates, on the stream.
 bk_status scratch(bk_stream* s, size_t need, cl_mem* out) {
-    if (s->nn_scratch_bytes < need) {
-        // A released buffer lives on until the commands using it finish.
-        if (s->nn_scratch) clReleaseMemObject(s->nn_scratch);
-        s->nn_scratch = nullptr;
-        s->nn_scratch_bytes = 0;
-        cl_int err = CL_SUCCESS;
-        s->nn_scratch = clCreateBuffer(s->dev->ctx, CL_MEM_READ_WRITE, need, nullptr, &err);
-        if (err != CL_SUCCESS) return cl_fail(err, "clCreateBuffer(NN scratch)");
-        s->nn_scratch_bytes = need;
-    }
+    if (bk_status st = grow_scratch(s->dev->ctx, &s->nn_scratch, &s->nn_scratch_bytes, need, "NN scratch"); st != BK_OK)
+        return st;
     *out = s->nn_scratch;
     return BK_OK;
 }

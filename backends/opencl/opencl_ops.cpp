@@ -390,6 +390,19 @@ bk_status set_args(cl_kernel k, std::initializer_list<std::pair<size_t, const vo
     return BK_OK;
 }
 
+bk_status grow_scratch(cl_context ctx, cl_mem* buf, size_t* bytes, size_t need, const char* what) {
+    if (*bytes >= need) return BK_OK;
+    // A released buffer lives on until the commands using it finish.
+    if (*buf) clReleaseMemObject(*buf);
+    *buf = nullptr;
+    *bytes = 0;
+    cl_int err = CL_SUCCESS;
+    *buf = clCreateBuffer(ctx, CL_MEM_READ_WRITE, need, nullptr, &err);
+    if (err != CL_SUCCESS) return cl_fail(err, std::string("clCreateBuffer(") + what + ")");
+    *bytes = need;
+    return BK_OK;
+}
+
 bk_status enqueue(bk_stream* s, cl_kernel k, const LaunchGeom& g, cl_event* ev, const char* name) {
     const cl_int err =
         clEnqueueNDRangeKernel(s->q, k, static_cast<cl_uint>(g.dims), nullptr, g.global, g.local, 0, nullptr, ev);
@@ -442,16 +455,8 @@ static bk_status launch_stream(bk_stream* s, const bk_op_desc* op, const Plan& p
         const cl_mem out = ops[2]->mem;
         const StreamGeom g = dot_geom(p, n);
         const size_t need = g.groups * ssz;
-        if (s->scratch_bytes < need) {
-            // A released buffer lives on until the commands using it finish.
-            if (s->scratch) clReleaseMemObject(s->scratch);
-            s->scratch = nullptr;
-            s->scratch_bytes = 0;
-            cl_int err = CL_SUCCESS;
-            s->scratch = clCreateBuffer(s->dev->ctx, CL_MEM_READ_WRITE, need, nullptr, &err);
-            if (err != CL_SUCCESS) return cl_fail(err, "clCreateBuffer(dot scratch)");
-            s->scratch_bytes = need;
-        }
+        if (bk_status gs = grow_scratch(s->dev->ctx, &s->scratch, &s->scratch_bytes, need, "dot scratch"); gs != BK_OK)
+            return gs;
         cl_kernel k1 = p.kernels["bk_dot_partial"], k2 = p.kernels["bk_dot_final"];
         const cl_int items = p.dot_items, count = static_cast<cl_int>(g.groups);
         st = set_args(k1, {{sizeof(cl_mem), &m0}, {sizeof(cl_mem), &m1}, {sizeof(cl_mem), &s->scratch},
