@@ -55,7 +55,7 @@ std::string coverage_svg(const CoverageMatrix& m) {
     const double left = std::clamp(20 + kCharW * double(longest), 140.0, 320.0);
     const std::size_t head_chars = std::size_t(kCellW / kCharW) - 1;
     bool two_line_heads = false;
-    for (const auto& l : m.column_labels) two_line_heads = two_line_heads || l.size() > head_chars;
+    for (const auto& l : m.column_labels) two_line_heads = two_line_heads || display_width(l) > head_chars;
     const double header_h = two_line_heads ? 48 : 32, legend_h = 30;
     const double width = std::max(600.0, left + kCellW * double(m.column_labels.size()) + 20);
     const double height = legend_h + header_h + kRowH * double(m.row_labels.size()) + 10;
@@ -75,15 +75,12 @@ std::string coverage_svg(const CoverageMatrix& m) {
     for (std::size_t c = 0; c < m.column_labels.size(); ++c) {
         const double cx = left + kCellW * double(c) + kCellW / 2;
         std::string l = m.column_labels[c];
-        std::string first = l.substr(0, std::min(l.size(), head_chars));
-        std::string rest = l.size() > head_chars ? l.substr(head_chars, head_chars) : "";
-        // Keep UTF-8 sequences whole at the cut.
-        while (!rest.empty() && (static_cast<unsigned char>(rest[0]) & 0xC0) == 0x80) {
-            first += rest[0];
-            rest.erase(0, 1);
-        }
+        // Cut by code points so a UTF-8 sequence never splits across the two lines.
+        const std::string first = utf8_prefix(l, head_chars);
+        const std::string tail = l.substr(first.size());
+        const std::string rest = utf8_prefix(tail, head_chars);
         svg.text(cx, legend_h + 22, first, "middle", "class=\"column-label\"");
-        if (!rest.empty()) svg.text(cx, legend_h + 38, rest + (l.size() > 2 * head_chars ? "…" : ""), "middle", "class=\"column-label\"");
+        if (!rest.empty()) svg.text(cx, legend_h + 38, rest + (rest.size() < tail.size() ? "…" : ""), "middle", "class=\"column-label\"");
     }
     const double top = legend_h + header_h;
     for (std::size_t r = 0; r < m.row_labels.size(); ++r) {

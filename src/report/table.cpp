@@ -11,6 +11,13 @@ std::size_t display_width(const std::string& s) {
     return w;
 }
 
+std::string utf8_prefix(const std::string& s, std::size_t points) {
+    std::size_t seen = 0, i = 0;
+    for (; i < s.size(); ++i)
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && seen++ == points) break;
+    return s.substr(0, i);
+}
+
 namespace {
 std::vector<std::size_t> widths(const Table& t) {
     std::vector<std::size_t> w(t.header.size(), 0);

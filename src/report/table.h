@@ -19,4 +19,7 @@ struct Table {
 // Display width of a UTF-8 string (code points; enough for the text bakeoff prints).
 std::size_t display_width(const std::string& s);
 
+// The first `points` code points of UTF-8 text s, never cutting a sequence.
+std::string utf8_prefix(const std::string& s, std::size_t points);
+
 }  // namespace bakeoff
