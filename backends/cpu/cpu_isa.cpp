@@ -287,7 +287,8 @@ KernelIsa kernel_isa() {
     static const KernelIsa chosen = [] {
         const CpuIsa& d = cpu_isa();
         KernelIsa best = KernelIsa::scalar;
-        if (d.avx2 && d.fma) best = KernelIsa::avx2;
+        // The AVX2 files are compiled for F16C too (fp16 packing).
+        if (d.avx2 && d.fma && d.f16c) best = KernelIsa::avx2;
         if (d.avx512f) best = KernelIsa::avx512;
         if (const char* cap = std::getenv("BAKEOFF_CPU_ISA")) {
             const std::string c = cap;

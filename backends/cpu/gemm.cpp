@@ -2,8 +2,9 @@
 // dtype combination) and routing to the implementation for the path:
 //   vendor   f64/f32 -> OpenBLAS (gemm_openblas.cpp)
 //            bf16->f32, i8->i32 -> oneDNN matmul (gemm_onednn.cpp)
-//   portable all four -> bakeoff's own kernel (gemm_portable.cpp); f32 and
-//            bf16 with m <= 16 -> the small-m kernel (gemm_smallm.cpp)
+//            f16->f32: none (unsupported, with the reason)
+//   portable all five -> bakeoff's own kernel (gemm_portable.cpp); f32, bf16
+//            and f16 with m <= 16 -> the small-m kernel (gemm_smallm.cpp)
 #include <cmath>
 #include <string>
 
@@ -67,18 +68,19 @@ bk_status check_shape(const bk_op_desc& op, Extents* ext) {
 bk_status check_types(const bk_op_desc& op) {
     const uint32_t a = op.dtype_a, b = op.dtype_b, c = op.dtype_c;
     if ((a == BK_F64 && b == BK_F64 && c == BK_F64) || (a == BK_F32 && b == BK_F32 && c == BK_F32) ||
-        (a == BK_BF16 && b == BK_BF16 && c == BK_F32) || (a == BK_I8 && b == BK_I8 && c == BK_I32))
+        (a == BK_BF16 && b == BK_BF16 && c == BK_F32) || (a == BK_F16 && b == BK_F16 && c == BK_F32) ||
+        (a == BK_I8 && b == BK_I8 && c == BK_I32))
         return BK_OK;
     std::string why = "gemm " + std::string(dtype_name(a)) + " x " + dtype_name(b) + " -> " +
                       dtype_name(c) + " is not run by the cpu backend";
     if (a == BK_TF32)
         why += " (x86 has no reduced-precision fp32 multiply)";
     else if (a == BK_F16)
-        why += " (no fp16 gemm in OpenBLAS 0.3.21 or the oneDNN 2.6 build used)";
+        why += " (it runs f16 x f16 -> f32 only)";
     else if (a == BK_F8_E4M3)
         why += " (no fp8 on x86 CPUs)";
     else
-        why += " (it runs f64, f32, bf16 -> f32 and i8 -> i32)";
+        why += " (it runs f64, f32, bf16 -> f32, f16 -> f32 and i8 -> i32)";
     return fail(BK_UNSUPPORTED, why);
 }
 
@@ -89,6 +91,10 @@ bk_status check_all(const bk_op_desc& op, Extents* ext) {
     if (bk_status st = check_types(op); st != BK_OK) return st;
     if (op.path == BK_PATH_PORTABLE) return portable_gemm_supports(op);
     if (op.dtype_a == BK_F64 || op.dtype_a == BK_F32) return openblas_gemm_supports(op);
+    if (op.dtype_a == BK_F16)
+        return fail(BK_UNSUPPORTED,
+                    "gemm f16 x f16 -> f32 has no vendor path on the cpu backend: neither OpenBLAS nor "
+                    "oneDNN as built here has an fp16 gemm (the portable path runs it)");
     return onednn_gemm_supports(op);
 }
 

@@ -2,12 +2,12 @@
 //
 // Goto/BLIS-style blocking: for each NC-wide panel of B and each KC-deep
 // slice, the team packs the B panel (kc x nr slivers) and all of A's rows
-// (mr x kc slivers) into contiguous buffers, widening bf16 to f32 and i8 to
-// i32 as it goes, then computes tiles of C in parallel (static schedule,
+// (mr x kc slivers) into contiguous buffers, widening bf16 and f16 to f32 and
+// i8 to i32 as it goes, then computes tiles of C in parallel (static schedule,
 // row blocks of at most MC rows and column tiles as even as whole micro-tiles
 // allow) with the micro-kernel of the best ISA (gemm_portable_<isa>.cpp).
 // Transposes and leading dimensions are absorbed by the packing, which uses
-// the ISA file's vector routines for f32 and bf16 where it has them.
+// the ISA file's vector routines for f32, bf16 and f16 where it has them.
 #include <omp.h>
 
 #include <algorithm>
@@ -61,6 +61,7 @@ inline float widen(float v) { return v; }
 inline double widen(double v) { return v; }
 inline int32_t widen(int8_t v) { return v; }
 inline float widen(uint16_t bf16) { return bf16_to_f32(bf16); }
+inline float widen(f16 v) { return f16_to_f32(v.bits); }
 
 // The scalar packing loops (GemmPackFn in gemm_portable.h has the layouts):
 // for the scalar ISA, for f64 and i8, and where an ISA file has no routine.
@@ -105,6 +106,8 @@ Packer<S, T> packer(const GemmKernelSet& ks) {
         return Packer<S, T>(ks.pack_f32);
     else if constexpr (std::is_same_v<S, uint16_t>)
         return Packer<S, T>(ks.pack_bf16);
+    else if constexpr (std::is_same_v<S, f16>)
+        return Packer<S, T>(ks.pack_f16);
     else
         return Packer<S, T>(ks);
 }
@@ -253,6 +256,10 @@ bk_status portable_gemm_run(const bk_op_desc& op, const void* a, const void* b, 
             gemm(ks, ks.f32, g, static_cast<const uint16_t*>(a), static_cast<const uint16_t*>(b),
                  static_cast<float*>(c), static_cast<float>(g.alpha), static_cast<float>(g.beta));
             break;
+        case BK_F16:
+            gemm(ks, ks.f32, g, static_cast<const f16*>(a), static_cast<const f16*>(b),
+                 static_cast<float*>(c), static_cast<float>(g.alpha), static_cast<float>(g.beta));
+            break;
         case BK_I8:
             gemm(ks, ks.i32, g, static_cast<const int8_t*>(a), static_cast<const int8_t*>(b),
                  static_cast<int32_t*>(c), static_cast<int32_t>(g.alpha),
@@ -277,6 +284,9 @@ std::string portable_gemm_info(const bk_op_desc& op) {
         how = "f64 multiply-add";
     } else if (op.dtype_a == BK_BF16) {
         how = "bf16 widened to f32 when packed, f32 multiply-add";
+    } else if (op.dtype_a == BK_F16) {
+        how = std::string("f16 widened to f32 when packed") +
+              (ks.pack_f16.lines ? " (F16C)" : " (in software)") + ", f32 multiply-add";
     } else if (op.dtype_a == BK_I8) {
         mr = ks.i32.mr;
         nr = ks.i32.nr;

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "fp16.h"
+
 namespace bk_cpu {
 
 // C[0:mc, 0:nc] = alpha * Apacked * Bpacked + (beta_zero ? 0 : beta * C) over
@@ -29,7 +31,7 @@ struct GemmMicroKernel {
 //      dst[p*w + r] = src[r*ld + p]   (A as stored, B transposed: n x k)
 //  - across: depth step p is source line p, lanes run along it:
 //      dst[p*w + r] = src[p*ld + r]   (A transposed, B as stored)
-// bf16 sources are passed as their bit patterns (uint16_t).
+// bf16 sources are passed as their bit patterns (uint16_t), f16 ones as f16.
 template <class S, class T>
 using GemmPackFn = void (*)(T* dst, const S* src, int64_t ld, int valid, int64_t kc, int w);
 
@@ -42,11 +44,12 @@ struct GemmPackers {
 struct GemmKernelSet {
     const char* isa;  // "scalar", "avx2+fma", "avx512f"
     GemmMicroKernel<double> f64;
-    GemmMicroKernel<float> f32;      // also bf16 inputs, widened to f32 when packed
+    GemmMicroKernel<float> f32;      // also bf16 and f16 inputs, widened to f32 when packed
     GemmMicroKernel<int32_t> i32;    // i8 inputs, widened to i32 when packed
     // Vector packing where the ISA file has it (the scalar set has none).
     GemmPackers<float, float> pack_f32;
     GemmPackers<uint16_t, float> pack_bf16;
+    GemmPackers<f16, float> pack_f16;
 };
 
 const GemmKernelSet* gemm_kernels_scalar();

@@ -1,6 +1,7 @@
 // Portable GEMM micro-kernel compiled for AVX2 + FMA (256-bit): 6 x 16 f32,
-// 6 x 8 f64, 6 x 16 i32 tiles, and the f32 / bf16 packing routines (the
-// AVX-512 set borrows those too). Called only when cpuid says AVX2 and FMA work.
+// 6 x 8 f64, 6 x 16 i32 tiles, and the f32 / bf16 / f16 packing routines (the
+// AVX-512 set borrows those too). Called only when cpuid says AVX2, FMA and
+// F16C work (every AVX2 CPU has F16C; the f16 packing needs it).
 #include <cstdint>
 #include <cstring>
 
@@ -11,7 +12,7 @@
 #include <immintrin.h>
 
 #pragma GCC push_options
-#pragma GCC target("avx2,fma")
+#pragma GCC target("avx2,fma,f16c")
 
 namespace bk_cpu {
 namespace gemm_avx2 {
@@ -30,19 +31,27 @@ typedef int32_t VI32 __attribute__((vector_size(32)));
 // registers.
 
 // 8 source elements as 8 f32. bf16 is the top half of an f32: zero-extend
-// each 16-bit pattern to 32 bits (vpmovzxwd) and shift it up.
+// each 16-bit pattern to 32 bits (vpmovzxwd) and shift it up. f16 widens
+// with vcvtph2ps, exact (the same bits as f16_to_f32).
 inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
 inline __m256 load8(const uint16_t* p) {
     const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+}
+inline __m256 load8(const f16* p) {
+    return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
 }
 inline __m128 load4(const float* p) { return _mm_loadu_ps(p); }
 inline __m128 load4(const uint16_t* p) {
     const __m128i h = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
     return _mm_castsi128_ps(_mm_slli_epi32(_mm_cvtepu16_epi32(h), 16));
 }
+inline __m128 load4(const f16* p) {
+    return _mm_cvtph_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+}
 inline float widen1(float v) { return v; }
 inline float widen1(uint16_t v) { return bf16_to_f32(v); }
+inline float widen1(f16 v) { return f16_to_f32(v.bits); }
 
 // In-register transpose: r[i] holds line i, elements 0..7; afterwards r[q]
 // holds element q of lines 0..7.
@@ -159,6 +168,7 @@ GemmKernelSet make_set() {
     s.i32 = micro_kernel_entry<int32_t, VI32, 8, 6, 2>();
     s.pack_f32 = {&pack_lines<float>, &pack_across<float>};
     s.pack_bf16 = {&pack_lines<uint16_t>, &pack_across<uint16_t>};
+    s.pack_f16 = {&pack_lines<f16>, &pack_across<f16>};
     return s;
 }
 

@@ -37,13 +37,16 @@ namespace bk_cpu {
 const GemmKernelSet* gemm_kernels_avx512() {
     static const GemmKernelSet set = [] {
         GemmKernelSet s = gemm_avx512::make_set();
-        // Packing is loads, shuffles and stores that the AVX2 routines do
-        // nearly as fast as 512-bit ones would; they take any sliver width
-        // (mr 8, nr 32 here), and every AVX-512F CPU has AVX2.
-        const GemmKernelSet* a = cpu_isa().avx2 ? gemm_kernels_avx2() : nullptr;
+        // Packing is loads, shuffles (and for f16 vcvtph2ps) and stores that
+        // the AVX2 routines do nearly as fast as 512-bit ones would; they take
+        // any sliver width (mr 8, nr 32 here), and every AVX-512F CPU has AVX2
+        // and F16C (that file is compiled for both, so both are checked).
+        const CpuIsa& isa = cpu_isa();
+        const GemmKernelSet* a = isa.avx2 && isa.fma && isa.f16c ? gemm_kernels_avx2() : nullptr;
         if (a) {
             s.pack_f32 = a->pack_f32;
             s.pack_bf16 = a->pack_bf16;
+            s.pack_f16 = a->pack_f16;
         }
         return s;
     }();

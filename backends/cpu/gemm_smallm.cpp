@@ -26,6 +26,7 @@ const SmallMKernels& kernels() {
 
 inline float widen(float v) { return v; }
 inline float widen(uint16_t v) { return bf16_to_f32(v); }
+inline float widen(f16 v) { return f16_to_f32(v.bits); }
 
 // Below this many multiply-adds one thread does it all.
 constexpr int64_t kSingleThreadMacs = 1 << 18;
@@ -77,7 +78,7 @@ bool smallm_applies(const bk_op_desc& op) {
     // it; small products stay with the blocked kernel.
     return op.path == BK_PATH_PORTABLE && op.u.gemm.m <= kSmallM && op.u.gemm.n * op.u.gemm.k >= kSmallMMinB &&
            op.dtype_c == BK_F32 &&
-           ((op.dtype_a == BK_F32 && op.dtype_b == BK_F32) || (op.dtype_a == BK_BF16 && op.dtype_b == BK_BF16));
+           op.dtype_a == op.dtype_b && (op.dtype_a == BK_F32 || op.dtype_a == BK_BF16 || op.dtype_a == BK_F16);
 }
 
 bk_status smallm_run(const bk_op_desc& op, const void* a, const void* b, void* c) {
@@ -85,9 +86,12 @@ bk_status smallm_run(const bk_op_desc& op, const void* a, const void* b, void* c
     if (op.dtype_a == BK_F32)
         run(op.u.gemm, static_cast<const float*>(a), static_cast<const float*>(b), static_cast<float*>(c), ks.dot_f32,
             ks.axpy_f32);
-    else
+    else if (op.dtype_a == BK_BF16)
         run(op.u.gemm, static_cast<const uint16_t*>(a), static_cast<const uint16_t*>(b), static_cast<float*>(c),
             ks.dot_bf16, ks.axpy_bf16);
+    else
+        run(op.u.gemm, static_cast<const f16*>(a), static_cast<const f16*>(b), static_cast<float*>(c), ks.dot_f16,
+            ks.axpy_f16);
     return BK_OK;
 }
 
@@ -98,6 +102,8 @@ std::string smallm_info(const bk_op_desc& op) {
                                  (std::string(ks.isa) == "scalar" ? ", 8 rows of B at a time)" : ", four long row streams per thread)")
                            : " by column strips (axpy)";
     if (op.dtype_a == BK_BF16) s += ", bf16 widened to f32 in registers (a shift, or a mask for the odd halves)";
+    if (op.dtype_a == BK_F16)
+        s += std::string(", f16 widened to f32 ") + (std::string(ks.isa) == "scalar" ? "in software" : "by F16C");
     s += ", f32 multiply-add, " + std::to_string(thread_count()) + " OpenMP threads over columns of C";
     return s;
 }

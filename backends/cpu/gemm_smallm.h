@@ -3,13 +3,15 @@
 // split over the OpenMP team by columns of C, and every element of B is used
 // for all m rows of A while it is in cache. A is first widened into an f32
 // m x k copy (it is small). bf16 B is widened to f32 with a shift in
-// registers; f32 multiply-add.
+// registers, f16 B by the F16C conversion where the CPU has it; f32
+// multiply-add.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "bakeoff/backend_abi.h"
+#include "fp16.h"
 
 namespace bk_cpu {
 
@@ -29,6 +31,8 @@ struct SmallMKernels {
     SmallMDotFn<uint16_t> dot_bf16;
     SmallMAxpyFn<float> axpy_f32;
     SmallMAxpyFn<uint16_t> axpy_bf16;
+    SmallMDotFn<f16> dot_f16;
+    SmallMAxpyFn<f16> axpy_f16;
 };
 
 const SmallMKernels* smallm_kernels_scalar();
@@ -41,8 +45,8 @@ constexpr int64_t kSmallMMinB = 1 << 15;  // elements of B
 
 namespace bk_cpu {
 
-// Portable path, m <= kSmallM, B of at least kSmallMMinB elements, f32 or
-// bf16 inputs with f32 output.
+// Portable path, m <= kSmallM, B of at least kSmallMMinB elements, f32, bf16
+// or f16 inputs with f32 output.
 bool smallm_applies(const bk_op_desc& op);
 bk_status smallm_run(const bk_op_desc& op, const void* a, const void* b, void* c);
 std::string smallm_info(const bk_op_desc& op);

@@ -1,13 +1,14 @@
-// Small-m GEMM kernels compiled for AVX2 + FMA (8 f32 lanes). Called only
-// when cpuid says AVX2 and FMA work.
+// Small-m GEMM kernels compiled for AVX2 + FMA + F16C (8 f32 lanes). Called
+// only when cpuid says all three work.
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "gemm_smallm.h"
 
 #if defined(__x86_64__)
 #pragma GCC push_options
-#pragma GCC target("avx2,fma")
+#pragma GCC target("avx2,fma,f16c")
 #include <immintrin.h>
 #define BK_SMALLM_AVX2 1
 
@@ -49,6 +50,15 @@ struct Bf16Rows {
     }
 };
 
+struct F16Rows {
+    // x: 16 elements of A's row as stored; B widened by vcvtph2ps.
+    static void fma16(const float* x, const f16* b, __m256& s0, __m256& s1) {
+        const __m128i* p = reinterpret_cast<const __m128i*>(b);
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(x), _mm256_cvtph_ps(_mm_loadu_si128(p)), s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + 8), _mm256_cvtph_ps(_mm_loadu_si128(p + 1)), s1);
+    }
+};
+
 template <class BT, class Rows>
 void dot_streams(int64_t m, int64_t k, const float* a, const BT* b, int64_t ldb, int64_t j0, int64_t j1,
                  float* out, int64_t ldo) {
@@ -56,7 +66,7 @@ void dot_streams(int64_t m, int64_t k, const float* a, const BT* b, int64_t ldb,
     if (k16 == 0 || q == 0) return dot_rows<BT>(m, k, a, b, ldb, j0, j1, out, ldo);
     const float* x = a;
     int64_t ldx = k;
-    if constexpr (sizeof(BT) == 2) {
+    if constexpr (std::is_same_v<BT, uint16_t>) {  // bf16: split A into even and odd halves
         thread_local std::vector<float> split;
         split.resize(static_cast<size_t>(m * k16));
         for (int64_t i = 0; i < m; ++i)
@@ -95,6 +105,7 @@ const SmallMKernels* smallm_kernels_avx2() {
         SmallMKernels s = smallm_avx2::make_set("avx2+fma");
         s.dot_f32 = smallm_avx2::dot_streams<float, smallm_avx2::F32Rows>;
         s.dot_bf16 = smallm_avx2::dot_streams<uint16_t, smallm_avx2::Bf16Rows>;
+        s.dot_f16 = smallm_avx2::dot_streams<f16, smallm_avx2::F16Rows>;
         return s;
     }();
     return &set;

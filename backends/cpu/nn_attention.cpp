@@ -3,7 +3,7 @@
 //
 // Forward: parallel over (batch, KV head, block of 16 queries); a task takes
 // the query heads that read its KV head (grouped-query attention), so each key
-// block is read once for all of them (and, for bf16, widened to f32 once).
+// block is read once for all of them (and, for bf16 and f16, widened to f32 once).
 // The block walks the keys in blocks of 64 with an online (streaming) softmax
 // per (query, head) row: a running max m, running sum l and an unnormalised
 // output, rescaled by exp(m_old - m_new) when the max grows, so no seq x seq

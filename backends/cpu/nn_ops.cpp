@@ -28,7 +28,7 @@ struct Plan {
     std::string how;  // for op_info
 };
 
-bool float_act(uint32_t dt) { return dt == BK_F32 || dt == BK_BF16 || dt == BK_F64; }
+bool float_act(uint32_t dt) { return dt == BK_F32 || dt == BK_BF16 || dt == BK_F16 || dt == BK_F64; }
 
 std::string dt(uint32_t t) { return dtype_name(t); }
 
@@ -47,8 +47,8 @@ bk_status check_types(const bk_op_desc& op) {
         case BK_OP_CONVERT: {
             const uint32_t c = op.dtype_c;
             if (!float_act(a) || !float_act(c))
-                return unsupported(op, dt(a) + " -> " + dt(c) + " is not run here (f64, f32 and bf16 are)");
-            return BK_OK;  // f64 -> bf16 rounds once (through f32 rounded to odd)
+                return unsupported(op, dt(a) + " -> " + dt(c) + " is not run here (f64, f32, bf16 and f16 are)");
+            return BK_OK;  // f64 -> bf16 or f16 rounds once (through f32 rounded to odd)
         }
         case BK_OP_RMSNORM:
         case BK_OP_ROPE:
@@ -57,11 +57,9 @@ bk_status check_types(const bk_op_desc& op) {
         case BK_OP_SWIGLU:
         case BK_OP_ATTENTION:
         case BK_OP_SCATTER_ADD:
-            if (!float_act(a)) return unsupported(op, "activations of " + dt(a) + " are not run here (f32, bf16, f64 are)");
-            return BK_OK;
         case BK_OP_EMBEDDING:
         case BK_OP_KV_WRITE:
-            if (!float_act(a) && a != BK_F16)
+            if (!float_act(a))
                 return unsupported(op, "activations of " + dt(a) + " are not run here (f32, bf16, f16, f64 are)");
             return BK_OK;
         default:  // the training ops and the router: f32
@@ -80,8 +78,10 @@ bk_status plan_op(const bk_op_desc& op, Plan* plan) {
     std::vector<bk_nn_rules::Operand> operands;
     if (const std::string why = bk_nn_rules::check(op, &operands); !why.empty()) return bad(op, why);
     for (const auto& o : operands) plan->operands.push_back({o.name, o.bytes});
-    const std::string math =
-        op.dtype_a == BK_F64 ? "f64 math" : op.dtype_a == BK_BF16 ? "bf16 storage, f32 math" : "f32 math";
+    const std::string math = op.dtype_a == BK_F64    ? "f64 math"
+                             : op.dtype_a == BK_BF16 ? "bf16 storage, f32 math"
+                             : op.dtype_a == BK_F16  ? "f16 storage, f32 math"
+                                                     : "f32 math";
     auto set = [&](Kernel k, std::string how) {
         plan->kernel = k;
         plan->how = std::move(how);

@@ -1,5 +1,5 @@
-// Element access for the NN kernels: bf16 is stored as its 16 bits and
-// computed in f32 (widened with a shift, narrowed with round-to-nearest-even);
+// Element access for the NN kernels: bf16 and f16 are stored as their 16 bits
+// and computed in f32 (widened exactly, narrowed with round-to-nearest-even);
 // f32 computes in f32, f64 in f64. Plain inline code the compiler vectorises,
 // and the OpenMP helper the kernels share.
 #pragma once
@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "cpu_internal.h"
+#include "fp16.h"
 
 namespace bk_cpu {
 
@@ -36,6 +37,7 @@ inline float ld(const bf16* p, int64_t i) {
     std::memcpy(&f, &w, 4);
     return f;
 }
+inline float ld(const f16* p, int64_t i) { return f16_to_f32(p[i].bits); }
 
 inline void st(float* p, int64_t i, float v) { p[i] = v; }
 inline void st(double* p, int64_t i, double v) { p[i] = v; }
@@ -47,6 +49,7 @@ inline void st(bf16* p, int64_t i, float v) {
     const bool nan = (w & 0x7FFFFFFFu) > 0x7F800000u;
     p[i].bits = static_cast<uint16_t>(nan ? ((w >> 16) | 0x40u) : rounded);
 }
+inline void st(f16* p, int64_t i, float v) { p[i].bits = f32_to_f16(v); }
 
 // Runs f(i) for i in [0, n) over the pinned OpenMP team, statically split;
 // on one thread when the whole op is below `serial_work` element-operations,
@@ -98,6 +101,7 @@ void with_act(uint32_t dtype, F&& f) {
     switch (dtype) {
         case BK_F64: f(double{}); break;
         case BK_BF16: f(bf16{}); break;
+        case BK_F16: f(f16{}); break;
         default: f(float{}); break;
     }
 }

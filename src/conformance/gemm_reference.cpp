@@ -14,35 +14,6 @@
 
 namespace bakeoff::conformance {
 
-std::uint16_t float_to_f16(float f) {
-    const std::uint32_t x = std::bit_cast<std::uint32_t>(f);
-    const std::uint16_t sign = std::uint16_t((x >> 16) & 0x8000u);
-    const std::uint32_t ax = x & 0x7FFFFFFFu;
-    if (ax >= 0x7F800000u) return std::uint16_t(sign | (ax > 0x7F800000u ? 0x7E00u : 0x7C00u));  // NaN, inf
-    if (ax >= 0x477FF000u) return std::uint16_t(sign | 0x7C00u);  // rounds past 65504: inf
-    if (ax < 0x33000001u) return sign;                             // below half the smallest subnormal: zero
-    const int exp = int(ax >> 23) - 127;
-    std::uint32_t mant = (ax & 0x7FFFFFu) | 0x800000u;  // 24 significant bits
-    // Bits to drop: 13 for normals (24 -> 11 bits), more below 2^-14 (subnormal).
-    const int shift = exp >= -14 ? 13 : 13 + (-14 - exp);
-    const std::uint32_t half = 1u << (shift - 1), rest = mant & ((1u << shift) - 1);
-    std::uint32_t q = mant >> shift;
-    if (rest > half || (rest == half && (q & 1u))) ++q;  // round to nearest even
-    // Normals: q has 11 bits with the implicit one; the exponent field adds on
-    // (a carry out of the mantissa bumps the exponent, as it should).
-    const std::uint32_t bits = exp >= -14 ? (std::uint32_t(exp + 14) << 10) + q : q;
-    return std::uint16_t(sign | bits);
-}
-
-float f16_to_float(std::uint16_t h) {
-    const float sign = (h & 0x8000u) ? -1.0f : 1.0f;
-    const int e = (h >> 10) & 0x1F;
-    const int m = h & 0x3FF;
-    if (e == 0) return sign * std::ldexp(float(m), -24);
-    if (e == 31) return m ? std::numeric_limits<float>::quiet_NaN() : sign * std::numeric_limits<float>::infinity();
-    return sign * std::ldexp(float(m | 0x400), e - 25);
-}
-
 double load_element(bk_dtype t, const void* data, std::size_t i) {
     const auto* p = static_cast<const unsigned char*>(data) + i * dtype_size(t);
     switch (t) {

@@ -4,6 +4,8 @@
 // every entry, O(m n k).
 #pragma once
 
+#include "harness/f16.h"
+
 #include <bakeoff/backend_abi.h>
 
 #include <cstdint>
@@ -17,9 +19,9 @@ double load_element(bk_dtype t, const void* data, std::size_t i);
 // Stores v (exactly representable in t) at element i.
 void store_element(bk_dtype t, void* data, std::size_t i, double v);
 
-// IEEE binary16 <-> float for values in the normal and subnormal range.
-std::uint16_t float_to_f16(float f);
-float f16_to_float(std::uint16_t h);
+// IEEE binary16 <-> float (shared with the workloads).
+using bakeoff::f16_to_float;
+using bakeoff::float_to_f16;
 
 struct GemmCheck {
     bool ok = false;

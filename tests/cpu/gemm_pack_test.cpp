@@ -13,6 +13,7 @@
 
 #include "cpu_internal.h"
 #include "cpu_test_util.h"
+#include "f16_reference.h"
 #include "gemm_portable.h"
 
 using cpu_test::Backend;
@@ -32,6 +33,7 @@ float bf16_to_float(uint16_t h) {
 }
 float widen(float v) { return v; }
 float widen(uint16_t v) { return bf16_to_float(v); }
+float widen(bk_cpu::f16 v) { return f16_ref::to_float(v.bits); }
 
 // Source elements: random bit patterns of ordinary magnitudes, with negative
 // zero among them (a copy must keep its sign bit).
@@ -44,6 +46,21 @@ void fill(std::vector<uint16_t>& v, std::mt19937& gen) {
         const uint16_t exp = static_cast<uint16_t>(120 + gen() % 16);  // 2^-7 .. 2^8
         x = static_cast<uint16_t>((gen() & 0x8000u) | (exp << 7) | (gen() & 0x7fu));
         if (gen() % 11 == 0) x = 0x8000;  // -0
+    }
+}
+// fp16: normals of ordinary magnitudes, subnormals, -0, infinities and NaNs
+// (signalling ones come back quiet, the same from F16C and the scalar loop).
+void fill(std::vector<bk_cpu::f16>& v, std::mt19937& gen) {
+    for (auto& x : v) {
+        const uint16_t exp = static_cast<uint16_t>(8 + gen() % 16);  // 2^-7 .. 2^8
+        x.bits = static_cast<uint16_t>((gen() & 0x8000u) | (exp << 10) | (gen() & 0x3FFu));
+        switch (gen() % 23) {
+            case 0: x.bits = 0x8000; break;
+            case 1: x.bits = static_cast<uint16_t>(gen() & 0x83FFu); break;  // subnormal
+            case 2: x.bits = static_cast<uint16_t>((gen() & 0x8000u) | 0x7C00u); break;
+            case 3: x.bits = static_cast<uint16_t>(0x7C00u | (1 + gen() % 0x3FFu)); break;  // NaN
+            default: break;
+        }
     }
 }
 
@@ -108,7 +125,7 @@ void check_packers(const char* isa, const char* dtype, const bk_cpu::GemmPackers
 std::vector<const bk_cpu::GemmKernelSet*> runnable_sets() {
     const bk_cpu::CpuIsa& isa = bk_cpu::cpu_isa();
     std::vector<const bk_cpu::GemmKernelSet*> sets = {bk_cpu::gemm_kernels_scalar()};
-    if (isa.avx2 && isa.fma && bk_cpu::gemm_kernels_avx2()) sets.push_back(bk_cpu::gemm_kernels_avx2());
+    if (isa.avx2 && isa.fma && isa.f16c && bk_cpu::gemm_kernels_avx2()) sets.push_back(bk_cpu::gemm_kernels_avx2());
     if (isa.avx512f && bk_cpu::gemm_kernels_avx512()) sets.push_back(bk_cpu::gemm_kernels_avx512());
     return sets;
 }
@@ -119,22 +136,25 @@ TEST(CpuGemmPack, EveryRunnablePackerMatchesTheLayoutBitForBit) {
     for (const auto* ks : runnable_sets()) {
         check_packers<float>(ks->isa, "f32", ks->pack_f32);
         check_packers<uint16_t>(ks->isa, "bf16", ks->pack_bf16);
+        check_packers<bk_cpu::f16>(ks->isa, "f16", ks->pack_f16);
         if (HasFatalFailure()) return;
     }
 }
 
-TEST(CpuGemmPack, VectorIsasHavePackersForF32AndBf16) {
+TEST(CpuGemmPack, VectorIsasHavePackersForF32Bf16AndF16) {
     // A set that lost its packers would still be correct, just slow again:
     // this is the check that the vector routines are the ones in use.
     const bk_cpu::CpuIsa& isa = bk_cpu::cpu_isa();
-    if (!(isa.avx2 && isa.fma) || !bk_cpu::gemm_kernels_avx2()) GTEST_SKIP() << "no AVX2 + FMA";
+    if (!(isa.avx2 && isa.fma && isa.f16c) || !bk_cpu::gemm_kernels_avx2()) GTEST_SKIP() << "no AVX2 + FMA + F16C";
     const bk_cpu::GemmKernelSet* ks = bk_cpu::gemm_kernels_avx2();
     EXPECT_TRUE(ks->pack_f32.lines && ks->pack_f32.across);
     EXPECT_TRUE(ks->pack_bf16.lines && ks->pack_bf16.across);
+    EXPECT_TRUE(ks->pack_f16.lines && ks->pack_f16.across);
     if (isa.avx512f && bk_cpu::gemm_kernels_avx512()) {
         const bk_cpu::GemmKernelSet* k5 = bk_cpu::gemm_kernels_avx512();
         EXPECT_TRUE(k5->pack_f32.lines && k5->pack_f32.across);
         EXPECT_TRUE(k5->pack_bf16.lines && k5->pack_bf16.across);
+        EXPECT_TRUE(k5->pack_f16.lines && k5->pack_f16.across);
     }
 }
 
@@ -149,8 +169,10 @@ uint16_t to_bf16(float f) {  // truncation: the value is then exact in bf16
     return static_cast<uint16_t>(u >> 16);
 }
 
-enum class Type { f32, bf16, f64 };
-const char* name(Type t) { return t == Type::f32 ? "f32" : t == Type::bf16 ? "bf16" : "f64"; }
+enum class Type { f32, bf16, f16, f64 };
+const char* name(Type t) {
+    return t == Type::f32 ? "f32" : t == Type::bf16 ? "bf16" : t == Type::f16 ? "f16" : "f64";
+}
 
 // One GEMM on the portable path, every element of C checked against a
 // double-precision product of the same (rounded) inputs, and C's padding
@@ -159,7 +181,7 @@ void run_gemm(Type t, int64_t m, int64_t n, int64_t k, bool ta, bool tb, int64_t
               double beta) {
     Backend& be = Backend::get();
     ASSERT_TRUE(be.ready());
-    const uint32_t in = t == Type::f32 ? BK_F32 : t == Type::bf16 ? BK_BF16 : BK_F64;
+    const uint32_t in = t == Type::f32 ? BK_F32 : t == Type::bf16 ? BK_BF16 : t == Type::f16 ? BK_F16 : BK_F64;
     const uint32_t out = t == Type::f64 ? BK_F64 : BK_F32;
     const bk_op_desc op = gemm_desc(BK_PATH_PORTABLE, in, in, out, m, n, k, ta, tb, pad, alpha, beta);
     const bk_gemm_op& g = op.u.gemm;
@@ -187,6 +209,10 @@ void run_gemm(Type t, int64_t m, int64_t n, int64_t k, bool ta, bool tb, int64_t
                 const float f = static_cast<float>(v[i]);
                 v[i] = f;
                 std::memcpy(&bytes[i * 4], &f, 4);
+            } else if (dt == BK_F16) {
+                const uint16_t h = f16_ref::round(v[i]);
+                v[i] = f16_ref::to_float(h);
+                std::memcpy(&bytes[i * 2], &h, 2);
             } else {
                 const uint16_t h = to_bf16(static_cast<float>(v[i]));
                 v[i] = bf16_to_float(h);
@@ -254,10 +280,10 @@ struct Shape {
 // (AVX2 micro-tile), 4 and 8 (scalar), 8 and 32 (AVX-512), KC = 256 (one
 // more and a few more than a slice). m stays above the small-m kernel's 16
 // rows (or n*k small) so the blocked kernel runs.
-TEST(CpuGemmPack, EdgeShapesEveryTransposeF32AndBf16) {
+TEST(CpuGemmPack, EdgeShapesEveryTransposeF32Bf16AndF16) {
     const Shape shapes[] = {{17, 1, 1},   {17, 9, 7},    {18, 16, 8},  {23, 15, 9},
                             {31, 33, 257}, {37, 47, 300}, {64, 40, 513}};
-    for (Type t : {Type::f32, Type::bf16})
+    for (Type t : {Type::f32, Type::bf16, Type::f16})
         for (const Shape& s : shapes)
             for (int ta = 0; ta < 2; ++ta)
                 for (int tb = 0; tb < 2; ++tb)
@@ -278,6 +304,9 @@ TEST(CpuGemmPack, RowBlocksAndPanelsAreSplitEvenly) {
     run_gemm(Type::f32, 1031, 20, 17, false, false, 0, 2.0, 0.0);
     run_gemm(Type::bf16, 19, 4100, 12, false, true, 2, 1.0, 0.0);
     run_gemm(Type::f32, 19, 4100, 12, true, false, 0, 1.0, -1.0);
+    run_gemm(Type::f16, 128, 96, 520, false, true, 0, 1.0, 0.0);
+    run_gemm(Type::f16, 521, 33, 40, true, true, 1, 1.0, 0.5);
+    run_gemm(Type::f16, 19, 4100, 12, false, false, 2, 1.0, 0.0);
 }
 
 TEST(CpuGemmPack, F64KeepsTheScalarPackingCorrect) {
@@ -294,12 +323,13 @@ TEST(CpuGemmPack, F64KeepsTheScalarPackingCorrect) {
 // The small-m path (m <= 16, B of at least 2^15 elements; gemm_smallm*.cpp):
 // B stored n x k is read as four row streams per thread plus leftover rows,
 // so row counts around multiples of 4 and 8 per thread, fewer than four rows
-// (no streams at all), depths off 16, and padded leading dimensions.
+// (no streams at all), depths off 16, and padded leading dimensions. f16
+// runs whichever kernel takes it; it must be right on these shapes too.
 TEST(CpuGemmPack, SmallMEveryRowSplitAndDepthTail) {
     const Shape shapes[] = {{1, 3, 11000},  {1, 5, 8200},   {3, 9, 4099},    {16, 17, 2048},
                             {2, 1031, 33},  {1, 4100, 15},  {5, 4103, 16},   {16, 130, 300},
                             {7, 65, 1000},  {1, 2050, 2048}};
-    for (Type t : {Type::f32, Type::bf16})
+    for (Type t : {Type::f32, Type::bf16, Type::f16})
         for (const Shape& s : shapes)
             for (bool tb : {true, false}) {
                 run_gemm(t, s.m, s.n, s.k, false, tb, 0, 1.0, 0.0);

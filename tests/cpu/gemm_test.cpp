@@ -10,6 +10,7 @@
 
 #include "cpu_internal.h"
 #include "cpu_test_util.h"
+#include "f16_reference.h"
 #include "gemm_portable.h"
 
 using cpu_test::Backend;
@@ -25,6 +26,7 @@ struct Combo {
 const Combo kF64{BK_F64, BK_F64, BK_F64, "f64"};
 const Combo kF32{BK_F32, BK_F32, BK_F32, "f32"};
 const Combo kBf16{BK_BF16, BK_BF16, BK_F32, "bf16"};
+const Combo kF16{BK_F16, BK_F16, BK_F32, "f16"};
 const Combo kI8{BK_I8, BK_I8, BK_I32, "i8"};
 
 size_t elem(uint32_t dt) {
@@ -32,7 +34,8 @@ size_t elem(uint32_t dt) {
         case BK_F64: return 8;
         case BK_F32:
         case BK_I32: return 4;
-        case BK_BF16: return 2;
+        case BK_BF16:
+        case BK_F16: return 2;
         default: return 1;
     }
 }
@@ -85,6 +88,12 @@ HostMatrix make_matrix(uint32_t dt, size_t count, unsigned seed, bool is_a) {
                 const uint16_t h = to_bf16(static_cast<float>(real(gen)));
                 std::memcpy(&m.bytes[i * 2], &h, 2);
                 m.values[i] = from_bf16(h);
+                break;
+            }
+            case BK_F16: {  // rounded once; values below 2^-14 become subnormals
+                const uint16_t h = f16_ref::round(real(gen));
+                std::memcpy(&m.bytes[i * 2], &h, 2);
+                m.values[i] = f16_ref::to_float(h);
                 break;
             }
             default: {  // i8: A in [0, 127] (the ABI's promise), B in [-128, 127]
@@ -202,6 +211,10 @@ TEST(CpuGemm, VendorF32) { EXPECT_GT(sweep(BK_PATH_VENDOR, kF32), 0) << cpu_test
 TEST(CpuGemm, PortableF64) { EXPECT_GT(sweep(BK_PATH_PORTABLE, kF64), 0) << cpu_test::last_error(); }
 TEST(CpuGemm, PortableF32) { EXPECT_GT(sweep(BK_PATH_PORTABLE, kF32), 0) << cpu_test::last_error(); }
 TEST(CpuGemm, PortableBf16) { EXPECT_GT(sweep(BK_PATH_PORTABLE, kBf16), 0) << cpu_test::last_error(); }
+// The reference sees the f16-rounded inputs, and a product of two 11-bit
+// significands is exact in f32, so the only error is f32 accumulation over k
+// terms: the same bound as f32 and bf16 (2 (k + 2) 2^-24 sum |a b|).
+TEST(CpuGemm, PortableF16) { EXPECT_EQ(sweep(BK_PATH_PORTABLE, kF16), 80) << cpu_test::last_error(); }
 TEST(CpuGemm, PortableI8) { EXPECT_GT(sweep(BK_PATH_PORTABLE, kI8), 0) << cpu_test::last_error(); }
 
 // oneDNN runs bf16 only on AVX-512 parts; where it cannot, supports() must say
@@ -225,6 +238,23 @@ TEST(CpuGemm, VendorBf16RunsOrIsUnsupportedWithAReason) {
         bk_buffer* ops[] = {a.get(), bb.get(), c.get()};
         EXPECT_EQ(b.t->launch(b.stream, &op, ops, 3), BK_UNSUPPORTED);
     }
+}
+
+// No vendor library here has an fp16 gemm: refused with a reason naming fp16
+// and pointing at the portable path, by supports() and launch() alike.
+TEST(CpuGemm, VendorF16IsUnsupportedWithAReason) {
+    Backend& b = Backend::get();
+    ASSERT_TRUE(b.ready());
+    const bk_op_desc op = gemm_desc(BK_PATH_VENDOR, BK_F16, BK_F16, BK_F32, 64, 64, 64, false, true, 0, 1, 0);
+    ASSERT_EQ(b.t->supports(b.dev, &op), BK_UNSUPPORTED);
+    const std::string why = cpu_test::last_error();
+    EXPECT_NE(why.find("fp16"), std::string::npos) << why;
+    EXPECT_NE(why.find("portable"), std::string::npos) << why;
+    Buf a(64 * 64 * 2), bb(64 * 64 * 2), c(64 * 64 * 4);
+    bk_buffer* ops[] = {a.get(), bb.get(), c.get()};
+    EXPECT_EQ(b.t->launch(b.stream, &op, ops, 3), BK_UNSUPPORTED);
+    char info[512];
+    EXPECT_EQ(b.t->op_info(b.dev, &op, info, sizeof info), BK_UNSUPPORTED);
 }
 
 TEST(CpuGemm, VendorI8) {
@@ -275,7 +305,7 @@ TEST(CpuGemm, OpInfoNamesTheImplementation) {
 TEST(CpuGemm, UnsupportedCombinationsSayWhy) {
     Backend& b = Backend::get();
     ASSERT_TRUE(b.ready());
-    const uint32_t combos[][3] = {{BK_F16, BK_F16, BK_F32}, {BK_TF32, BK_TF32, BK_F32},
+    const uint32_t combos[][3] = {{BK_F16, BK_F16, BK_F16}, {BK_TF32, BK_TF32, BK_F32},
                                   {BK_F8_E4M3, BK_F8_E4M3, BK_F32}, {BK_I8, BK_I8, BK_F32},
                                   {BK_F32, BK_F64, BK_F64}, {BK_BF16, BK_BF16, BK_BF16},
                                   {BK_U8, BK_I8, BK_I32}, {42, 42, 42}};
@@ -412,7 +442,7 @@ void check_block(const char* isa, const bk_cpu::GemmMicroKernel<T>& uk) {
 TEST(CpuGemmKernels, EveryRunnableMicroKernelIsExact) {
     const bk_cpu::CpuIsa& isa = bk_cpu::cpu_isa();
     std::vector<const bk_cpu::GemmKernelSet*> sets = {bk_cpu::gemm_kernels_scalar()};
-    if (isa.avx2 && isa.fma && bk_cpu::gemm_kernels_avx2()) sets.push_back(bk_cpu::gemm_kernels_avx2());
+    if (isa.avx2 && isa.fma && isa.f16c && bk_cpu::gemm_kernels_avx2()) sets.push_back(bk_cpu::gemm_kernels_avx2());
     if (isa.avx512f && bk_cpu::gemm_kernels_avx512()) sets.push_back(bk_cpu::gemm_kernels_avx512());
     for (const auto* ks : sets) {
         check_block<double>(ks->isa, ks->f64);

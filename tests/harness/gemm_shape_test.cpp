@@ -98,3 +98,29 @@ TEST(GemmShape, OddShapesVerifyInBothLayoutsOnEveryPath) {
     }
     EXPECT_GE(ran, 12);
 }
+
+TEST(GemmShape, Fp16RunsAndVerifiesOnThePortablePath) {
+    // fp16 is offered on request: the workload must generate and check f16
+    // inputs (it once failed every fp16 case with "no host input generator").
+    Device& dev = bakeoff::testing::cpu_device();
+    RunOptions opts;
+    opts.time_budget_s = 0.01;
+    CaseChoice choice;
+    choice.dtypes = {BK_F16};
+    choice.shapes = {{37, 53, 71, false}, {5, 300, 999, true}, {1, 4096, 64, true}};
+    int ran = 0;
+    for (const auto& c : gemm().cases(Suite::smoke, dev.info(), choice)) {
+        EXPECT_EQ(c.dtype, BK_F16);
+        const Record r = run_case(dev, gemm(), c, 11, opts);
+        if (c.path == BK_PATH_VENDOR) {
+            EXPECT_EQ(r.status, RecordStatus::unsupported) << c.id();
+            EXPECT_NE(r.reason.find("fp16"), std::string::npos) << r.reason;
+            continue;
+        }
+        EXPECT_EQ(r.status, RecordStatus::ok) << c.id() << ": " << r.reason;
+        ASSERT_TRUE(r.verification.has_value()) << c.id();
+        EXPECT_LE(r.verification->error, r.verification->tolerance) << c.id();
+        ++ran;
+    }
+    EXPECT_EQ(ran, 3);
+}

@@ -1,5 +1,6 @@
 #include "workloads/gemm/gemm_verify.h"
 
+#include "harness/f16.h"
 #include "harness/rng.h"
 
 #include <fmt/format.h>
@@ -95,6 +96,11 @@ void HostMatrix::row(std::int64_t i, double* out) const {
             for (std::int64_t j = 0; j < cols; ++j) out[j] = bf16_to_float(h[j]);
             return;
         }
+        case BK_F16: {
+            const std::uint16_t* h = reinterpret_cast<const std::uint16_t*>(p);
+            for (std::int64_t j = 0; j < cols; ++j) out[j] = f16_to_float(h[j]);
+            return;
+        }
         case BK_I8: {
             const std::int8_t* q = reinterpret_cast<const std::int8_t*>(p);
             for (std::int64_t j = 0; j < cols; ++j) out[j] = q[j];
@@ -115,6 +121,7 @@ double HostMatrix::at(std::int64_t i, std::int64_t j) const {
         case BK_F64: { double v; std::memcpy(&v, p, 8); return v; }
         case BK_F32: { float v; std::memcpy(&v, p, 4); return v; }
         case BK_BF16: { std::uint16_t v; std::memcpy(&v, p, 2); return bf16_to_float(v); }
+        case BK_F16: { std::uint16_t v; std::memcpy(&v, p, 2); return f16_to_float(v); }
         case BK_I8: return double(*reinterpret_cast<const std::int8_t*>(p));
         case BK_I32: { std::int32_t v; std::memcpy(&v, p, 4); return v; }
         default: throw std::invalid_argument(fmt::format("no host conversion for {}", dtype_name(dtype)));

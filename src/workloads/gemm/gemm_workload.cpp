@@ -1,5 +1,6 @@
 #include "workloads/gemm/gemm_workload.h"
 
+#include "harness/f16.h"
 #include "harness/rng.h"
 #include "workloads/gemm/gemm_verify.h"
 
@@ -22,6 +23,14 @@ void fill_inputs(HostMatrix& m, std::uint64_t seed, bool is_a) {
             auto* h = reinterpret_cast<std::uint16_t*>(m.bytes.data());
 #pragma omp parallel for schedule(static)
             for (std::size_t i = 0; i < count; ++i) h[i] = float_to_bf16(tmp[i]);
+            break;
+        }
+        case BK_F16: {
+            std::vector<float> tmp(count);
+            fill_uniform(tmp.data(), count, seed, -1.0f, 1.0f);
+            auto* h = reinterpret_cast<std::uint16_t*>(m.bytes.data());
+#pragma omp parallel for schedule(static)
+            for (std::size_t i = 0; i < count; ++i) h[i] = float_to_f16(tmp[i]);
             break;
         }
         case BK_I8:
@@ -93,7 +102,7 @@ bk_dtype GemmWorkload::output_type(bk_dtype in) {
 }
 
 std::string GemmWorkload::description() const {
-    return "dense matrix multiply C = A B, square or MxNxK[nt], fp64/fp32/bf16/int8, vendor library and portable kernel";
+    return "dense matrix multiply C = A B, square or MxNxK[nt], fp64/fp32/bf16/int8 (fp16 on request), vendor library and portable kernel";
 }
 
 MetricDef GemmWorkload::metric(const CaseSpec& c) const {

@@ -1,5 +1,6 @@
 #include "workloads/llm/safetensors.h"
 
+#include "harness/f16.h"
 #include "harness/rng.h"
 
 #include <fmt/format.h>
@@ -14,34 +15,6 @@
 #include <unistd.h>
 
 namespace bakeoff::llm {
-
-namespace {
-
-float f16_to_float(std::uint16_t h) {
-    const std::uint32_t sign = std::uint32_t(h & 0x8000u) << 16;
-    std::uint32_t exp = (h >> 10) & 0x1Fu, man = h & 0x3FFu, bits;
-    if (exp == 0) {
-        if (man == 0) {
-            bits = sign;
-        } else {  // subnormal: normalise
-            int e = -1;
-            do {
-                ++e;
-                man <<= 1;
-            } while (!(man & 0x400u));
-            bits = sign | std::uint32_t(127 - 15 - e) << 23 | (man & 0x3FFu) << 13;
-        }
-    } else if (exp == 31) {
-        bits = sign | 0x7F800000u | man << 13;
-    } else {
-        bits = sign | (exp + 127 - 15) << 23 | man << 13;
-    }
-    float f;
-    std::memcpy(&f, &bits, 4);
-    return f;
-}
-
-}  // namespace
 
 std::size_t st_dtype_size(StDtype t) { return t == StDtype::f32 ? 4 : 2; }
 
