@@ -106,6 +106,68 @@ SuiteFilter make_filter(const RunArgs& a) {
     return f;
 }
 
+// "a", "a and b", "a, b and c".
+std::string join_and(const std::vector<std::string>& v) {
+    std::string o;
+    for (std::size_t i = 0; i < v.size(); ++i) o += (i == 0 ? "" : i + 1 == v.size() ? " and " : ", ") + v[i];
+    return o;
+}
+
+// The --dtype types a workload named in --workload has no case in, one line
+// per group of workloads with the same answer, saying which types they do run,
+// so a type is never dropped without a word. Workloads selected by default
+// stay quiet: most types suit only some of them.
+std::vector<std::string> missing_dtype_notes(Suite suite, const std::vector<DeviceInfo>& devices,
+                                             const SuiteFilter& f) {
+    std::vector<std::string> notes;
+    if (f.dtypes.empty() || f.workloads.empty()) return notes;
+    const DeviceInfo* dev = nullptr;
+    for (const auto& d : devices) {
+        auto matches = [&](const std::string& p) { return device_matches(d, p); };
+        if (f.devices.empty() || std::any_of(f.devices.begin(), f.devices.end(), matches)) {
+            dev = &d;
+            break;
+        }
+    }
+    if (!dev) return notes;
+    struct Group {
+        std::vector<bk_dtype> missing, offered;
+        std::vector<std::string> ids;
+    };
+    std::vector<Group> groups;
+    for (const auto& w : all_workloads()) {
+        auto named = [&](const std::string& g) { return workload_matches(g, w->id()); };
+        if (std::none_of(f.workloads.begin(), f.workloads.end(), named)) continue;
+        std::vector<bk_dtype> offered, missing;
+        for (int t = 0; t < BK_DTYPE_COUNT; ++t)
+            if (!w->cases(suite, *dev, CaseChoice{f.sizes, {bk_dtype(t)}, f.weights, f.shapes}).empty())
+                offered.push_back(bk_dtype(t));
+        if (offered.empty()) continue;  // nothing in this suite, whatever the type
+        for (bk_dtype t : f.dtypes)
+            if (std::find(offered.begin(), offered.end(), t) == offered.end() &&
+                std::find(missing.begin(), missing.end(), t) == missing.end())
+                missing.push_back(t);
+        if (missing.empty()) continue;
+        auto same = [&](const Group& x) { return x.missing == missing && x.offered == offered; };
+        auto g = std::find_if(groups.begin(), groups.end(), same);
+        if (g == groups.end())
+            groups.push_back({missing, offered, {w->id()}});
+        else
+            g->ids.push_back(w->id());
+    }
+    auto names = [](const std::vector<bk_dtype>& ts, const char* sep) {
+        std::string o;
+        for (bk_dtype t : ts) o += (o.empty() ? "" : sep) + std::string(dtype_name(t));
+        return o;
+    };
+    for (const auto& g : groups) {
+        const bool one = g.ids.size() == 1;
+        notes.push_back(fmt::format("--dtype {}: {} {} no {} case ({} {})", names(g.missing, ","), join_and(g.ids),
+                                    one ? "has" : "have", names(g.missing, " or "), one ? "it runs" : "they run",
+                                    names(g.offered, ", ")));
+    }
+    return notes;
+}
 
 int run(RunArgs& a) {
     SuiteFilter filter;
@@ -132,8 +194,11 @@ int run(RunArgs& a) {
         }
     }
     auto plan = plan_suite(suite, devices, filter);
+    const auto notes = missing_dtype_notes(suite, devices, filter);
+    for (const auto& n : notes) fmt::print(stderr, "bakeoff: {}\n", n);
     if (plan.empty()) {
-        fmt::print(stderr, "bakeoff: the filters select no case (see 'bakeoff list --suite {}')\n", a.suite);
+        if (notes.empty())
+            fmt::print(stderr, "bakeoff: the filters select no case (see 'bakeoff list --suite {}')\n", a.suite);
         return 2;
     }
     // Under mpirun/srun: MPI starts here; every rank keeps its share of the

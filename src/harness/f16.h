@@ -8,48 +8,38 @@
 namespace bakeoff {
 
 // Round to nearest even, subnormals kept, overflow past 65504 to inf, NaN
-// stays NaN (quiet).
+// stays NaN (quiet). Branch-free, so loops over whole weight tensors vectorize.
 inline std::uint16_t float_to_f16(float f) {
     const std::uint32_t x = std::bit_cast<std::uint32_t>(f);
-    const std::uint16_t sign = std::uint16_t((x >> 16) & 0x8000u);
-    const std::uint32_t ax = x & 0x7FFFFFFFu;
-    if (ax >= 0x7F800000u) return std::uint16_t(sign | (ax > 0x7F800000u ? 0x7E00u : 0x7C00u));  // NaN, inf
-    if (ax >= 0x477FF000u) return std::uint16_t(sign | 0x7C00u);  // rounds past 65504: inf
-    if (ax < 0x33000001u) return sign;                             // below half the smallest subnormal: zero
-    const int exp = int(ax >> 23) - 127;
-    std::uint32_t mant = (ax & 0x7FFFFFu) | 0x800000u;  // 24 significant bits
-    // Bits to drop: 13 for normals (24 -> 11 bits), more below 2^-14 (subnormal).
-    const int shift = exp >= -14 ? 13 : 13 + (-14 - exp);
-    const std::uint32_t half = 1u << (shift - 1), rest = mant & ((1u << shift) - 1);
-    std::uint32_t q = mant >> shift;
-    if (rest > half || (rest == half && (q & 1u))) ++q;  // round to nearest even
-    // Normals: q has 11 bits with the implicit one; the exponent field adds on
-    // (a carry out of the mantissa bumps the exponent, as it should).
-    const std::uint32_t bits = exp >= -14 ? (std::uint32_t(exp + 14) << 10) + q : q;
-    return std::uint16_t(sign | bits);
+    const std::uint32_t sign = (x >> 16) & 0x8000u, ax = x & 0x7FFFFFFFu;
+    // Normal results: rebias the exponent (-112 << 23) and round the 13 dropped
+    // bits to nearest even; a carry out of the mantissa bumps the exponent, and
+    // past 65504 lands on inf (0x7C00).
+    const std::uint32_t normal = (ax + 0xC8000FFFu + ((ax >> 13) & 1u)) >> 13;
+    // Below 2^-14 (subnormal or zero): adding 0.5, whose ulp is 2^-24, the
+    // smallest subnormal, makes the float addition round to nearest even.
+    const std::uint32_t sub = std::bit_cast<std::uint32_t>(std::bit_cast<float>(ax) + 0.5f) - 0x3F000000u;
+    // Selects as masks: no branch in a loop of conversions.
+    const std::uint32_t is_sub = 0u - std::uint32_t(ax < 0x38800000u), is_inf = 0u - std::uint32_t(ax >= 0x47800000u),
+                        is_nan = 0u - std::uint32_t(ax > 0x7F800000u);
+    std::uint32_t h = (sub & is_sub) | (normal & ~is_sub);
+    h = (0x7C00u & is_inf) | (h & ~is_inf);  // 2^16 and above (inf too)
+    h = (0x7E00u & is_nan) | (h & ~is_nan);
+    return std::uint16_t(h | sign);
 }
 
-// Exact widening.
+// Exact widening; NaN payloads kept. Branch-free as well.
 inline float f16_to_float(std::uint16_t h) {
+    const std::uint32_t em = std::uint32_t(h & 0x7FFFu) << 13, exp = em & 0x0F800000u;
     const std::uint32_t sign = std::uint32_t(h & 0x8000u) << 16;
-    std::uint32_t exp = (h >> 10) & 0x1Fu, man = h & 0x3FFu, bits;
-    if (exp == 0) {
-        if (man == 0) {
-            bits = sign;
-        } else {  // subnormal: normalise
-            int e = -1;
-            do {
-                ++e;
-                man <<= 1;
-            } while (!(man & 0x400u));
-            bits = sign | std::uint32_t(127 - 15 - e) << 23 | (man & 0x3FFu) << 13;
-        }
-    } else if (exp == 31) {
-        bits = sign | 0x7F800000u | man << 13;
-    } else {
-        bits = sign | (exp + 127 - 15) << 23 | man << 13;
-    }
-    return std::bit_cast<float>(bits);
+    const std::uint32_t normal = em + 0x38000000u;  // exponent rebiased by 127 - 15
+    const std::uint32_t infnan = em + 0x70000000u;  // exponent 31 -> 255
+    // Zero and subnormals, m 2^-24: 2^-14 (1 + m / 1024) - 2^-14, exactly.
+    const std::uint32_t sub = std::bit_cast<std::uint32_t>(std::bit_cast<float>(em + 0x38800000u) - 0x1p-14f);
+    const std::uint32_t is_sub = 0u - std::uint32_t(exp == 0), is_infnan = 0u - std::uint32_t(exp == 0x0F800000u);
+    std::uint32_t bits = (sub & is_sub) | (normal & ~is_sub);
+    bits = (infnan & is_infnan) | (bits & ~is_infnan);
+    return std::bit_cast<float>(bits | sign);
 }
 
 }  // namespace bakeoff

@@ -60,7 +60,9 @@ TEST(RopeScaling, ThePlanUsesRopeFreqOnlyWhenTheModelRescales) {
             ++ropes;
             EXPECT_EQ(st.op.kind, scaled ? BK_OP_ROPE_FREQ : BK_OP_ROPE) << name;
             ASSERT_EQ(st.operands.size(), scaled ? 3u : 2u) << name;
-            if (scaled) EXPECT_EQ(st.operands[1].kind, Operand::rope_freq) << name;
+            if (scaled) {
+                EXPECT_EQ(st.operands[1].kind, Operand::rope_freq) << name;
+            }
         }
         EXPECT_EQ(ropes, 2) << name;  // q and k
     }

@@ -16,12 +16,12 @@ std::uint64_t cache_bytes(const LlmConfig& c, bk_dtype wt, std::int64_t batch, s
     return dtype_size(kv_cache_dtype(wt)) * std::uint64_t(batch) * std::uint64_t(capacity) * std::uint64_t(c.kv_dim());
 }
 
-// f32 values into a cache buffer of type t at element `offset` (bf16: rounded
-// to nearest even, NaN kept; the host reference rounds the same way).
+// f32 values into a cache buffer of type t at element `offset` (16-bit types:
+// rounded to nearest even, NaN kept; the host reference rounds the same way).
 void upload_cache(Buffer& buf, bk_dtype t, const float* v, std::size_t n, std::uint64_t offset) {
     if (t == BK_F32) return buf.upload(v, n * 4, offset * 4);
     std::vector<std::uint16_t> h(n);
-    for (std::size_t i = 0; i < n; ++i) h[i] = float_to_bf16(v[i]);
+    to_16bit(t, v, h.data(), std::int64_t(n));
     buf.upload(h.data(), n * 2, offset * 2);
 }
 
@@ -62,9 +62,11 @@ DeviceModel::DeviceModel(Device& dev, const WeightSource& w, bk_dtype wt, bk_pat
                 weights_.back()->upload(f.data(), n * 4, offset);
             } else {
                 h.resize(n);
-                const std::int64_t count = std::int64_t(n);
+                // Exact: f is already rounded to st. Chunks of rows, one per thread.
+                const std::int64_t count = std::int64_t(n), chunk = 16384;
 #pragma omp parallel for schedule(static) if (count > 65536)
-                for (std::int64_t j = 0; j < count; ++j) h[std::size_t(j)] = float_to_bf16(f[std::size_t(j)]);  // exact: f is already rounded
+                for (std::int64_t j = 0; j < count; j += chunk)
+                    to_16bit(st, f.data() + j, h.data() + j, std::min(chunk, count - j));
                 weights_.back()->upload(h.data(), n * 2, offset);
             }
         }

@@ -2,8 +2,11 @@
 
 #include "core/dtype.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 #include <tuple>
 #include <utility>
 
@@ -38,10 +41,10 @@ public:
     static Operand A(Act a) { return {Operand::act, int(a)}; }
     static Operand W(int t) { return {Operand::weight, t}; }
 
-    // out[rows, n] = in[rows, k] W^T (W [n, k]); in is f32, converted first for bf16 weights.
+    // out[rows, n] = in[rows, k] W^T (W [n, k]); in is f32, converted first for 16-bit weights.
     void linear(Act in, Act in_lowp, int w, Act out, std::int64_t rows, std::int64_t n, std::int64_t k,
                 bool convert = true) {
-        if (wt_ != BK_F32 && convert) add(nn(BK_OP_CONVERT, BK_F32, rows, k, wt_), {A(in), A(in_lowp)});
+        if (is_16bit_float(wt_) && convert) add(nn(BK_OP_CONVERT, BK_F32, rows, k, wt_), {A(in), A(in_lowp)});
         bk_op_desc d = desc(BK_OP_GEMM, wt_, BK_F32, path_);
         auto& g = d.u.gemm;
         g.m = rows;
@@ -52,7 +55,7 @@ public:
         g.ldc = n;
         g.trans_b = 1;
         g.alpha = 1.0;
-        add(d, {A(wt_ == BK_F32 ? in : in_lowp), W(w), A(out)});
+        add(d, {A(is_16bit_float(wt_) ? in_lowp : in), W(w), A(out)});
     }
     void residual_add(Act x, Act t, Act out, std::int64_t n) {
         bk_op_desc d = desc(BK_OP_ADD, BK_F32, BK_F32);
@@ -74,6 +77,8 @@ private:
 }  // namespace
 
 std::vector<Step> plan_forward(const LlmConfig& c, bk_dtype wt, bk_path gemm_path, const ForwardShape& s) {
+    if (!runs_weight_dtype(wt))
+        throw std::invalid_argument(fmt::format("llm: {} weights are not run ({} are)", dtype_name(wt), kWeightDtypes));
     Builder b(c, wt, gemm_path);
     using B = Builder;
     const std::int64_t T = s.batch * s.seq;
@@ -89,7 +94,7 @@ std::vector<Step> plan_forward(const LlmConfig& c, bk_dtype wt, bk_path gemm_pat
     {
         bk_op_desc d = nn(BK_OP_EMBEDDING, wt, T, c.dim, wt);
         d.u.nn.vocab = c.vocab;
-        if (wt == BK_F32) {
+        if (!is_16bit_float(wt)) {
             b.add(d, {B::W(index_of(TensorKind::embed, -1)), B::A(Act::ids), B::A(Act::x0)});
         } else {
             b.add(d, {B::W(index_of(TensorKind::embed, -1)), B::A(Act::ids), B::A(Act::emb_rows)});
@@ -114,9 +119,9 @@ std::vector<Step> plan_forward(const LlmConfig& c, bk_dtype wt, bk_path gemm_pat
             else
                 b.add(d, {B::A(in), B::A(out)});
         }
-        // The cache's type: bf16 models convert q, k and v once here.
+        // The cache's type: 16-bit models convert q, k and v once here.
         const bk_dtype kvt = kv_cache_dtype(wt);
-        const bool lowp = kvt != BK_F32;
+        const bool lowp = is_16bit_float(kvt);
         const Act qa = lowp ? Act::qrb : Act::qr, ka = lowp ? Act::krb : Act::kr, va = lowp ? Act::vb : Act::v;
         if (lowp) {
             b.add(nn(BK_OP_CONVERT, BK_F32, T, c.q_dim(), kvt), {B::A(Act::qr), B::A(qa)});
@@ -142,7 +147,7 @@ std::vector<Step> plan_forward(const LlmConfig& c, bk_dtype wt, bk_path gemm_pat
             a.head_dim = c.head_dim;
             a.causal = 1;
             a.scale = 1.0 / std::sqrt(double(c.head_dim));
-            // bf16: the output is the o GEMM's bf16 input (no convert after).
+            // 16-bit: the output is the o GEMM's input (no convert after).
             b.add(d, {B::A(qa), Operand{Operand::kcache, l}, Operand{Operand::vcache, l},
                       B::A(lowp ? Act::aob : Act::ao)});
         }
@@ -181,7 +186,7 @@ std::vector<bk_op_desc> distinct_ops(const std::vector<Step>& steps) {
 
 std::uint64_t act_bytes(const LlmConfig& c, bk_dtype wt, Act a, std::int64_t batch, std::int64_t T) {
     const std::uint64_t f = 4, w = dtype_size(wt), t = std::uint64_t(T), bt = std::uint64_t(batch);
-    const bool lowp = wt != BK_F32;
+    const bool lowp = is_16bit_float(wt);
     switch (a) {
         case Act::ids: return 4 * t;
         case Act::last_ids: return 4 * bt;

@@ -20,6 +20,15 @@ std::size_t tensor_index(const WeightSource& w, TensorKind k, int layer) {
 
 }  // namespace
 
+void round_activations(bk_dtype t, double* v, std::size_t n) {
+    if (t == BK_F64 || t == BK_F32) return;
+    for (std::size_t i = 0; i < n; ++i) {
+        float f = float(v[i]);
+        round_to_storage(t, &f, 1);
+        v[i] = f;
+    }
+}
+
 void ref_linear(const double* x, const double* w, double* y, std::int64_t rows, std::int64_t n, std::int64_t k) {
 #pragma omp parallel for collapse(2) schedule(static) if (rows * n * k > 100000)
     for (std::int64_t r = 0; r < rows; ++r)
@@ -64,9 +73,12 @@ std::vector<double> ref_residual(const RefForward& f, int layers, const std::vec
         const auto attn_norm = W(TensorKind::attn_norm), ffn_norm = W(TensorKind::ffn_norm);
 
         nnref::rmsnorm(x.data(), attn_norm.data(), h.data(), T, D, c.norm_eps);
+        round_activations(f.act_dtype, h.data(), h.size());
         ref_linear(h.data(), W(TensorKind::wk).data(), k.data(), T, kvd, D);
         ref_linear(h.data(), W(TensorKind::wv).data(), v.data(), T, kvd, D);
         nnref::rope_freq(k.data(), kr.data(), f.batch, f.seq, c.kv_heads, c.head_dim, f.pos, freq.data(), false);
+        round_activations(f.act_dtype, kr.data(), kr.size());
+        round_activations(f.act_dtype, v.data(), v.size());
         for (std::int64_t b = 0; b < f.batch; ++b) {
             for (std::int64_t p = 0; p < f.pos; ++p)
                 for (int kv = 0; kv < 2; ++kv) {
@@ -93,6 +105,7 @@ std::vector<double> ref_residual(const RefForward& f, int layers, const std::vec
             const std::int64_t r = active[std::size_t(i)], b = r / f.seq, s = r % f.seq;
             nnref::rope_freq(q.data() + i * qd, qr.data() + i * qd, 1, 1, c.heads, c.head_dim, f.pos + s,
                              freq.data(), false);
+            round_activations(f.act_dtype, qr.data() + i * qd, std::size_t(qd));
             // One query at position pos + s of sequence b sees keys [0, pos + s].
             bk_attention_op a{};
             a.batch = 1;
@@ -106,6 +119,7 @@ std::vector<double> ref_residual(const RefForward& f, int layers, const std::vec
             a.scale = 1.0 / std::sqrt(double(c.head_dim));
             nnref::attention(qr.data() + i * qd, kc.data() + b * ctx * kvd, vc.data() + b * ctx * kvd,
                              ao.data() + i * qd, a);
+            round_activations(f.act_dtype, ao.data() + i * qd, std::size_t(qd));
         }
         std::vector<double> o(std::size_t(A * D)), x1(std::size_t(A * D)), h2(x1.size());
         ref_linear(ao.data(), wo.data(), o.data(), A, D, qd);
@@ -113,10 +127,12 @@ std::vector<double> ref_residual(const RefForward& f, int layers, const std::vec
             for (std::int64_t j = 0; j < D; ++j)
                 x1[std::size_t(i * D + j)] = x[std::size_t(active[std::size_t(i)] * D + j)] + o[std::size_t(i * D + j)];
         nnref::rmsnorm(x1.data(), ffn_norm.data(), h2.data(), A, D, c.norm_eps);
+        round_activations(f.act_dtype, h2.data(), h2.size());
         std::vector<double> g(std::size_t(A * c.ffn)), u(g.size()), sw(g.size()), d(std::size_t(A * D));
         ref_linear(h2.data(), wg.data(), g.data(), A, c.ffn, D);
         ref_linear(h2.data(), wu.data(), u.data(), A, c.ffn, D);
         nnref::swiglu(g.data(), u.data(), sw.data(), A * c.ffn);
+        round_activations(f.act_dtype, sw.data(), sw.size());
         ref_linear(sw.data(), wd.data(), d.data(), A, D, c.ffn);
         for (std::int64_t i = 0; i < A; ++i)
             for (std::int64_t j = 0; j < D; ++j)
@@ -128,7 +144,8 @@ std::vector<double> ref_residual(const RefForward& f, int layers, const std::vec
     return out;
 }
 
-std::vector<double> ref_logits(const WeightSource& w, const std::vector<double>& x, std::vector<std::int64_t> ids) {
+std::vector<double> ref_logits(const WeightSource& w, const std::vector<double>& x, std::vector<std::int64_t> ids,
+                               bk_dtype act_dtype) {
     const LlmConfig& c = w.config();
     const std::int64_t D = c.dim, n = std::int64_t(x.size()) / D;
     if (ids.empty()) {
@@ -138,6 +155,7 @@ std::vector<double> ref_logits(const WeightSource& w, const std::vector<double>&
     const auto norm = w.tensor_f64(tensor_index(w, TensorKind::final_norm, -1));
     std::vector<double> h(x.size());
     nnref::rmsnorm(x.data(), norm.data(), h.data(), n, D, c.norm_eps);
+    round_activations(act_dtype, h.data(), h.size());
     const std::size_t head = tensor_index(w, c.tied ? TensorKind::embed : TensorKind::lm_head, -1);
     std::vector<double> out(std::size_t(n) * ids.size());
     std::vector<float> row(static_cast<std::size_t>(D));

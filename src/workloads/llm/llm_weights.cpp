@@ -1,10 +1,15 @@
 #include "workloads/llm/llm_weights.h"
 
+#include "core/dtype.h"
+#include "harness/f16.h"
 #include "harness/rng.h"
+#include "workloads/llm/llm_plan.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace bakeoff::llm {
 
@@ -49,12 +54,24 @@ public:
         if (!st) throw SafetensorsError(fmt::format("{}: tensor '{}' is missing", file_->path(), t.hf_name));
         const std::int64_t n = row_length(t);
         file_->read_f32(*st, std::uint64_t(r0 * n), std::uint64_t((r1 - r0) * n), out);
+        if (storage_dtype(t, weight_dtype_) == BK_F16) check_f16_range(t, r0 * n, (r1 - r0) * n, out);
 #pragma omp parallel for schedule(static) if ((r1 - r0) * n > 65536)
         for (std::int64_t r = r0; r < r1; ++r) round_row(index, out + (r - r0) * n, n);
     }
     std::string describe() const override { return "checkpoint " + file_->path(); }
 
 private:
+    // A value f16 cannot hold would become inf on the device: refuse it, naming it.
+    void check_f16_range(const TensorInfo& t, std::int64_t first, std::int64_t count, const float* v) const {
+        float most = 0;
+        for (std::int64_t i = 0; i < count; ++i) most = std::max(most, std::fabs(v[i]));  // NaN ignored
+        if (most < 65520.0f) return;  // what rounds to at most 65504
+        for (std::int64_t i = 0; i < count; ++i)
+            if (std::isfinite(v[i]) && std::fabs(v[i]) >= 65520.0f)
+                throw SafetensorsError(fmt::format(
+                    "{}: tensor '{}': element {} is {}, outside the fp16 range (|x| <= 65504); run it in bf16 or fp32",
+                    file_->path(), t.hf_name, first + i, v[i]));
+    }
     std::shared_ptr<const SafetensorsFile> file_;
 };
 
@@ -87,8 +104,26 @@ bk_dtype storage_dtype(const TensorInfo& t, bk_dtype weight_dtype) { return t.is
 WeightSource::WeightSource(LlmConfig c, bk_dtype wt) : config_(std::move(c)), weight_dtype_(wt), tensors_(model_tensors(config_)) {}
 
 void round_to_storage(bk_dtype t, float* v, std::int64_t n) {
-    if (t != BK_BF16) return;
-    for (std::int64_t j = 0; j < n; ++j) v[j] = bf16_to_float(float_to_bf16(v[j]));
+    switch (t) {
+        case BK_F32: return;
+        case BK_BF16:
+            for (std::int64_t j = 0; j < n; ++j) v[j] = bf16_to_float(float_to_bf16(v[j]));
+            return;
+        case BK_F16:
+            for (std::int64_t j = 0; j < n; ++j) v[j] = f16_to_float(float_to_f16(v[j]));
+            return;
+        default: throw std::invalid_argument(fmt::format("llm: no {} storage ({} are)", dtype_name(t), kWeightDtypes));
+    }
+}
+
+void to_16bit(bk_dtype t, const float* v, std::uint16_t* out, std::int64_t n) {
+    if (t == BK_BF16) {
+        for (std::int64_t j = 0; j < n; ++j) out[j] = float_to_bf16(v[j]);
+    } else if (t == BK_F16) {
+        for (std::int64_t j = 0; j < n; ++j) out[j] = float_to_f16(v[j]);
+    } else {
+        throw std::invalid_argument(fmt::format("llm: {} is not a 16-bit float type", dtype_name(t)));
+    }
 }
 
 void WeightSource::round_row(std::size_t index, float* row, std::int64_t n) const {

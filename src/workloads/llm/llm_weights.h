@@ -22,9 +22,11 @@ namespace bakeoff::llm {
 inline std::int64_t row_count(const TensorInfo& t) { return t.is_norm() ? 1 : t.rows; }
 inline std::int64_t row_length(const TensorInfo& t) { return t.is_norm() ? t.rows : t.cols; }
 
-// Rounds values in place to what an element of type t holds (bf16: to nearest
-// even; f32: unchanged).
+// Rounds values in place to what an element of type t holds (bf16, f16: to
+// nearest even, f16 overflowing to inf; f32: unchanged).
 void round_to_storage(bk_dtype t, float* v, std::int64_t n);
+// The elements of a 16-bit float type t (bf16 or f16), rounded to nearest even.
+void to_16bit(bk_dtype t, const float* v, std::uint16_t* out, std::int64_t n);
 
 // Storage type of a tensor in a model whose weights are `weight_dtype`: norm
 // weights stay f32 (they scale f32 activations), matrices take the model's type.

@@ -55,8 +55,8 @@ LlmConfig llm_case_config(const CaseSpec& c) {
 
 std::string LlmWorkload::description() const {
     return mode_ == Mode::prefill
-               ? "Llama-shaped prompt processing (prefill), tokens/s; presets tiny/small/1b/8b, fp32/bf16 weights"
-               : "Llama-shaped token generation (one decode step over a KV cache), tokens/s; fp32/bf16 weights";
+               ? "Llama-shaped prompt processing (prefill), tokens/s; presets tiny/small/1b/8b, fp32/bf16/fp16 weights"
+               : "Llama-shaped token generation (one decode step over a KV cache), tokens/s; fp32/bf16/fp16 weights";
 }
 
 MetricDef LlmWorkload::metric(const CaseSpec&) const { return {"throughput", "tokens/s", "items", 1.0}; }
@@ -182,11 +182,13 @@ std::vector<CaseSpec> LlmWorkload::cases(Suite suite, const DeviceInfo&, const C
         SafetensorsFile f(choice.weights);
         from_file = preset_from_checkpoint(f);
     }
+    // fp16 in the full suite and on request: fp32 and bf16 are the suites' pair.
     std::vector<bk_dtype> dtypes{BK_F32, BK_BF16};
+    if (suite == Suite::full) dtypes.push_back(BK_F16);
     if (!choice.dtypes.empty()) {
         dtypes.clear();
         for (bk_dtype t : choice.dtypes)
-            if (t == BK_F32 || t == BK_BF16) dtypes.push_back(t);
+            if (runs_weight_dtype(t)) dtypes.push_back(t);
     }
     std::vector<CaseSpec> out;
     std::vector<std::string> labels;

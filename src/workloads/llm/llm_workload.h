@@ -15,7 +15,8 @@
 //   FLOP  = 2 tokens (L Pm) + 2 batch V d               (projections, logits)
 //         + 4 qd L sum over queries of its visible keys (attention: QK^T and PV)
 //   bytes = w (L Pm + V d) + 4 d (2L + 1)               (every weight read once)
-//         + 4 kvd L 2 batch (positions read + written)  (KV cache, f32, K and V)
+//         + c kvd L 2 batch (positions read + written)  (KV cache in the weights'
+//                                                          type, c bytes, K and V)
 // Decode: each sequence reads D + 1 positions and writes 1; prefill: writes P
 // and reads P positions per layer (at least once). Activations are not counted
 // (they stay in caches at decode sizes); the untied head's embedding gather
