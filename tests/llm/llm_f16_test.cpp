@@ -6,6 +6,7 @@
 // by name, and the command explains a type the model does not run.
 #include "common/command_runner.h"
 #include "common/cpu_device.h"
+#include "common/opencl_device.h"
 #include "core/plugin_registry.h"
 #include "harness/runner.h"
 #include "st_writer.h"
@@ -32,21 +33,7 @@ const LlmConfig kTiny = *find_preset("tiny");
 const LlmWorkload& decode() { return dynamic_cast<const LlmWorkload&>(*find_workload("llm.decode")); }
 const LlmWorkload& prefill() { return dynamic_cast<const LlmWorkload&>(*find_workload("llm.prefill")); }
 
-// The first OpenCL device, loaded as the command loads it; null without one.
-Device* opencl_device() {
-#ifdef BAKEOFF_OPENCL_PLUGIN_PATH
-    static PluginRegistry reg;
-    static std::unique_ptr<Device> dev = []() -> std::unique_ptr<Device> {
-        if (!reg.load_file(BAKEOFF_OPENCL_PLUGIN_PATH)) return nullptr;
-        for (const DeviceInfo& d : reg.devices())
-            if (d.id().rfind("opencl:", 0) == 0) return std::make_unique<Device>(d);
-        return nullptr;
-    }();
-    return dev.get();
-#else
-    return nullptr;
-#endif
-}
+using bakeoff::testing::opencl_device;
 
 // Why the OpenCL device cannot run an fp16 model ("" when it can).
 std::string no_f16_model(const Device* d) {

@@ -5,6 +5,7 @@
 #include "bakeoff/nn_op_rules.h"
 #include "cpu/f16_reference.h"
 #include "cpu_backend.h"
+#include "nn/cpu_session.h"
 
 #include <gtest/gtest.h>
 
@@ -19,19 +20,7 @@ namespace {
 
 using Bytes = std::vector<unsigned char>;
 
-struct Cpu {
-    const bk_backend* t = bakeoff_cpu_backend();
-    bk_device* dev = nullptr;
-    bk_stream* s = nullptr;
-    Cpu() {
-        t->init();
-        t->device_open(0, &dev);
-        t->stream_create(dev, &s);
-    }
-    ~Cpu() {
-        t->stream_destroy(s);
-        t->device_close(dev);
-    }
+struct Cpu : CpuSession {
     // Uploads the operands, launches, and returns every operand as it is after.
     std::vector<Bytes> run(const bk_op_desc& op, const std::vector<Bytes>& in) {
         std::vector<bk_buffer*> bufs;

@@ -7,6 +7,7 @@
 #include "core/backend.h"
 #include "core/plugin_registry.h"
 #include "cpu_backend.h"
+#include "nn/cpu_session.h"
 #include "harness/rng.h"
 
 #include <gtest/gtest.h>
@@ -20,19 +21,7 @@
 namespace bakeoff {
 namespace {
 
-struct Cpu {
-    const bk_backend* t = bakeoff_cpu_backend();
-    bk_device* dev = nullptr;
-    bk_stream* s = nullptr;
-    Cpu() {
-        t->init();
-        t->device_open(0, &dev);
-        t->stream_create(dev, &s);
-    }
-    ~Cpu() {
-        t->stream_destroy(s);
-        t->device_close(dev);
-    }
+struct Cpu : CpuSession {
     bk_buffer* buf(const void* data, std::size_t bytes) {
         bk_buffer* b = nullptr;
         t->buffer_alloc(dev, bytes, &b);

@@ -5,6 +5,7 @@
 // cases at a reduced size. Every record must be ok and verified. Skips where
 // no OpenCL device is present.
 #include "common/command_runner.h"
+#include "common/opencl_device.h"
 #include "core/backend.h"
 #include "core/plugin_registry.h"
 #include "harness/runner.h"
@@ -23,17 +24,7 @@ using namespace bakeoff;
 
 namespace {
 
-// The first OpenCL device, through the plugin registry as the command loads it.
-Device* opencl_device() {
-    static PluginRegistry reg;
-    static std::unique_ptr<Device> dev = []() -> std::unique_ptr<Device> {
-        if (!reg.load_file(BAKEOFF_OPENCL_PLUGIN_PATH)) return nullptr;
-        for (const DeviceInfo& d : reg.devices())
-            if (d.id().rfind("opencl:", 0) == 0) return std::make_unique<Device>(d);
-        return nullptr;
-    }();
-    return dev.get();
-}
+using bakeoff::testing::opencl_device;
 
 #define REQUIRE_OPENCL_DEVICE()                                                  \
     do {                                                                         \

@@ -17,20 +17,14 @@ void fill_inputs(HostMatrix& m, std::uint64_t seed, bool is_a) {
     switch (m.dtype) {
         case BK_F64: fill_uniform(reinterpret_cast<double*>(m.bytes.data()), count, seed, -1.0, 1.0); break;
         case BK_F32: fill_uniform(reinterpret_cast<float*>(m.bytes.data()), count, seed, -1.0f, 1.0f); break;
-        case BK_BF16: {
-            std::vector<float> tmp(count);
-            fill_uniform(tmp.data(), count, seed, -1.0f, 1.0f);
-            auto* h = reinterpret_cast<std::uint16_t*>(m.bytes.data());
-#pragma omp parallel for schedule(static)
-            for (std::size_t i = 0; i < count; ++i) h[i] = float_to_bf16(tmp[i]);
-            break;
-        }
+        case BK_BF16:
         case BK_F16: {
             std::vector<float> tmp(count);
             fill_uniform(tmp.data(), count, seed, -1.0f, 1.0f);
             auto* h = reinterpret_cast<std::uint16_t*>(m.bytes.data());
+            const bool bf16 = m.dtype == BK_BF16;
 #pragma omp parallel for schedule(static)
-            for (std::size_t i = 0; i < count; ++i) h[i] = float_to_f16(tmp[i]);
+            for (std::size_t i = 0; i < count; ++i) h[i] = bf16 ? float_to_bf16(tmp[i]) : float_to_f16(tmp[i]);
             break;
         }
         case BK_I8:
