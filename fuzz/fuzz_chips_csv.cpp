@@ -3,7 +3,7 @@
 // ParseError; a database that parses must then go through what `bakeoff chips`
 // and claimed-vs-measured matching do with it.
 #include "specs/chip_db.h"
-#include "specs/chip_table.h"
+#include "report/chip_table.h"
 #include "specs/csv.h"
 #include "specs/device_match.h"
 #include "specs/prices.h"

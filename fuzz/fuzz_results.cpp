@@ -7,8 +7,8 @@
 #include "report/compare.h"
 #include "report/compare_format.h"
 #include "report/html_report.h"
-#include "report/results_file.h"
-#include "report/validate.h"
+#include "results/results_file.h"
+#include "results/validate.h"
 #include "specs/chip_db.h"
 
 #include <cstdint>

@@ -7,7 +7,7 @@
 #include "core/dtype.h"
 #include "report/compare_format.h"
 #include "specs/chip_db.h"
-#include "specs/chip_table.h"
+#include "report/chip_table.h"
 #include "specs/device_match.h"
 #include "specs/export_control.h"
 #include "specs/project_model.h"

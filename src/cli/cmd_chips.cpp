@@ -3,7 +3,7 @@
 // per dollar. Data and formulas: docs/chips.md, docs/export-control.md.
 #include "cli/commands.h"
 #include "specs/chip_db.h"
-#include "specs/chip_table.h"
+#include "report/chip_table.h"
 #include "specs/export_control.h"
 #include "specs/prices.h"
 

@@ -3,7 +3,7 @@
 // that is a win or a loss only when the difference is clear (docs/report.md).
 #include "cli/commands.h"
 #include "cli/compare_inputs.h"
-#include "report/atomic_write.h"
+#include "results/atomic_write.h"
 #include "report/compare_format.h"
 
 #include <fmt/format.h>

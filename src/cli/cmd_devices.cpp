@@ -3,7 +3,7 @@
 #include "cli/commands.h"
 #include "cli/default_registry.h"
 #include "report/format.h"
-#include "report/results_header.h"
+#include "results/results_header.h"
 #include "report/table.h"
 
 #include <fmt/format.h>

@@ -3,14 +3,14 @@
 // op, LLM serving bounds, training plans. Formulas and worked examples:
 // docs/projections.md.
 #include "cli/commands.h"
-#include "report/results_file.h"
+#include "results/results_file.h"
 #include "specs/chip_db.h"
 #include "specs/csv.h"
 #include "specs/prices.h"
 #include "specs/project_model.h"
 #include "specs/project_roofline.h"
 #include "specs/project_serving.h"
-#include "specs/project_table.h"
+#include "report/project_table.h"
 #include "specs/project_training.h"
 #include "specs/text_util.h"
 

@@ -2,8 +2,8 @@
 // (inline CSS and SVG, no script, opens offline). docs/report.md.
 #include "cli/commands.h"
 #include "cli/compare_inputs.h"
-#include "harness/host_info.h"
-#include "report/atomic_write.h"
+#include "core/host_info.h"
+#include "results/atomic_write.h"
 #include "report/html_report.h"
 
 #include <bakeoff/build_info.h>

@@ -1,7 +1,7 @@
 // bakeoff validate FILE...: structure, schema version, and every figure
 // recomputed from the raw samples.
 #include "cli/commands.h"
-#include "report/validate.h"
+#include "results/validate.h"
 
 #include <fmt/format.h>
 

@@ -7,7 +7,7 @@
 #include "cli/default_registry.h"
 #include "harness/runner.h"
 #include "harness/worker_protocol.h"
-#include "report/record.h"
+#include "results/record.h"
 
 #include <fmt/format.h>
 

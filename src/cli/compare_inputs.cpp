@@ -1,6 +1,6 @@
 #include "cli/compare_inputs.h"
 
-#include "report/results_file.h"
+#include "results/results_file.h"
 #include "specs/chip_db.h"
 
 #include <fmt/format.h>

@@ -1,8 +1,8 @@
 #include "cluster/collective_case.h"
 
 #include "cluster/participant.h"
-#include "harness/host_info.h"
-#include "harness/statistics.h"
+#include "core/host_info.h"
+#include "numeric/statistics.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

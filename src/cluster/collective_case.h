@@ -13,7 +13,7 @@
 #include "cluster/world.h"
 #include "core/backend.h"
 #include "harness/runner.h"
-#include "report/record.h"
+#include "results/record.h"
 #include "workloads/collective/collective_workload.h"
 
 #include <cstdint>

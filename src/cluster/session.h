@@ -25,7 +25,7 @@
 #include "cluster/world.h"
 #include "harness/runner.h"
 #include "harness/suite.h"
-#include "report/results_file.h"
+#include "results/results_file.h"
 
 #include <CLI/CLI.hpp>
 

@@ -3,7 +3,7 @@
 #include "conformance/gemm_reference.h"
 #include "conformance/nn_cases.h"
 #include "core/dtype.h"
-#include "harness/rng.h"
+#include "numeric/rng.h"
 #include "workloads/op_desc.h"
 #include "workloads/membw/stream_workload.h"
 

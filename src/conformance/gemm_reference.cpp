@@ -1,7 +1,7 @@
 #include "conformance/gemm_reference.h"
 
 #include "core/dtype.h"
-#include "harness/rng.h"
+#include "numeric/rng.h"
 #include "workloads/gemm/gemm_verify.h"
 
 #include <fmt/format.h>

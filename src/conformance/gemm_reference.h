@@ -4,7 +4,7 @@
 // every entry, O(m n k).
 #pragma once
 
-#include "harness/f16.h"
+#include "numeric/f16.h"
 
 #include <bakeoff/backend_abi.h>
 

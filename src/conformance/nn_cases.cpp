@@ -2,7 +2,7 @@
 
 #include "conformance/gemm_reference.h"
 #include "core/dtype.h"
-#include "harness/rng.h"
+#include "numeric/rng.h"
 #include "nn/reference.h"
 
 #include <fmt/format.h>

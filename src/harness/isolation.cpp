@@ -1,6 +1,6 @@
 #include "harness/isolation.h"
 
-#include "harness/rng.h"
+#include "numeric/rng.h"
 #include "harness/worker_protocol.h"
 
 #include <fmt/format.h>

@@ -1,8 +1,8 @@
 #include "harness/runner.h"
 
-#include "harness/host_info.h"
-#include "harness/rng.h"
-#include "harness/statistics.h"
+#include "core/host_info.h"
+#include "numeric/rng.h"
+#include "numeric/statistics.h"
 #include "harness/telemetry_sampler.h"
 #include "workloads/sizes.h"
 

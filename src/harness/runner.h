@@ -4,7 +4,7 @@
 // verification. Every outcome becomes a Record; nothing here throws.
 #pragma once
 
-#include "report/record.h"
+#include "results/record.h"
 #include "workloads/workload.h"
 
 #include <atomic>

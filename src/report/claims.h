@@ -4,7 +4,7 @@
 // dollar (user-supplied prices only; bakeoff never invents a price).
 #pragma once
 
-#include "report/record.h"
+#include "results/record.h"
 #include "specs/device_match.h"
 #include "specs/prices.h"
 

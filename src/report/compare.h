@@ -6,8 +6,8 @@
 #pragma once
 
 #include "report/compare_rank_test.h"
-#include "report/record.h"
-#include "report/results_file.h"
+#include "results/record.h"
+#include "results/results_file.h"
 #include "specs/chip_db.h"
 #include "specs/device_match.h"
 

@@ -2,7 +2,7 @@
 // and what its vendor claims for a record's metric. Used by compare and report.
 #pragma once
 
-#include "report/record.h"
+#include "results/record.h"
 #include "specs/chip_db.h"
 #include "specs/device_match.h"
 

@@ -3,7 +3,7 @@
 // reasons and warnings as numbered notes below it.
 #pragma once
 
-#include "report/record.h"
+#include "results/record.h"
 
 #include <string>
 #include <vector>

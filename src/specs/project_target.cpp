@@ -1,6 +1,6 @@
 #include "specs/project_target.h"
 
-#include "report/results_file.h"
+#include "results/results_file.h"
 #include "specs/device_match.h"
 #include "specs/text_util.h"
 

@@ -1,5 +1,5 @@
-# Embeds data/chips.csv into bakeoff_core at build time. Included by the
-# top-level CMakeLists.txt after target bakeoff_core is defined.
+# Embeds data/chips.csv into bakeoff_specs at build time. Included by
+# src/CMakeLists.txt after target bakeoff_specs is defined.
 #
 # The CSV is turned into a C++ byte array by embed_csv.cmake; the custom
 # command re-runs whenever the CSV (or the script) changes, so editing
@@ -15,4 +15,4 @@ add_custom_command(
   COMMENT "Embedding data/chips.csv"
   VERBATIM)
 
-target_sources(bakeoff_core PRIVATE ${BAKEOFF_CHIPS_EMBEDDED})
+target_sources(bakeoff_specs PRIVATE ${BAKEOFF_CHIPS_EMBEDDED})

@@ -4,13 +4,6 @@
 
 namespace bakeoff {
 
-double basis_count(const WorkCounts& w, const std::string& basis) {
-    if (basis == "bytes") return w.bytes;
-    if (basis == "flops") return w.flops;
-    if (basis == "items") return w.items;
-    return -1;
-}
-
 std::string_view suite_name(Suite s) {
     switch (s) {
         case Suite::smoke: return "smoke";

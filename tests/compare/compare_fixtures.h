@@ -3,8 +3,8 @@
 // sample of v GB/s takes 1/v seconds).
 #pragma once
 
-#include "report/record.h"
-#include "report/results_file.h"
+#include "results/record.h"
+#include "results/results_file.h"
 
 #include <nlohmann/json.hpp>
 

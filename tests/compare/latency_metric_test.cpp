@@ -4,7 +4,7 @@
 #include "compare_fixtures.h"
 
 #include "report/compare.h"
-#include "report/validate.h"
+#include "results/validate.h"
 
 #include <gtest/gtest.h>
 

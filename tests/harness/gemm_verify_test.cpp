@@ -1,4 +1,4 @@
-#include "harness/rng.h"
+#include "numeric/rng.h"
 #include "workloads/gemm/gemm_verify.h"
 
 #include <gtest/gtest.h>

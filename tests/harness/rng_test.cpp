@@ -1,4 +1,4 @@
-#include "harness/rng.h"
+#include "numeric/rng.h"
 
 #include <gtest/gtest.h>
 #include <omp.h>

@@ -3,7 +3,7 @@
 // and carry no figure; a correct run must pass with consistent statistics.
 #include "core/plugin_registry.h"
 #include "harness/runner.h"
-#include "report/validate.h"
+#include "results/validate.h"
 #include "workloads/workload.h"
 
 #include <gtest/gtest.h>

@@ -4,7 +4,7 @@
 // backend, neither of which has BK_OP_EMPTY, BK_OP_TRANSFER or host buffers).
 #include "core/plugin_registry.h"
 #include "harness/runner.h"
-#include "report/record.h"
+#include "results/record.h"
 #include "workloads/latency/transfer_workload.h"
 #include "workloads/workload.h"
 

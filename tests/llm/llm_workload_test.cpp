@@ -4,7 +4,7 @@
 // on the CPU device, with random weights and with a checkpoint.
 #include "common/command_runner.h"
 #include "common/cpu_device.h"
-#include "harness/host_info.h"
+#include "core/host_info.h"
 #include "harness/runner.h"
 #include "st_writer.h"
 #include "workloads/llm/llm_workload.h"

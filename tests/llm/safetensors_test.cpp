@@ -1,7 +1,7 @@
 // The safetensors reader and the checkpoint -> preset mapping: a well-formed
 // tiny checkpoint in F32/BF16/F16 loads with the exact values; every kind of
 // malformed file is refused with one line naming the file and the tensor.
-#include "harness/rng.h"
+#include "numeric/rng.h"
 #include "st_writer.h"
 #include "workloads/llm/llm_weights.h"
 #include "workloads/llm/safetensors.h"

@@ -2,7 +2,7 @@
 // by `timeout`, but the program is expected to end on its own: a rank that
 // exits or hangs must make the others stop with an error naming it.
 #include "common/command_runner.h"
-#include "report/results_file.h"
+#include "results/results_file.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -8,7 +8,7 @@
 #include "core/plugin_registry.h"
 #include "cpu_backend.h"
 #include "nn/cpu_session.h"
-#include "harness/rng.h"
+#include "numeric/rng.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // `bakeoff project`, driven through its CLI11 registration (cmd_project.cpp is
 // compiled into this test).
 #include "common/cli_in_process.h"
-#include "report/results_file.h"
+#include "results/results_file.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 #include "report/claims.h"
-#include "report/validate.h"
+#include "results/validate.h"
 #include "specs/chip_db.h"
 
 #include <gtest/gtest.h>

@@ -4,7 +4,7 @@
 #include "report/compare.h"
 #include "report/compare_format.h"
 #include "report/html_report.h"
-#include "report/results_file.h"
+#include "results/results_file.h"
 #include "report/svg_chart.h"
 #include "specs/chip_db.h"
 

@@ -1,6 +1,6 @@
-#include "report/results_file.h"
+#include "results/results_file.h"
 #include "report/run_summary.h"
-#include "report/validate.h"
+#include "results/validate.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // docs/fuzzing.md), minimized and inlined: each must be refused with
 // FILE:LINE:COLUMN and the reason, never crash what renders them.
 #include "specs/chip_db.h"
-#include "specs/chip_table.h"
+#include "report/chip_table.h"
 #include "specs/csv.h"
 #include "specs/prices.h"
 

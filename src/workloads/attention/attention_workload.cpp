@@ -1,7 +1,7 @@
 #include "workloads/attention/attention_workload.h"
 
 #include "core/dtype.h"
-#include "harness/rng.h"
+#include "numeric/rng.h"
 #include "nn/reference.h"
 
 #include <fmt/format.h>

@@ -1,7 +1,7 @@
 #include "workloads/gemm/gemm_verify.h"
 
-#include "harness/f16.h"
-#include "harness/rng.h"
+#include "numeric/f16.h"
+#include "numeric/rng.h"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #include "workloads/latency/transfer_workload.h"
 
-#include "harness/rng.h"
+#include "numeric/rng.h"
 #include "workloads/op_desc.h"
 #include "workloads/sizes.h"
 

@@ -1,7 +1,7 @@
 #include "workloads/llm/llm_model.h"
 
 #include "core/dtype.h"
-#include "harness/rng.h"
+#include "numeric/rng.h"
 
 #include <fmt/format.h>
 

@@ -1,8 +1,8 @@
 #include "workloads/llm/llm_weights.h"
 
 #include "core/dtype.h"
-#include "harness/f16.h"
-#include "harness/rng.h"
+#include "numeric/f16.h"
+#include "numeric/rng.h"
 #include "workloads/llm/llm_plan.h"
 
 #include <fmt/format.h>

@@ -1,7 +1,7 @@
 #include "workloads/llm/safetensors.h"
 
-#include "harness/f16.h"
-#include "harness/rng.h"
+#include "numeric/f16.h"
+#include "numeric/rng.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 #include "workloads/moe/moe_data.h"
 
-#include "harness/rng.h"
+#include "numeric/rng.h"
 
 #include <fmt/format.h>
 

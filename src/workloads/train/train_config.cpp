@@ -1,6 +1,6 @@
 #include "workloads/train/train_config.h"
 
-#include "harness/rng.h"
+#include "numeric/rng.h"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #include "workloads/train/train_host.h"
 
-#include "harness/rng.h"
+#include "numeric/rng.h"
 #include "nn/reference.h"
 
 #include <cmath>

@@ -1,6 +1,6 @@
 #include "workloads/train/train_model.h"
 
-#include "harness/rng.h"
+#include "numeric/rng.h"
 #include "workloads/moe/op_builders.h"
 #include "workloads/train/train_host.h"
 

@@ -1,6 +1,6 @@
-#include "report/record.h"
+#include "results/record.h"
 
-#include "harness/statistics.h"
+#include "numeric/statistics.h"
 
 #include <fmt/format.h>
 

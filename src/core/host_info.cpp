@@ -1,4 +1,4 @@
-#include "harness/host_info.h"
+#include "core/host_info.h"
 
 #include <sys/utsname.h>
 #include <unistd.h>

@@ -3,7 +3,7 @@
 // the target, so a reader (or a crash) never sees half a file.
 #pragma once
 
-#include "report/record.h"
+#include "results/record.h"
 
 #include <nlohmann/json.hpp>
 

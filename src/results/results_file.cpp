@@ -1,6 +1,6 @@
-#include "report/results_file.h"
+#include "results/results_file.h"
 
-#include "report/atomic_write.h"
+#include "results/atomic_write.h"
 
 #include <fmt/format.h>
 

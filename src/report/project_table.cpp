@@ -1,4 +1,4 @@
-#include "specs/project_table.h"
+#include "report/project_table.h"
 
 #include "report/table.h"
 

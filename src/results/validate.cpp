@@ -1,4 +1,4 @@
-#include "report/validate.h"
+#include "results/validate.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "harness/rng.h"
+#include "numeric/rng.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "report/atomic_write.h"
+#include "results/atomic_write.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>

@@ -4,7 +4,7 @@
 // edited by hand no longer matches its samples and is reported, naming the record.
 #pragma once
 
-#include "report/results_file.h"
+#include "results/results_file.h"
 
 #include <string>
 #include <vector>

@@ -2,7 +2,7 @@
 // results file (docs/results-schema.md) is a header plus a list of these.
 #pragma once
 
-#include "workloads/workload.h"
+#include "results/metric.h"
 
 #include <nlohmann/json.hpp>
 

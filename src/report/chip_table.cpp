@@ -1,4 +1,4 @@
-#include "specs/chip_table.h"
+#include "report/chip_table.h"
 
 #include "specs/device_match.h"
 #include "specs/efficiency.h"

@@ -1,8 +1,8 @@
-#include "report/results_header.h"
+#include "results/results_header.h"
 
 #include "core/dtype.h"
-#include "harness/host_info.h"
-#include "report/results_file.h"
+#include "core/host_info.h"
+#include "results/results_file.h"
 
 #include <bakeoff/build_info.h>
 

@@ -1,4 +1,4 @@
-#include "harness/statistics.h"
+#include "numeric/statistics.h"
 
 #include <algorithm>
 #include <cmath>
