@@ -95,7 +95,9 @@ foreach(_f ${_all_files})
 endforeach()
 
 if(_errors)
-  message(FATAL_ERROR "check_layers: includes that break the layering (docs/architecture.md):\n${_errors}")
+  # One unwrapped line per break (FATAL_ERROR would re-wrap the text).
+  message(NOTICE "${_errors}")
+  message(FATAL_ERROR "check_layers: includes above break the layering (docs/architecture.md)")
 endif()
 list(LENGTH _src_files _n)
 message(STATUS "check_layers: ${_n} files in src/ include one way down")
