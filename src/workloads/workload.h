@@ -85,6 +85,25 @@ public:
                                                   std::uint64_t seed) const = 0;
 };
 
+// Reading a case's parameters back (a results file, a worker's case): the
+// integer `key` of p, which must be present and positive, or the number `key`;
+// otherwise std::invalid_argument "<who> case parameters: '<key>' ...".
+std::int64_t positive_param(const nlohmann::json& p, const char* key, std::string_view who);
+double number_param(const nlohmann::json& p, const char* key, std::string_view who);
+
+// Declares, in a workload class, the overrides of every Workload member but
+// id(), for the workloads that define them all out of line: the interface is
+// then spelled once, here, instead of once per workload header.
+#define BAKEOFF_WORKLOAD_OVERRIDES                                                                                \
+    std::string description() const override;                                                                   \
+    MetricDef metric(const CaseSpec& c) const override;                                                          \
+    std::vector<CaseSpec> cases(Suite suite, const DeviceInfo& device, const CaseChoice& choice) const override; \
+    WorkCounts counts(const CaseSpec& c) const override;                                                         \
+    std::uint64_t device_bytes(const CaseSpec& c) const override;                                                \
+    std::vector<bk_op_desc> ops(const CaseSpec& c) const override;                                               \
+    double peak(const CaseSpec& c, const DeviceInfo& device) const override;                                     \
+    std::unique_ptr<CaseInstance> prepare(Device& device, const CaseSpec& c, std::uint64_t seed) const override
+
 // Every workload bakeoff knows, in listing order.
 const std::vector<std::unique_ptr<Workload>>& all_workloads();
 const Workload* find_workload(const std::string& id);

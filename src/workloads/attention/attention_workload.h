@@ -22,14 +22,7 @@ namespace bakeoff {
 class AttentionWorkload final : public Workload {
 public:
     std::string id() const override { return "attention"; }
-    std::string description() const override;
-    MetricDef metric(const CaseSpec& c) const override;
-    std::vector<CaseSpec> cases(Suite suite, const DeviceInfo& device, const CaseChoice& choice) const override;
-    WorkCounts counts(const CaseSpec& c) const override;
-    std::uint64_t device_bytes(const CaseSpec& c) const override;
-    std::vector<bk_op_desc> ops(const CaseSpec& c) const override;
-    double peak(const CaseSpec& c, const DeviceInfo& device) const override;
-    std::unique_ptr<CaseInstance> prepare(Device& device, const CaseSpec& c, std::uint64_t seed) const override;
+    BAKEOFF_WORKLOAD_OVERRIDES;
 
     CaseSpec make_case(bk_dtype t, bk_path p, std::int64_t batch, std::int64_t heads, std::int64_t kv_heads,
                        std::int64_t seq, std::int64_t head_dim, bool causal) const;

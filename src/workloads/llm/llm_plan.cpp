@@ -1,11 +1,11 @@
 #include "workloads/llm/llm_plan.h"
 
 #include "core/dtype.h"
+#include "workloads/op_desc.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
-#include <cstring>
 #include <stdexcept>
 #include <tuple>
 #include <utility>
@@ -14,23 +14,8 @@ namespace bakeoff::llm {
 
 namespace {
 
-bk_op_desc desc(std::uint32_t kind, bk_dtype a, bk_dtype c, bk_path path = BK_PATH_PORTABLE) {
-    bk_op_desc d;
-    std::memset(&d, 0, sizeof d);
-    d.struct_size = sizeof d;
-    d.kind = kind;
-    d.path = path;
-    d.dtype_a = d.dtype_b = a;
-    d.dtype_c = c;
-    return d;
-}
-
-bk_op_desc nn(std::uint32_t kind, bk_dtype a, std::int64_t rows, std::int64_t dim, bk_dtype c) {
-    bk_op_desc d = desc(kind, a, c);
-    d.u.nn.rows = rows;
-    d.u.nn.dim = dim;
-    return d;
-}
+// The descriptors come from workloads/op_desc.h, as moe's and train.step's do.
+using nnop::nn;
 
 class Builder {
 public:
@@ -45,27 +30,14 @@ public:
     void linear(Act in, Act in_lowp, int w, Act out, std::int64_t rows, std::int64_t n, std::int64_t k,
                 bool convert = true) {
         if (is_16bit_float(wt_) && convert) add(nn(BK_OP_CONVERT, BK_F32, rows, k, wt_), {A(in), A(in_lowp)});
-        bk_op_desc d = desc(BK_OP_GEMM, wt_, BK_F32, path_);
-        auto& g = d.u.gemm;
-        g.m = rows;
-        g.n = n;
-        g.k = k;
-        g.lda = k;
-        g.ldb = k;
-        g.ldc = n;
-        g.trans_b = 1;
-        g.alpha = 1.0;
+        const bk_op_desc d = nnop::gemm(path_, wt_, BK_F32, rows, n, k, false, true);
         add(d, {A(is_16bit_float(wt_) ? in_lowp : in), W(w), A(out)});
     }
     void residual_add(Act x, Act t, Act out, std::int64_t n) {
-        bk_op_desc d = desc(BK_OP_ADD, BK_F32, BK_F32);
-        d.u.stream.n = n;
-        add(d, {A(x), A(t), A(out)});
+        add(nnop::add(n), {A(x), A(t), A(out)});
     }
     void rmsnorm(Act x, int w, Act y, std::int64_t rows) {
-        bk_op_desc d = nn(BK_OP_RMSNORM, BK_F32, rows, c_.dim, BK_F32);
-        d.u.nn.eps = c_.norm_eps;
-        add(d, {A(x), W(w), A(y)});
+        add(nnop::rmsnorm(BK_OP_RMSNORM, rows, c_.dim, c_.norm_eps), {A(x), W(w), A(y)});
     }
 
 private:
@@ -136,7 +108,7 @@ std::vector<Step> plan_forward(const LlmConfig& c, bk_dtype wt, bk_path gemm_pat
             b.add(d, {B::A(in), Operand{kind, l}});
         }
         {
-            bk_op_desc d = desc(BK_OP_ATTENTION, kvt, kvt);
+            bk_op_desc d = nnop::blank(BK_OP_ATTENTION, nnop::kNnPath, kvt, kvt, kvt);
             auto& a = d.u.attn;
             a.batch = s.batch;
             a.heads = c.heads;

@@ -25,14 +25,7 @@ class StreamWorkload final : public Workload {
 public:
     explicit StreamWorkload(StreamKernel k) : kernel_(k) {}
     std::string id() const override;
-    std::string description() const override;
-    MetricDef metric(const CaseSpec& c) const override;
-    std::vector<CaseSpec> cases(Suite suite, const DeviceInfo& device, const CaseChoice& choice) const override;
-    WorkCounts counts(const CaseSpec& c) const override;
-    std::uint64_t device_bytes(const CaseSpec& c) const override;
-    std::vector<bk_op_desc> ops(const CaseSpec& c) const override;
-    double peak(const CaseSpec& c, const DeviceInfo& device) const override;
-    std::unique_ptr<CaseInstance> prepare(Device& device, const CaseSpec& c, std::uint64_t seed) const override;
+    BAKEOFF_WORKLOAD_OVERRIDES;
 
     // The scalar q of scale and triad (BabelStream's startScalar).
     static constexpr double kScalar = 0.4;

@@ -2,7 +2,7 @@
 
 #include "workloads/moe/moe_data.h"
 #include "workloads/moe/moe_verify.h"
-#include "workloads/moe/op_builders.h"
+#include "workloads/op_desc.h"
 
 #include <fmt/format.h>
 

@@ -1,5 +1,7 @@
 #include "workloads/moe/moe_config.h"
 
+#include "workloads/workload.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -25,13 +27,7 @@ const std::vector<MoeShape>& presets() {
     return p;
 }
 
-std::int64_t positive(const nlohmann::json& p, const char* key) {
-    if (!p.contains(key) || !p.at(key).is_number_integer())
-        throw std::invalid_argument(fmt::format("moe case parameters: '{}' missing or not an integer", key));
-    const std::int64_t v = p.at(key).get<std::int64_t>();
-    if (v <= 0) throw std::invalid_argument(fmt::format("moe case parameters: '{}' must be positive, not {}", key, v));
-    return v;
-}
+std::int64_t positive(const nlohmann::json& p, const char* key) { return positive_param(p, key, "moe"); }
 }  // namespace
 
 std::optional<MoeShape> moe_preset(const std::string& name) {

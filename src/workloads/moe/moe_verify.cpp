@@ -1,6 +1,7 @@
 #include "workloads/moe/moe_verify.h"
 
 #include "nn/reference.h"
+#include "workloads/op_desc.h"
 
 #include <fmt/format.h>
 
@@ -19,16 +20,7 @@ std::vector<double> widen(const std::vector<float>& v) { return {v.begin(), v.en
 std::vector<double> linear(const std::vector<double>& x, std::int64_t m, std::int64_t in, const std::vector<double>& w,
                            std::int64_t out) {
     std::vector<double> y(std::size_t(m * out));
-    bk_gemm_op g{};
-    g.m = m;
-    g.n = out;
-    g.k = in;
-    g.lda = in;
-    g.ldb = in;
-    g.ldc = out;
-    g.trans_b = 1;
-    g.alpha = 1;
-    nnref::gemm(x.data(), w.data(), y.data(), g);
+    nnref::gemm(x.data(), w.data(), y.data(), nnop::gemm_shape(m, out, in, false, true));
     return y;
 }
 

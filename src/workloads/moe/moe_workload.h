@@ -19,14 +19,7 @@ namespace bakeoff {
 class MoeWorkload final : public Workload {
 public:
     std::string id() const override { return "moe"; }
-    std::string description() const override;
-    MetricDef metric(const CaseSpec& c) const override;
-    std::vector<CaseSpec> cases(Suite suite, const DeviceInfo& device, const CaseChoice& choice) const override;
-    WorkCounts counts(const CaseSpec& c) const override;
-    std::uint64_t device_bytes(const CaseSpec& c) const override;
-    std::vector<bk_op_desc> ops(const CaseSpec& c) const override;
-    double peak(const CaseSpec& c, const DeviceInfo& device) const override;
-    std::unique_ptr<CaseInstance> prepare(Device& device, const CaseSpec& c, std::uint64_t seed) const override;
+    BAKEOFF_WORKLOAD_OVERRIDES;
 
     // One case of a preset ("tiny", "small", "v3-layer") at T tokens.
     static CaseSpec make_case(const std::string& preset, std::int64_t tokens, bk_dtype dtype, bk_path path);

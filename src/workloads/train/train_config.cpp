@@ -1,6 +1,7 @@
 #include "workloads/train/train_config.h"
 
 #include "numeric/rng.h"
+#include "workloads/workload.h"
 
 #include <fmt/format.h>
 
@@ -25,20 +26,8 @@ const std::vector<TrainShape>& presets() {
     return p;
 }
 
-std::int64_t positive(const nlohmann::json& p, const char* key) {
-    if (!p.contains(key) || !p.at(key).is_number_integer())
-        throw std::invalid_argument(fmt::format("train.step case parameters: '{}' missing or not an integer", key));
-    const std::int64_t v = p.at(key).get<std::int64_t>();
-    if (v <= 0)
-        throw std::invalid_argument(fmt::format("train.step case parameters: '{}' must be positive, not {}", key, v));
-    return v;
-}
-
-double number(const nlohmann::json& p, const char* key) {
-    if (!p.contains(key) || !p.at(key).is_number())
-        throw std::invalid_argument(fmt::format("train.step case parameters: '{}' missing or not a number", key));
-    return p.at(key).get<double>();
-}
+std::int64_t positive(const nlohmann::json& p, const char* key) { return positive_param(p, key, "train.step"); }
+double number(const nlohmann::json& p, const char* key) { return number_param(p, key, "train.step"); }
 }  // namespace
 
 double TrainShape::loss_threshold() const { return converge_fraction * std::log(double(vocab)); }

@@ -2,6 +2,7 @@
 
 #include "numeric/rng.h"
 #include "nn/reference.h"
+#include "workloads/op_desc.h"
 
 #include <cmath>
 
@@ -14,19 +15,8 @@ using Vec = std::vector<double>;
 // C [m, n] (= or +=) op(A) op(B) in fp64, as BK_OP_GEMM.
 void gemm(const Vec& a, const Vec& b, Vec& c, std::int64_t m, std::int64_t n, std::int64_t k, bool ta, bool tb,
           double beta = 0) {
-    bk_gemm_op g{};
-    g.m = m;
-    g.n = n;
-    g.k = k;
-    g.trans_a = ta;
-    g.trans_b = tb;
-    g.lda = ta ? m : k;
-    g.ldb = tb ? k : n;
-    g.ldc = n;
-    g.alpha = 1;
-    g.beta = beta;
     c.resize(std::size_t(m * n));
-    nnref::gemm(a.data(), b.data(), c.data(), g);
+    nnref::gemm(a.data(), b.data(), c.data(), nnop::gemm_shape(m, n, k, ta, tb, beta));
 }
 
 Vec add(const Vec& x, const Vec& y) {

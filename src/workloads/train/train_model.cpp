@@ -1,7 +1,7 @@
 #include "workloads/train/train_model.h"
 
 #include "numeric/rng.h"
-#include "workloads/moe/op_builders.h"
+#include "workloads/op_desc.h"
 #include "workloads/train/train_host.h"
 
 #include <cmath>
