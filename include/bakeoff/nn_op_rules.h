@@ -3,7 +3,8 @@
  * well-formed, and each operand's name and size in bytes — so every backend
  * refuses the same descriptors with the same words and checks its buffers
  * against the same sizes. What a backend runs (dtypes, paths, its own limits)
- * stays its own. Not part of the ABI itself; a plugin in C writes its own. */
+ * stays its own. Not part of the ABI itself; a plugin in C writes its own.
+ * op_rules.h holds the same for the stream ops and GEMM. */
 #pragma once
 
 #ifdef __cplusplus
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "bakeoff/backend_abi.h"
+#include "bakeoff/plugin_dtype.h"
 
 namespace bk_nn_rules {
 
@@ -23,17 +25,11 @@ struct Operand {
     uint64_t bytes;  // UINT64_MAX when the size overflows
 };
 
-/* Bytes of one element of an activation, id or index type. */
+/* Bytes of one element of an activation, id or index type (1 for a value
+ * that is not a dtype: the backend refuses the type itself). */
 inline uint64_t element_bytes(uint32_t dtype) {
-    switch (dtype) {
-        case BK_F64: return 8;
-        case BK_F32:
-        case BK_TF32:
-        case BK_I32: return 4;
-        case BK_BF16:
-        case BK_F16: return 2;
-        default: return 1;
-    }
+    const uint32_t size = bk_dtype_size(dtype);
+    return size ? size : 1;
 }
 
 /* a * b * c elements of `bytes` each, or UINT64_MAX past 2^62 (no factor is
