@@ -22,8 +22,6 @@
 namespace bk_cpu {
 namespace {
 
-thread_local std::string tl_error;
-
 // Handles behind the ABI's opaque pointers.
 struct Device {
     uint64_t magic = 0x62616b656f664456ull;
@@ -40,20 +38,6 @@ Device* as_device(bk_device* d) { return reinterpret_cast<Device*>(d); }
 Stream* as_stream(bk_stream* s) { return reinterpret_cast<Stream*>(s); }
 Event* as_event(bk_event* e) { return reinterpret_cast<Event*>(e); }
 Buffer* as_buffer(bk_buffer* b) { return reinterpret_cast<Buffer*>(b); }
-
-// Runs f, turning exceptions into a status and an error line.
-template <class F>
-bk_status guarded(const char* fn, F&& f) noexcept {
-    try {
-        return f();
-    } catch (const std::bad_alloc&) {
-        return fail(BK_OUT_OF_MEMORY, std::string(fn) + ": out of memory");
-    } catch (const std::exception& e) {
-        return fail(BK_INTERNAL_ERROR, std::string(fn) + ": " + e.what());
-    } catch (...) {
-        return fail(BK_INTERNAL_ERROR, std::string(fn) + ": unknown exception");
-    }
-}
 
 std::once_flag g_init_once;
 bk_status g_init_status = BK_OK;
@@ -74,7 +58,7 @@ bk_status ensure_init() {
             p.struct_size = sizeof p;
             return fill_props(&p);
         });
-        if (g_init_status != BK_OK) g_init_error = last_error_text();
+        if (g_init_status != BK_OK) g_init_error = bk_plugin::error_text();
     });
     if (g_init_status != BK_OK) return fail(g_init_status, g_init_error);
     return BK_OK;
@@ -238,7 +222,7 @@ bk_status cpu_launch(bk_stream* s, const bk_op_desc* op, bk_buffer* const* opera
     });
 }
 
-const char* cpu_last_error(void) { return last_error_text(); }
+const char* cpu_last_error(void) { return bk_plugin::error_text(); }
 
 bk_status cpu_op_info(bk_device* dev, const bk_op_desc* op, char* buf, size_t len) {
     return guarded("op_info", [&] {
@@ -306,13 +290,6 @@ const bk_backend kTable = {
 
 }  // namespace
 
-bk_status fail(bk_status st, std::string message) {
-    tl_error = std::move(message);
-    return st;
-}
-
-const char* last_error_text() { return tl_error.c_str(); }
-
 bk_status read_desc(const bk_op_desc* op, bk_op_desc* out) {
     if (!op) return fail(BK_INVALID_ARGUMENT, "null op descriptor");
     std::memset(out, 0, sizeof *out);
@@ -330,21 +307,6 @@ bk_status read_desc(const bk_op_desc* op, bk_op_desc* out) {
     std::memcpy(out, op, std::min<size_t>(op->struct_size, sizeof *out));
     out->struct_size = sizeof *out;
     return BK_OK;
-}
-
-const char* dtype_name(uint32_t dt) {
-    switch (dt) {
-        case BK_F64: return "f64";
-        case BK_F32: return "f32";
-        case BK_TF32: return "tf32";
-        case BK_BF16: return "bf16";
-        case BK_F16: return "f16";
-        case BK_F8_E4M3: return "f8e4m3";
-        case BK_I8: return "i8";
-        case BK_U8: return "u8";
-        case BK_I32: return "i32";
-        default: return "unknown dtype";
-    }
 }
 
 const char* kind_name(uint32_t kind) { return bk_op_name(kind); }

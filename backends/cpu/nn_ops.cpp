@@ -30,7 +30,7 @@ struct Plan {
 
 bool float_act(uint32_t dt) { return dt == BK_F32 || dt == BK_BF16 || dt == BK_F16 || dt == BK_F64; }
 
-std::string dt(uint32_t t) { return dtype_name(t); }
+std::string dt(uint32_t t) { return bk_dtype_name(t); }
 
 bk_status bad(const bk_op_desc& op, const std::string& why) {
     return fail(BK_INVALID_ARGUMENT, std::string(kind_name(op.kind)) + ": " + why);

@@ -447,7 +447,7 @@ bk_status api_launch(bk_stream* s, const bk_op_desc* op, bk_buffer* const* opera
     });
 }
 
-const char* api_last_error(void) { return t_error.c_str(); }
+const char* api_last_error(void) { return error_text(); }
 
 bk_status api_op_info(bk_device* d, const bk_op_desc* op, char* buf, size_t len) {
     return guarded([&]() -> bk_status {

@@ -27,10 +27,7 @@ constexpr int kAttnMaxHeadDim = 256;  // DMAX of the attention kernel
 constexpr int kAttnMaxKeyTile = 64;
 constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max();
 
-std::string dt(uint32_t t) {
-    static const char* const names[] = {"f64", "f32", "tf32", "bf16", "f16", "f8_e4m3", "i8", "u8", "i32"};
-    return t < BK_DTYPE_COUNT ? names[t] : "unknown dtype";
-}
+std::string dt(uint32_t t) { return bk_dtype_name(t); }
 
 bool act_type(uint32_t t) { return t == BK_F32 || t == BK_BF16 || t == BK_F16 || t == BK_F64; }
 
