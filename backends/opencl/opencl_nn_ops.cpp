@@ -29,8 +29,6 @@ constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max();
 
 std::string dt(uint32_t t) { return bk_dtype_name(t); }
 
-bool act_type(uint32_t t) { return t == BK_F32 || t == BK_BF16 || t == BK_F16 || t == BK_F64; }
-
 Variant variant_of(uint32_t t) {
     switch (t) {
         case BK_F64: return V_NN_F64;
@@ -58,19 +56,17 @@ size_t desc_bytes(uint32_t kind) {
     }
 }
 
-// The activation type rule of each op (dtype_a; CONVERT also dtype_c).
+// The activation type rule of each op: the ABI's (bk_nn_rules::types), then
+// what the device has (fp64).
 bk_status check_types(const bk_device* d, const bk_op_desc* op) {
+    if (std::string why = bk_nn_rules::types(*op); !why.empty()) return unsupported(op, why);
     const uint32_t a = op->dtype_a;
     const char* no_fp64 = "the device has no fp64 (cl_khr_fp64)";
     switch (op->kind) {
-        case BK_OP_CONVERT: {
-            const uint32_t c = op->dtype_c;
-            if (!act_type(a) || !act_type(c))
-                return unsupported(op, dt(a) + " -> " + dt(c) + " is not implemented (f64, f32, bf16 and f16 are)");
-            if ((a == BK_F64 || c == BK_F64) && !d->caps.fp64) return unsupported(op, no_fp64);
+        case BK_OP_CONVERT:
+            if ((a == BK_F64 || op->dtype_c == BK_F64) && !d->caps.fp64) return unsupported(op, no_fp64);
             // f64 -> bf16/f16 rounds once: through f32 rounded to odd.
             return BK_OK;
-        }
         case BK_OP_RMSNORM:
         case BK_OP_ROPE:
         case BK_OP_ROPE_FREQ:
@@ -80,15 +76,11 @@ bk_status check_types(const bk_device* d, const bk_op_desc* op) {
         case BK_OP_SCATTER_ADD:
         case BK_OP_EMBEDDING:
         case BK_OP_KV_WRITE:
-            if (!act_type(a))
-                return unsupported(op, "activations of " + dt(a) + " are not implemented (f32, bf16, f16, f64 are)");
             if (a == BK_F64 && !d->caps.fp64) return unsupported(op, no_fp64);
             if (op->kind == BK_OP_ROPE_FREQ && !d->caps.fp64)
                 return unsupported(op, "its frequencies are f64 and the device has no fp64 (cl_khr_fp64)");
             return BK_OK;
-        default:  // the router and the training ops: f32, as the ABI documents them
-            if (a != BK_F32) return unsupported(op, "runs f32 only");
-            return BK_OK;
+        default: return BK_OK;  // the router and the training ops: f32
     }
 }
 

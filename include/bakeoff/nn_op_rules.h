@@ -49,6 +49,38 @@ inline std::string first_not_positive(std::initializer_list<std::pair<const char
 }
 }  // namespace detail
 
+/* The activation types of the ABI: f32, bf16, f16 and f64. */
+inline bool is_activation_type(uint32_t dtype) {
+    return dtype == BK_F32 || dtype == BK_BF16 || dtype == BK_F16 || dtype == BK_F64;
+}
+
+/* "" when the op's types are ones the ABI defines for it (dtype_a; CONVERT
+ * also dtype_c); else why (one line, without the op's name; backends answer
+ * BK_UNSUPPORTED). The router and the training ops run f32 only. */
+inline std::string types(const bk_op_desc& op) {
+    const uint32_t a = op.dtype_a;
+    switch (op.kind) {
+        case BK_OP_CONVERT:
+            if (is_activation_type(a) && is_activation_type(op.dtype_c)) return {};
+            return std::string(bk_dtype_name(a)) + " -> " + bk_dtype_name(op.dtype_c) +
+                   " is not a conversion of the ABI (f64, f32, bf16 and f16 are)";
+        case BK_OP_RMSNORM:
+        case BK_OP_ROPE:
+        case BK_OP_ROPE_FREQ:
+        case BK_OP_SOFTMAX:
+        case BK_OP_SWIGLU:
+        case BK_OP_ATTENTION:
+        case BK_OP_SCATTER_ADD:
+        case BK_OP_EMBEDDING:
+        case BK_OP_KV_WRITE:
+            if (is_activation_type(a)) return {};
+            return std::string("activations of ") + bk_dtype_name(a) + " are not an ABI type (f32, bf16, f16, f64 are)";
+        default:
+            if (a == BK_F32) return {};
+            return std::string("runs f32 only, not ") + bk_dtype_name(a);
+    }
+}
+
 /* "" and the op's operands, in the ABI's order, when the descriptor of an NN
  * op is well-formed; else why not (one line, without the op's name). The
  * caller has checked that op.kind is an NN op and struct_size covers its
