@@ -607,6 +607,7 @@ bk_status check_operands(const bk_device* d, const bk_op_desc* op, const Plan& p
     if (is_nn_op(op->kind)) return check_nn_operands(d, op, plan, operands, n_operands);
     const uint32_t want = op->kind == BK_OP_GEMM ? 3 : bk_plugin::stream_operand_count(op->kind);
     const std::string what = op_name(op->kind);
+    if (want < 2 || want > 3) return fail(BK_INTERNAL_ERROR, what + ": not an op check_op() accepts");
     if (!operands) return fail(BK_INVALID_ARGUMENT, what + ": operands is NULL");
     if (std::string why = bk_plugin::operand_count_rule(op->kind, want, n_operands); !why.empty())
         return fail(BK_INVALID_ARGUMENT, why);
