@@ -193,7 +193,7 @@ bool is_stream_kind(uint32_t kind) { return kind >= BK_OP_COPY && kind <= BK_OP_
 bk_status route_supports(const bk_op_desc& op) {
     if (is_stream_kind(op.kind)) return stream_supports(op);
     if (op.kind == BK_OP_GEMM) return gemm_supports(op);
-    if (is_nn_kind(op.kind)) return nn_supports(op);
+    if (bk_nn_rules::is_nn_op(op.kind)) return nn_supports(op);
     // Transfers and launch latency have nothing to measure where host memory
     // is the device's memory and nothing is launched.
     return fail(BK_UNSUPPORTED, std::string(bk_op_name(op.kind)) + " (op kind " + std::to_string(op.kind) +
@@ -217,7 +217,7 @@ bk_status cpu_launch(bk_stream* s, const bk_op_desc* op, bk_buffer* const* opera
         if (bk_status st = read_desc(op, &d); st != BK_OK) return st;
         if (is_stream_kind(d.kind)) return stream_launch(d, operands, n_operands);
         if (d.kind == BK_OP_GEMM) return gemm_launch(d, operands, n_operands);
-        if (is_nn_kind(d.kind)) return nn_launch(d, operands, n_operands);
+        if (bk_nn_rules::is_nn_op(d.kind)) return nn_launch(d, operands, n_operands);
         return route_supports(d);
     });
 }
@@ -237,7 +237,7 @@ bk_status cpu_op_info(bk_device* dev, const bk_op_desc* op, char* buf, size_t le
             st = stream_info(d, &text);
         else if (d.kind == BK_OP_GEMM)
             st = gemm_info(d, &text);
-        else if (is_nn_kind(d.kind))
+        else if (bk_nn_rules::is_nn_op(d.kind))
             st = nn_info(d, &text);
         else
             st = route_supports(d);
@@ -293,17 +293,7 @@ const bk_backend kTable = {
 bk_status read_desc(const bk_op_desc* op, bk_op_desc* out) {
     if (!op) return fail(BK_INVALID_ARGUMENT, "null op descriptor");
     std::memset(out, 0, sizeof *out);
-    const size_t head = offsetof(bk_op_desc, u);
-    if (op->struct_size < head)
-        return fail(BK_INVALID_ARGUMENT, "op descriptor struct_size " + std::to_string(op->struct_size) +
-                                             " is smaller than its header");
-    const size_t need = head + (op->kind == BK_OP_GEMM ? sizeof(bk_gemm_op)
-                                : is_nn_kind(op->kind) ? nn_desc_bytes(op->kind)
-                                                       : sizeof(bk_stream_op));
-    if (op->struct_size < need &&
-        (op->kind == BK_OP_GEMM || is_nn_kind(op->kind) || (op->kind >= BK_OP_COPY && op->kind <= BK_OP_DOT)))
-        return fail(BK_INVALID_ARGUMENT, "op descriptor struct_size " + std::to_string(op->struct_size) +
-                                             " is too small for a " + kind_name(op->kind));
+    if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
     std::memcpy(out, op, std::min<size_t>(op->struct_size, sizeof *out));
     out->struct_size = sizeof *out;
     return BK_OK;

@@ -108,17 +108,6 @@ bk_status check_ids(const bk_op_desc& op, const unsigned char* ids_bytes, int64_
 
 }  // namespace
 
-bool is_nn_kind(uint32_t kind) { return kind >= BK_OP_CONVERT && kind <= BK_OP_ROPE_FREQ; }
-
-size_t nn_desc_bytes(uint32_t kind) {
-    switch (kind) {
-        case BK_OP_ATTENTION:
-        case BK_OP_ATTENTION_BWD: return sizeof(bk_attention_op);
-        case BK_OP_TOPK_ROUTE: return sizeof(bk_route_op);
-        case BK_OP_ADAMW: return sizeof(bk_adamw_op);
-        default: return sizeof(bk_nn_op);
-    }
-}
 
 bk_status nn_supports(const bk_op_desc& op) {
     Plan plan;

@@ -46,8 +46,7 @@ void* ensure_scratch(bk_stream* s, size_t bytes) {
 }  // namespace
 
 bk_status check_op(const bk_device* d, const bk_op_desc* op) {
-    if (op->struct_size < offsetof(bk_op_desc, u) + sizeof(bk_gemm_op))
-        return fail(BK_INVALID_ARGUMENT, "op descriptor: struct_size " + std::to_string(op->struct_size) + " is too small");
+    if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
     if (op->dtype_a >= BK_DTYPE_COUNT || op->dtype_b >= BK_DTYPE_COUNT || op->dtype_c >= BK_DTYPE_COUNT)
         return fail(BK_INVALID_ARGUMENT, "op descriptor: unknown dtype");
     if (op->path != BK_PATH_VENDOR && op->path != BK_PATH_PORTABLE)

@@ -237,7 +237,7 @@ bk_status enqueue(bk_stream* s, cl_kernel k, const LaunchGeom& g, cl_event* ev, 
 void note_kernels(bk_stream* s, cl_event first, cl_event last);
 
 // ---- neural-network ops (opencl_nn_ops.cpp)
-bool is_nn_op(uint32_t kind);
+using bk_nn_rules::is_nn_op;
 bk_status check_nn_op(const bk_device* d, const bk_op_desc* op, Plan* plan);
 bk_status check_nn_operands(const bk_device* d, const bk_op_desc* op, const Plan& plan, bk_buffer* const* operands,
                             uint32_t n_operands);

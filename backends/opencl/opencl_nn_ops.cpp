@@ -46,42 +46,21 @@ bk_status unsupported(const bk_op_desc* op, const std::string& why) {
     return fail(BK_UNSUPPORTED, std::string(bk_op_name(op->kind)) + " " + dt(op->dtype_a) + ": " + why);
 }
 
-size_t desc_bytes(uint32_t kind) {
-    switch (kind) {
-        case BK_OP_ATTENTION:
-        case BK_OP_ATTENTION_BWD: return sizeof(bk_attention_op);
-        case BK_OP_TOPK_ROUTE: return sizeof(bk_route_op);
-        case BK_OP_ADAMW: return sizeof(bk_adamw_op);
-        default: return sizeof(bk_nn_op);
-    }
-}
-
 // The activation type rule of each op: the ABI's (bk_nn_rules::types), then
 // what the device has (fp64).
 bk_status check_types(const bk_device* d, const bk_op_desc* op) {
     if (std::string why = bk_nn_rules::types(*op); !why.empty()) return unsupported(op, why);
     const uint32_t a = op->dtype_a;
     const char* no_fp64 = "the device has no fp64 (cl_khr_fp64)";
-    switch (op->kind) {
-        case BK_OP_CONVERT:
-            if ((a == BK_F64 || op->dtype_c == BK_F64) && !d->caps.fp64) return unsupported(op, no_fp64);
-            // f64 -> bf16/f16 rounds once: through f32 rounded to odd.
-            return BK_OK;
-        case BK_OP_RMSNORM:
-        case BK_OP_ROPE:
-        case BK_OP_ROPE_FREQ:
-        case BK_OP_SOFTMAX:
-        case BK_OP_SWIGLU:
-        case BK_OP_ATTENTION:
-        case BK_OP_SCATTER_ADD:
-        case BK_OP_EMBEDDING:
-        case BK_OP_KV_WRITE:
-            if (a == BK_F64 && !d->caps.fp64) return unsupported(op, no_fp64);
-            if (op->kind == BK_OP_ROPE_FREQ && !d->caps.fp64)
-                return unsupported(op, "its frequencies are f64 and the device has no fp64 (cl_khr_fp64)");
-            return BK_OK;
-        default: return BK_OK;  // the router and the training ops: f32
+    if (op->kind == BK_OP_CONVERT) {
+        if ((a == BK_F64 || op->dtype_c == BK_F64) && !d->caps.fp64) return unsupported(op, no_fp64);
+        return BK_OK;  // f64 -> bf16/f16 rounds once: through f32 rounded to odd.
     }
+    if (!bk_nn_rules::takes_activations(op->kind)) return BK_OK;  // the router and the training ops: f32
+    if (a == BK_F64 && !d->caps.fp64) return unsupported(op, no_fp64);
+    if (op->kind == BK_OP_ROPE_FREQ && !d->caps.fp64)
+        return unsupported(op, "its frequencies are f64 and the device has no fp64 (cl_khr_fp64)");
+    return BK_OK;
 }
 
 // Local memory of the attention kernel for a key tile of kb keys.
@@ -108,15 +87,10 @@ int attn_key_tile(const bk_device* d, int aq, int64_t head_dim, uint64_t acc) {
 
 }  // namespace
 
-bool is_nn_op(uint32_t kind) { return kind >= BK_OP_CONVERT && kind <= BK_OP_ROPE_FREQ; }
-
 // ------------------------------------------------------------ op checking
 
 bk_status check_nn_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
-    const size_t need = offsetof(bk_op_desc, u) + desc_bytes(op->kind);
-    if (op->struct_size < need)
-        return fail(BK_INVALID_ARGUMENT, std::string("op descriptor struct_size ") + std::to_string(op->struct_size) +
-                                             " does not cover the " + bk_op_name(op->kind) + " parameters");
+    if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
     if (op->path == BK_PATH_VENDOR) return unsupported(op, "no vendor library on OpenCL (portable path only)");
     if (op->path != BK_PATH_PORTABLE) return fail(BK_INVALID_ARGUMENT, "unknown path " + std::to_string(op->path));
     if (op->dtype_a >= BK_DTYPE_COUNT || op->dtype_c >= BK_DTYPE_COUNT)

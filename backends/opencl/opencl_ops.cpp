@@ -253,16 +253,13 @@ using bk_plugin::is_stream_op;
 bk_status check_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
     if (!d) return fail(BK_INVALID_ARGUMENT, "device is NULL");
     if (!op) return fail(BK_INVALID_ARGUMENT, "op descriptor is NULL");
-    const size_t head = offsetof(bk_op_desc, u);
-    if (op->struct_size < head) return fail(BK_INVALID_ARGUMENT, "op descriptor struct_size is too small");
+    if (op->struct_size < offsetof(bk_op_desc, u))
+        return fail(BK_INVALID_ARGUMENT, bk_plugin::desc_size_rule(*op));
     if (is_nn_op(op->kind)) return check_nn_op(d, op, plan);
     if (!is_stream_op(op->kind) && op->kind != BK_OP_GEMM)
         return fail(BK_UNSUPPORTED, std::string(bk_op_name(op->kind)) + " (op kind " + std::to_string(op->kind) +
                                         ") is not implemented by the OpenCL backend");
-    const size_t need = head + (op->kind == BK_OP_GEMM ? sizeof(bk_gemm_op) : sizeof(bk_stream_op));
-    if (op->struct_size < need)
-        return fail(BK_INVALID_ARGUMENT, std::string("op descriptor struct_size ") + std::to_string(op->struct_size) +
-                                             " does not cover the " + op_name(op->kind) + " parameters");
+    if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
     if (op->path != BK_PATH_VENDOR && op->path != BK_PATH_PORTABLE)
         return fail(BK_INVALID_ARGUMENT, "unknown path " + std::to_string(op->path));
     if (op->dtype_a >= BK_DTYPE_COUNT || op->dtype_b >= BK_DTYPE_COUNT || op->dtype_c >= BK_DTYPE_COUNT)

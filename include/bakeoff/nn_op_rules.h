@@ -9,6 +9,7 @@
 
 #ifdef __cplusplus
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -30,6 +31,38 @@ struct Operand {
 inline uint64_t element_bytes(uint32_t dtype) {
     const uint32_t size = bk_dtype_size(dtype);
     return size ? size : 1;
+}
+
+/* The NN ops: BK_OP_CONVERT .. BK_OP_ROPE_FREQ. */
+inline bool is_nn_op(uint32_t kind) { return kind >= BK_OP_CONVERT && kind <= BK_OP_ROPE_FREQ; }
+
+/* Bytes of the descriptor union member an NN op reads (u.attn, u.route,
+ * u.adamw or u.nn): struct_size must cover it. */
+inline std::size_t desc_bytes(uint32_t kind) {
+    switch (kind) {
+        case BK_OP_ATTENTION:
+        case BK_OP_ATTENTION_BWD: return sizeof(bk_attention_op);
+        case BK_OP_TOPK_ROUTE: return sizeof(bk_route_op);
+        case BK_OP_ADAMW: return sizeof(bk_adamw_op);
+        default: return sizeof(bk_nn_op);
+    }
+}
+
+/* The ops whose data are activations (f32, bf16, f16 or f64); the router and
+ * the training ops are f32 only. */
+inline bool takes_activations(uint32_t kind) {
+    switch (kind) {
+        case BK_OP_RMSNORM:
+        case BK_OP_ROPE:
+        case BK_OP_ROPE_FREQ:
+        case BK_OP_SOFTMAX:
+        case BK_OP_SWIGLU:
+        case BK_OP_ATTENTION:
+        case BK_OP_SCATTER_ADD:
+        case BK_OP_EMBEDDING:
+        case BK_OP_KV_WRITE: return true;
+        default: return false;
+    }
 }
 
 /* a * b * c elements of `bytes` each, or UINT64_MAX past 2^62 (no factor is
@@ -59,26 +92,17 @@ inline bool is_activation_type(uint32_t dtype) {
  * BK_UNSUPPORTED). The router and the training ops run f32 only. */
 inline std::string types(const bk_op_desc& op) {
     const uint32_t a = op.dtype_a;
-    switch (op.kind) {
-        case BK_OP_CONVERT:
-            if (is_activation_type(a) && is_activation_type(op.dtype_c)) return {};
-            return std::string(bk_dtype_name(a)) + " -> " + bk_dtype_name(op.dtype_c) +
-                   " is not a conversion of the ABI (f64, f32, bf16 and f16 are)";
-        case BK_OP_RMSNORM:
-        case BK_OP_ROPE:
-        case BK_OP_ROPE_FREQ:
-        case BK_OP_SOFTMAX:
-        case BK_OP_SWIGLU:
-        case BK_OP_ATTENTION:
-        case BK_OP_SCATTER_ADD:
-        case BK_OP_EMBEDDING:
-        case BK_OP_KV_WRITE:
-            if (is_activation_type(a)) return {};
-            return std::string("activations of ") + bk_dtype_name(a) + " are not an ABI type (f32, bf16, f16, f64 are)";
-        default:
-            if (a == BK_F32) return {};
-            return std::string("runs f32 only, not ") + bk_dtype_name(a);
+    if (op.kind == BK_OP_CONVERT) {
+        if (is_activation_type(a) && is_activation_type(op.dtype_c)) return {};
+        return std::string(bk_dtype_name(a)) + " -> " + bk_dtype_name(op.dtype_c) +
+               " is not a conversion of the ABI (f64, f32, bf16 and f16 are)";
     }
+    if (takes_activations(op.kind)) {
+        if (is_activation_type(a)) return {};
+        return std::string("activations of ") + bk_dtype_name(a) + " are not an ABI type (f32, bf16, f16, f64 are)";
+    }
+    if (a == BK_F32) return {};
+    return std::string("runs f32 only, not ") + bk_dtype_name(a);
 }
 
 /* "" and the op's operands, in the ABI's order, when the descriptor of an NN

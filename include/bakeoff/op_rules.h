@@ -14,10 +14,33 @@
 #include <string>
 
 #include "bakeoff/backend_abi.h"
+#include "bakeoff/nn_op_rules.h"
 #include "bakeoff/plugin_dtype.h"
 #include "bakeoff/plugin_strings.h"
 
 namespace bk_plugin BK_PLUGIN_HIDDEN {
+
+// ------------------------------------------------------------ descriptors
+
+/* Bytes of the union member op `kind` reads; 0 for a kind the ABI does not
+ * define (the backend answers BK_UNSUPPORTED for it). */
+inline std::size_t desc_member_bytes(uint32_t kind) {
+    if (kind == BK_OP_GEMM) return sizeof(bk_gemm_op);
+    if (bk_nn_rules::is_nn_op(kind)) return bk_nn_rules::desc_bytes(kind);
+    if (kind >= BK_OP_COPY && kind <= BK_OP_EMPTY) return sizeof(bk_stream_op);
+    return 0;
+}
+
+/* "" when struct_size covers the descriptor's header and the parameters of
+ * its op; else why (BK_INVALID_ARGUMENT). */
+inline std::string desc_size_rule(const bk_op_desc& op) {
+    const std::size_t head = offsetof(bk_op_desc, u);
+    if (op.struct_size < head) return cat("op descriptor struct_size ", op.struct_size, " is smaller than its header");
+    if (op.struct_size < head + desc_member_bytes(op.kind))
+        return cat("op descriptor struct_size ", op.struct_size, " does not cover the ", bk_op_name(op.kind),
+                   " parameters");
+    return {};
+}
 
 // ------------------------------------------------------------ stream ops
 
