@@ -210,6 +210,10 @@ void release_event(cl_event& e);
 void reset_event(bk_event* e);
 
 void release_program(Program& p);
+// Compiles `src` with `opts` into p.prog and creates its kernels; a compile
+// error is BK_DEVICE_ERROR with the build log's first lines.
+bk_status build_program(bk_device* d, Variant v, const char* src, const std::string& opts,
+                        const std::vector<const char*>& kernels, Program& p);
 // Builds the variant's program on first use (device mutex held).
 bk_status ensure_program(bk_device* d, Variant v, Program** out);
 

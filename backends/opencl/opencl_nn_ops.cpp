@@ -171,29 +171,11 @@ const char* act_define(Variant v) {
 }
 
 bk_status compile_nn(bk_device* d, Variant v, Program& p) {
-    const cl_device_id dev = d->entry.device;
     std::string opts = std::string("-cl-std=CL1.2 -D") + act_define(v);
     if (d->caps.fp64) opts += " -DBK_FP64";
     opts += " -DAL=" + std::to_string(p.attn_lanes) + " -DAQ=" + std::to_string(p.attn_rows) +
             " -DDMAX=" + std::to_string(kAttnMaxHeadDim);
     if (!d->extra_options.empty()) opts += " " + d->extra_options;
-    const char* src = kNnKernelSource;
-    cl_int err = CL_SUCCESS;
-    cl_program prog = clCreateProgramWithSource(d->ctx, 1, &src, nullptr, &err);
-    if (err != CL_SUCCESS) return cl_fail(err, "clCreateProgramWithSource");
-    err = clBuildProgram(prog, 1, &dev, opts.c_str(), nullptr, nullptr);
-    if (err != CL_SUCCESS) {
-        size_t size = 0;
-        std::string log;
-        if (clGetProgramBuildInfo(prog, dev, CL_PROGRAM_BUILD_LOG, 0, nullptr, &size) == CL_SUCCESS && size > 0) {
-            log.resize(size);
-            clGetProgramBuildInfo(prog, dev, CL_PROGRAM_BUILD_LOG, size, log.data(), nullptr);
-        }
-        clReleaseProgram(prog);
-        return fail(BK_DEVICE_ERROR, std::string("OpenCL compiler failed on the ") + kVariantName[v] +
-                                         " kernels (" + cl_error_name(err) + "): " + log_excerpt(log, 4, 600));
-    }
-    p.prog = prog;
     std::vector<const char*> names = {"bk_convert_to_f32", "bk_convert_to_bf16", "bk_convert_to_f16", "bk_rmsnorm",
                                       "bk_softmax", "bk_rope", "bk_swiglu", "bk_gather_rows", "bk_kv_write",
                                       "bk_scatter_add", "bk_attention", "bk_attention_rows"};
@@ -201,12 +183,7 @@ bk_status compile_nn(bk_device* d, Variant v, Program& p) {
     if (v == V_NN_F32)
         names.insert(names.end(), {"bk_topk_route", "bk_rmsnorm_bwd_rows", "bk_rmsnorm_bwd_dw", "bk_swiglu_bwd",
                                    "bk_cross_entropy", "bk_adamw", "bk_attention_bwd_q", "bk_attention_bwd_kv"});
-    for (const char* name : names) {
-        cl_kernel k = clCreateKernel(prog, name, &err);
-        if (err != CL_SUCCESS) return cl_fail(err, std::string("clCreateKernel(") + name + ")");
-        p.kernels[name] = k;
-    }
-    return BK_OK;
+    return build_program(d, v, kNnKernelSource, opts, names, p);
 }
 
 }  // namespace

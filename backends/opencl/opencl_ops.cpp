@@ -118,9 +118,17 @@ size_t kernel_wg_size(cl_kernel k, cl_device_id d) {
 
 // One compile attempt; on success fills p.prog and p.kernels.
 static bk_status compile(bk_device* d, Variant v, Program& p) {
-    const cl_device_id dev = d->entry.device;
     const std::string opts = program_options(d, v, p.gemm, p.vw);
-    const char* src = bakeoff::opencl::kKernelSource;
+    std::vector<const char*> names = {"bk_gemm", "bk_gemm_sm_nt", "bk_gemm_sm_nn"};
+    if (variant_has_stream(v))
+        names.insert(names.end(), {"bk_copy", "bk_scale", "bk_add", "bk_triad", "bk_dot_partial",
+                                   "bk_dot_final"});
+    return build_program(d, v, bakeoff::opencl::kKernelSource, opts, names, p);
+}
+
+bk_status build_program(bk_device* d, Variant v, const char* src, const std::string& opts,
+                        const std::vector<const char*>& kernels, Program& p) {
+    const cl_device_id dev = d->entry.device;
     cl_int err = CL_SUCCESS;
     cl_program prog = clCreateProgramWithSource(d->ctx, 1, &src, nullptr, &err);
     if (err != CL_SUCCESS) return cl_fail(err, "clCreateProgramWithSource");
@@ -139,11 +147,7 @@ static bk_status compile(bk_device* d, Variant v, Program& p) {
                                          "): " + log_excerpt(log, 4, 600));
     }
     p.prog = prog;
-    std::vector<const char*> names = {"bk_gemm", "bk_gemm_sm_nt", "bk_gemm_sm_nn"};
-    if (variant_has_stream(v))
-        names.insert(names.end(), {"bk_copy", "bk_scale", "bk_add", "bk_triad", "bk_dot_partial",
-                                   "bk_dot_final"});
-    for (const char* name : names) {
+    for (const char* name : kernels) {
         cl_kernel k = clCreateKernel(prog, name, &err);
         if (err != CL_SUCCESS) return cl_fail(err, std::string("clCreateKernel(") + name + ")");
         p.kernels[name] = k;

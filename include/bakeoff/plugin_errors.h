@@ -86,5 +86,39 @@ bk_status guarded(F&& body) noexcept {
     return guarded(nullptr, std::forward<F>(body));
 }
 
+/* device_count()'s answer, as the ABI asks: 0 with the reason in
+ * last_error() before init() or on a machine without devices (`why_none`,
+ * e.g. "no CUDA driver"), else `count`. */
+inline int32_t device_count_answer(bool initialized, int32_t count, const std::string& why_none) {
+    if (!initialized) {
+        set_error("init() has not been called");
+        return 0;
+    }
+    if (count == 0) set_error(why_none);
+    return count;
+}
+
+/* Runs the body of an entry point that has no status to fail with
+ * (shutdown, device_close, buffer_free, ...): an exception is dropped here
+ * rather than thrown across the ABI. */
+template <class F>
+void quietly(F&& body) noexcept {
+    try {
+        body();
+    } catch (...) {
+    }
+}
+
+/* As quietly, for an entry point that returns a value (device_count,
+ * collectives): `fallback` when the body throws. */
+template <class T, class F>
+T quietly(T fallback, F&& body) noexcept {
+    try {
+        return body();
+    } catch (...) {
+        return fallback;
+    }
+}
+
 }  // namespace bk_plugin
 #endif
