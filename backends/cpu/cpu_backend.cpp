@@ -22,8 +22,6 @@
 namespace bk_cpu {
 namespace {
 
-thread_local std::string tl_error;
-
 // Handles behind the ABI's opaque pointers.
 struct Device {
     uint64_t magic = 0x62616b656f664456ull;
@@ -40,20 +38,6 @@ Device* as_device(bk_device* d) { return reinterpret_cast<Device*>(d); }
 Stream* as_stream(bk_stream* s) { return reinterpret_cast<Stream*>(s); }
 Event* as_event(bk_event* e) { return reinterpret_cast<Event*>(e); }
 Buffer* as_buffer(bk_buffer* b) { return reinterpret_cast<Buffer*>(b); }
-
-// Runs f, turning exceptions into a status and an error line.
-template <class F>
-bk_status guarded(const char* fn, F&& f) noexcept {
-    try {
-        return f();
-    } catch (const std::bad_alloc&) {
-        return fail(BK_OUT_OF_MEMORY, std::string(fn) + ": out of memory");
-    } catch (const std::exception& e) {
-        return fail(BK_INTERNAL_ERROR, std::string(fn) + ": " + e.what());
-    } catch (...) {
-        return fail(BK_INTERNAL_ERROR, std::string(fn) + ": unknown exception");
-    }
-}
 
 std::once_flag g_init_once;
 bk_status g_init_status = BK_OK;
@@ -74,7 +58,7 @@ bk_status ensure_init() {
             p.struct_size = sizeof p;
             return fill_props(&p);
         });
-        if (g_init_status != BK_OK) g_init_error = last_error_text();
+        if (g_init_status != BK_OK) g_init_error = bk_plugin::error_text();
     });
     if (g_init_status != BK_OK) return fail(g_init_status, g_init_error);
     return BK_OK;
@@ -209,7 +193,7 @@ bool is_stream_kind(uint32_t kind) { return kind >= BK_OP_COPY && kind <= BK_OP_
 bk_status route_supports(const bk_op_desc& op) {
     if (is_stream_kind(op.kind)) return stream_supports(op);
     if (op.kind == BK_OP_GEMM) return gemm_supports(op);
-    if (is_nn_kind(op.kind)) return nn_supports(op);
+    if (bk_nn_rules::is_nn_op(op.kind)) return nn_supports(op);
     // Transfers and launch latency have nothing to measure where host memory
     // is the device's memory and nothing is launched.
     return fail(BK_UNSUPPORTED, std::string(bk_op_name(op.kind)) + " (op kind " + std::to_string(op.kind) +
@@ -233,12 +217,12 @@ bk_status cpu_launch(bk_stream* s, const bk_op_desc* op, bk_buffer* const* opera
         if (bk_status st = read_desc(op, &d); st != BK_OK) return st;
         if (is_stream_kind(d.kind)) return stream_launch(d, operands, n_operands);
         if (d.kind == BK_OP_GEMM) return gemm_launch(d, operands, n_operands);
-        if (is_nn_kind(d.kind)) return nn_launch(d, operands, n_operands);
+        if (bk_nn_rules::is_nn_op(d.kind)) return nn_launch(d, operands, n_operands);
         return route_supports(d);
     });
 }
 
-const char* cpu_last_error(void) { return last_error_text(); }
+const char* cpu_last_error(void) { return bk_plugin::error_text(); }
 
 bk_status cpu_op_info(bk_device* dev, const bk_op_desc* op, char* buf, size_t len) {
     return guarded("op_info", [&] {
@@ -253,7 +237,7 @@ bk_status cpu_op_info(bk_device* dev, const bk_op_desc* op, char* buf, size_t le
             st = stream_info(d, &text);
         else if (d.kind == BK_OP_GEMM)
             st = gemm_info(d, &text);
-        else if (is_nn_kind(d.kind))
+        else if (bk_nn_rules::is_nn_op(d.kind))
             st = nn_info(d, &text);
         else
             st = route_supports(d);
@@ -306,45 +290,13 @@ const bk_backend kTable = {
 
 }  // namespace
 
-bk_status fail(bk_status st, std::string message) {
-    tl_error = std::move(message);
-    return st;
-}
-
-const char* last_error_text() { return tl_error.c_str(); }
-
 bk_status read_desc(const bk_op_desc* op, bk_op_desc* out) {
     if (!op) return fail(BK_INVALID_ARGUMENT, "null op descriptor");
     std::memset(out, 0, sizeof *out);
-    const size_t head = offsetof(bk_op_desc, u);
-    if (op->struct_size < head)
-        return fail(BK_INVALID_ARGUMENT, "op descriptor struct_size " + std::to_string(op->struct_size) +
-                                             " is smaller than its header");
-    const size_t need = head + (op->kind == BK_OP_GEMM ? sizeof(bk_gemm_op)
-                                : is_nn_kind(op->kind) ? nn_desc_bytes(op->kind)
-                                                       : sizeof(bk_stream_op));
-    if (op->struct_size < need &&
-        (op->kind == BK_OP_GEMM || is_nn_kind(op->kind) || (op->kind >= BK_OP_COPY && op->kind <= BK_OP_DOT)))
-        return fail(BK_INVALID_ARGUMENT, "op descriptor struct_size " + std::to_string(op->struct_size) +
-                                             " is too small for a " + kind_name(op->kind));
+    if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
     std::memcpy(out, op, std::min<size_t>(op->struct_size, sizeof *out));
     out->struct_size = sizeof *out;
     return BK_OK;
-}
-
-const char* dtype_name(uint32_t dt) {
-    switch (dt) {
-        case BK_F64: return "f64";
-        case BK_F32: return "f32";
-        case BK_TF32: return "tf32";
-        case BK_BF16: return "bf16";
-        case BK_F16: return "f16";
-        case BK_F8_E4M3: return "f8e4m3";
-        case BK_I8: return "i8";
-        case BK_U8: return "u8";
-        case BK_I32: return "i32";
-        default: return "unknown dtype";
-    }
 }
 
 const char* kind_name(uint32_t kind) { return bk_op_name(kind); }

@@ -22,10 +22,6 @@ constexpr uint64_t kHugePage = 2ull << 20;
 constexpr uint64_t kHugeFrom = 4ull << 20;      // buffers this large get 2 MiB pages
 constexpr uint64_t kParallelFrom = 1ull << 20;  // and parallel first touch / fill
 
-bool range_ok(const Buffer* b, uint64_t offset, uint64_t bytes) {
-    return offset <= b->bytes && bytes <= b->bytes - offset;
-}
-
 bk_status check_buffer(const Buffer* b, const char* fn) {
     if (!b) return fail(BK_INVALID_ARGUMENT, std::string(fn) + ": null buffer");
     if (b->magic != Buffer::kMagic)
@@ -135,10 +131,7 @@ void buffer_free(Buffer* b) {
 
 bk_status buffer_upload(Buffer* b, uint64_t offset, const void* src, uint64_t bytes) {
     if (bk_status st = check_buffer(b, "buffer_upload"); st != BK_OK) return st;
-    if (!range_ok(b, offset, bytes))
-        return fail(BK_INVALID_ARGUMENT, "buffer_upload: offset " + std::to_string(offset) + " + " +
-                                             std::to_string(bytes) + " bytes exceeds the buffer (" +
-                                             std::to_string(b->bytes) + " bytes)");
+    if (bk_status st = bk_plugin::check_range("buffer_upload", b->bytes, offset, bytes); st != BK_OK) return st;
     if (bytes && !src) return fail(BK_INVALID_ARGUMENT, "buffer_upload: null source");
     if (bytes) std::memcpy(b->ptr + offset, src, bytes);
     return BK_OK;
@@ -146,11 +139,8 @@ bk_status buffer_upload(Buffer* b, uint64_t offset, const void* src, uint64_t by
 
 bk_status buffer_download(Buffer* b, uint64_t offset, void* dst, uint64_t bytes) {
     if (bk_status st = check_buffer(b, "buffer_download"); st != BK_OK) return st;
-    if (!range_ok(b, offset, bytes))
-        return fail(BK_INVALID_ARGUMENT, "buffer_download: offset " + std::to_string(offset) +
-                                             " + " + std::to_string(bytes) +
-                                             " bytes exceeds the buffer (" +
-                                             std::to_string(b->bytes) + " bytes)");
+    if (bk_status st = bk_plugin::check_range("buffer_download", b->bytes, offset, bytes); st != BK_OK)
+        return st;
     if (bytes && !dst) return fail(BK_INVALID_ARGUMENT, "buffer_download: null destination");
     if (bytes) std::memcpy(dst, b->ptr + offset, bytes);
     return BK_OK;
@@ -158,13 +148,7 @@ bk_status buffer_download(Buffer* b, uint64_t offset, void* dst, uint64_t bytes)
 
 bk_status buffer_fill(Buffer* b, uint64_t offset, uint64_t bytes, uint32_t pattern) {
     if (bk_status st = check_buffer(b, "buffer_fill"); st != BK_OK) return st;
-    if (bytes % 4 != 0)
-        return fail(BK_INVALID_ARGUMENT,
-                    "buffer_fill: " + std::to_string(bytes) + " bytes is not a multiple of 4");
-    if (!range_ok(b, offset, bytes))
-        return fail(BK_INVALID_ARGUMENT, "buffer_fill: offset " + std::to_string(offset) + " + " +
-                                             std::to_string(bytes) + " bytes exceeds the buffer (" +
-                                             std::to_string(b->bytes) + " bytes)");
+    if (bk_status st = bk_plugin::check_fill("buffer_fill", b->bytes, offset, bytes); st != BK_OK) return st;
     if (bytes) parallel_fill(b->ptr, offset, bytes, pattern);
     return BK_OK;
 }
@@ -181,10 +165,8 @@ bk_status check_operand(bk_buffer* const* operands, uint32_t index, uint64_t nee
     if (!b) return fail(BK_INVALID_ARGUMENT, std::string("operand ") + what + " is null");
     if (b->magic != Buffer::kMagic)
         return fail(BK_INVALID_ARGUMENT, std::string("operand ") + what + " is not a live cpu buffer");
-    if (b->bytes < need)
-        return fail(BK_INVALID_ARGUMENT, std::string("operand ") + what + " holds " +
-                                             std::to_string(b->bytes) + " bytes, the op needs " +
-                                             std::to_string(need));
+    if (std::string why = bk_plugin::operand_size_rule(what, b->bytes, need); !why.empty())
+        return fail(BK_INVALID_ARGUMENT, why);
     *out = b;
     return BK_OK;
 }

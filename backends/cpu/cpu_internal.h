@@ -3,6 +3,7 @@
 #pragma once
 
 #include "bakeoff/backend_abi.h"
+#include "bakeoff/plugin_sdk.h"
 
 #include <sched.h>
 
@@ -13,18 +14,11 @@
 
 namespace bk_cpu {
 
-// A bf16 bit pattern as the f32 it stands for: its 16 bits are the high half.
-inline float bf16_to_f32(uint16_t bits) {
-    const uint32_t u = static_cast<uint32_t>(bits) << 16;
-    float f;
-    std::memcpy(&f, &u, 4);
-    return f;
-}
-
 // ---------------------------------------------------------------- errors
-// Sets this thread's last-error text and returns st (cpu_backend.cpp).
-bk_status fail(bk_status st, std::string message);
-const char* last_error_text();
+// The plugin SDK's: this thread's last-error text (fail sets it and returns
+// the status), and guarded() at the ABI edge.
+using bk_plugin::fail;
+using bk_plugin::guarded;
 
 // ---------------------------------------------------------------- ISA (cpu_isa.cpp)
 struct CpuIsa {
@@ -145,7 +139,6 @@ bk_status check_operand(bk_buffer* const* operands, uint32_t index, uint64_t nee
 // ---------------------------------------------------------------- ops
 // Copies a caller's descriptor into a zeroed full-size one, checking struct_size.
 bk_status read_desc(const bk_op_desc* op, bk_op_desc* out);
-const char* dtype_name(uint32_t dt);
 const char* kind_name(uint32_t kind);
 
 // stream_ops.cpp

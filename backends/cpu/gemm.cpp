@@ -5,7 +5,6 @@
 //            f16->f32: none (unsupported, with the reason)
 //   portable all five -> bakeoff's own kernel (gemm_portable.cpp); f32, bf16
 //            and f16 with m <= 16 -> the small-m kernel (gemm_smallm.cpp)
-#include <cmath>
 #include <string>
 
 #include "cpu_internal.h"
@@ -14,81 +13,33 @@
 namespace bk_cpu {
 namespace {
 
-uint64_t elem_bytes(uint32_t dt) {
-    switch (dt) {
-        case BK_F64: return 8;
-        case BK_F32:
-        case BK_I32: return 4;
-        case BK_BF16:
-        case BK_F16: return 2;
-        default: return 1;
-    }
-}
+using Extents = bk_plugin::GemmSpans;
 
-// Bytes spanned by a row-major rows x cols matrix with leading dimension ld.
-uint64_t extent(int64_t rows, int64_t cols, int64_t ld, uint32_t dt) {
-    const unsigned __int128 e =
-        (static_cast<unsigned __int128>(rows - 1) * static_cast<unsigned __int128>(ld) +
-         static_cast<unsigned __int128>(cols)) *
-        elem_bytes(dt);
-    return e > (static_cast<unsigned __int128>(1) << 62) ? UINT64_MAX : static_cast<uint64_t>(e);
-}
-
-struct Extents {
-    uint64_t a = 0, b = 0, c = 0;
-};
-
-bk_status check_shape(const bk_op_desc& op, Extents* ext) {
-    const bk_gemm_op& g = op.u.gemm;
-    if (g.m <= 0 || g.n <= 0 || g.k <= 0)
-        return fail(BK_INVALID_ARGUMENT, "gemm: m, n and k must be positive, got m=" +
-                                             std::to_string(g.m) + " n=" + std::to_string(g.n) +
-                                             " k=" + std::to_string(g.k));
-    const int64_t a_rows = g.trans_a ? g.k : g.m, a_cols = g.trans_a ? g.m : g.k;
-    const int64_t b_rows = g.trans_b ? g.n : g.k, b_cols = g.trans_b ? g.k : g.n;
-    if (g.lda < a_cols)
-        return fail(BK_INVALID_ARGUMENT, "gemm: lda=" + std::to_string(g.lda) + " is less than " +
-                                             std::to_string(a_cols) + " (columns of A as stored)");
-    if (g.ldb < b_cols)
-        return fail(BK_INVALID_ARGUMENT, "gemm: ldb=" + std::to_string(g.ldb) + " is less than " +
-                                             std::to_string(b_cols) + " (columns of B as stored)");
-    if (g.ldc < g.n)
-        return fail(BK_INVALID_ARGUMENT,
-                    "gemm: ldc=" + std::to_string(g.ldc) + " is less than n=" + std::to_string(g.n));
-    if (!std::isfinite(g.alpha) || !std::isfinite(g.beta))
-        return fail(BK_INVALID_ARGUMENT, "gemm: alpha and beta must be finite");
-    ext->a = extent(a_rows, a_cols, g.lda, op.dtype_a);
-    ext->b = extent(b_rows, b_cols, g.ldb, op.dtype_b);
-    ext->c = extent(g.m, g.n, g.ldc, op.dtype_c);
-    if (ext->a == UINT64_MAX || ext->b == UINT64_MAX || ext->c == UINT64_MAX)
-        return fail(BK_INVALID_ARGUMENT, "gemm: the operands' sizes overflow");
-    return BK_OK;
-}
-
-bk_status check_types(const bk_op_desc& op) {
-    const uint32_t a = op.dtype_a, b = op.dtype_b, c = op.dtype_c;
-    if ((a == BK_F64 && b == BK_F64 && c == BK_F64) || (a == BK_F32 && b == BK_F32 && c == BK_F32) ||
-        (a == BK_BF16 && b == BK_BF16 && c == BK_F32) || (a == BK_F16 && b == BK_F16 && c == BK_F32) ||
-        (a == BK_I8 && b == BK_I8 && c == BK_I32))
+// The ABI's GEMM rules (bakeoff/op_rules.h): shape, leading dimensions, the
+// operands' sizes and the type combination. An empty GEMM is refused here:
+// OpenBLAS and oneDNN treat a zero dimension differently, and no workload
+// asks for one. Of the ABI's combinations the cpu backend runs f64, f32,
+// bf16 -> f32, f16 -> f32 and i8 -> i32; the others say why not.
+bk_status check_rules(const bk_op_desc& op, Extents* ext) {
+    std::string why;
+    if (bk_status st = bk_plugin::check_gemm(op, ext, &why, /*allow_empty=*/false); st != BK_OK)
+        return fail(st, why);
+    const uint32_t a = op.dtype_a, c = op.dtype_c;
+    if ((a == BK_F64 && c == BK_F64) || (a == BK_F32 && c == BK_F32) || (a == BK_BF16 && c == BK_F32) ||
+        (a == BK_F16 && c == BK_F32) || (a == BK_I8 && c == BK_I32))
         return BK_OK;
-    std::string why = "gemm " + std::string(dtype_name(a)) + " x " + dtype_name(b) + " -> " +
-                      dtype_name(c) + " is not run by the cpu backend";
-    if (a == BK_TF32)
-        why += " (x86 has no reduced-precision fp32 multiply)";
-    else if (a == BK_F16)
-        why += " (it runs f16 x f16 -> f32 only)";
-    else if (a == BK_F8_E4M3)
-        why += " (no fp8 on x86 CPUs)";
-    else
-        why += " (it runs f64, f32, bf16 -> f32, f16 -> f32 and i8 -> i32)";
-    return fail(BK_UNSUPPORTED, why);
+    const char* because = a == BK_TF32       ? "x86 has no reduced-precision fp32 multiply"
+                          : a == BK_F16      ? "it runs f16 x f16 -> f32 only"
+                          : a == BK_BF16     ? "it runs bf16 x bf16 -> f32 only"
+                          : a == BK_F8_E4M3 ? "no fp8 on x86 CPUs"
+                                             : "it runs f64, f32, bf16 -> f32, f16 -> f32 and i8 -> i32";
+    return fail(BK_UNSUPPORTED, bk_plugin::gemm_label(op), " is not run by the cpu backend (", because, ")");
 }
 
 bk_status check_all(const bk_op_desc& op, Extents* ext) {
     if (op.path != BK_PATH_VENDOR && op.path != BK_PATH_PORTABLE)
         return fail(BK_UNSUPPORTED, "gemm: unknown path " + std::to_string(op.path));
-    if (bk_status st = check_shape(op, ext); st != BK_OK) return st;
-    if (bk_status st = check_types(op); st != BK_OK) return st;
+    if (bk_status st = check_rules(op, ext); st != BK_OK) return st;
     if (op.path == BK_PATH_PORTABLE) return portable_gemm_supports(op);
     if (op.dtype_a == BK_F64 || op.dtype_a == BK_F32) return openblas_gemm_supports(op);
     if (op.dtype_a == BK_F16)
@@ -108,9 +59,9 @@ bk_status gemm_supports(const bk_op_desc& op) {
 bk_status gemm_launch(const bk_op_desc& op, bk_buffer* const* operands, uint32_t n_operands) {
     Extents ext;
     if (bk_status st = check_all(op, &ext); st != BK_OK) return st;
-    if (!operands || n_operands != 3)
-        return fail(BK_INVALID_ARGUMENT, "gemm: expects 3 operands (A, B, C), got " +
-                                             std::to_string(operands ? n_operands : 0u));
+    if (!operands) return fail(BK_INVALID_ARGUMENT, "gemm: null operand list");
+    if (std::string why = bk_plugin::operand_count_rule(op.kind, 3, n_operands); !why.empty())
+        return fail(BK_INVALID_ARGUMENT, why);
     Buffer *a = nullptr, *b = nullptr, *c = nullptr;
     if (bk_status st = check_operand(operands, 0, ext.a, "A", &a); st != BK_OK) return st;
     if (bk_status st = check_operand(operands, 1, ext.b, "B", &b); st != BK_OK) return st;

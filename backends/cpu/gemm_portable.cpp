@@ -60,8 +60,8 @@ int64_t panel_cols(int nr, size_t elem) {
 inline float widen(float v) { return v; }
 inline double widen(double v) { return v; }
 inline int32_t widen(int8_t v) { return v; }
-inline float widen(uint16_t bf16) { return bf16_to_f32(bf16); }
-inline float widen(f16 v) { return f16_to_f32(v.bits); }
+inline float widen(uint16_t bf16) { return bk_bf16_to_f32(bf16); }
+inline float widen(f16 v) { return bk_f16_to_f32(v.bits); }
 
 // The scalar packing loops (GemmPackFn in gemm_portable.h has the layouts):
 // for the scalar ISA, for f64 and i8, and where an ISA file has no routine.
@@ -267,7 +267,7 @@ bk_status portable_gemm_run(const bk_op_desc& op, const void* a, const void* b, 
             break;
         default:
             return fail(BK_UNSUPPORTED, std::string("portable gemm: no kernel for ") +
-                                            dtype_name(op.dtype_a));
+                                            bk_dtype_name(op.dtype_a));
     }
     return BK_OK;
 }

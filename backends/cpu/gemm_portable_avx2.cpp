@@ -50,8 +50,8 @@ inline __m128 load4(const f16* p) {
     return _mm_cvtph_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
 }
 inline float widen1(float v) { return v; }
-inline float widen1(uint16_t v) { return bf16_to_f32(v); }
-inline float widen1(f16 v) { return f16_to_f32(v.bits); }
+inline float widen1(uint16_t v) { return bk_bf16_to_f32(v); }
+inline float widen1(f16 v) { return bk_f16_to_f32(v.bits); }
 
 // In-register transpose: r[i] holds line i, elements 0..7; afterwards r[q]
 // holds element q of lines 0..7.

@@ -25,8 +25,8 @@ const SmallMKernels& kernels() {
 }
 
 inline float widen(float v) { return v; }
-inline float widen(uint16_t v) { return bf16_to_f32(v); }
-inline float widen(f16 v) { return f16_to_f32(v.bits); }
+inline float widen(uint16_t v) { return bk_bf16_to_f32(v); }
+inline float widen(f16 v) { return bk_f16_to_f32(v.bits); }
 
 // Below this many multiply-adds one thread does it all.
 constexpr int64_t kSingleThreadMacs = 1 << 18;

@@ -28,10 +28,6 @@ struct Plan {
     std::string how;  // for op_info
 };
 
-bool float_act(uint32_t dt) { return dt == BK_F32 || dt == BK_BF16 || dt == BK_F16 || dt == BK_F64; }
-
-std::string dt(uint32_t t) { return dtype_name(t); }
-
 bk_status bad(const bk_op_desc& op, const std::string& why) {
     return fail(BK_INVALID_ARGUMENT, std::string(kind_name(op.kind)) + ": " + why);
 }
@@ -40,32 +36,11 @@ bk_status unsupported(const bk_op_desc& op, const std::string& why) {
     return fail(BK_UNSUPPORTED, std::string(kind_name(op.kind)) + ": " + why);
 }
 
-// The activation type rule of each op (dtype_a; CONVERT also dtype_c).
+// The activation type rule of each op: the ABI's (bk_nn_rules::types); the
+// cpu backend runs every type the ABI has.
 bk_status check_types(const bk_op_desc& op) {
-    const uint32_t a = op.dtype_a;
-    switch (op.kind) {
-        case BK_OP_CONVERT: {
-            const uint32_t c = op.dtype_c;
-            if (!float_act(a) || !float_act(c))
-                return unsupported(op, dt(a) + " -> " + dt(c) + " is not run here (f64, f32, bf16 and f16 are)");
-            return BK_OK;  // f64 -> bf16 or f16 rounds once (through f32 rounded to odd)
-        }
-        case BK_OP_RMSNORM:
-        case BK_OP_ROPE:
-        case BK_OP_ROPE_FREQ:
-        case BK_OP_SOFTMAX:
-        case BK_OP_SWIGLU:
-        case BK_OP_ATTENTION:
-        case BK_OP_SCATTER_ADD:
-        case BK_OP_EMBEDDING:
-        case BK_OP_KV_WRITE:
-            if (!float_act(a))
-                return unsupported(op, "activations of " + dt(a) + " are not run here (f32, bf16, f16, f64 are)");
-            return BK_OK;
-        default:  // the training ops and the router: f32
-            if (a != BK_F32) return unsupported(op, "runs f32 only here, not " + dt(a));
-            return BK_OK;
-    }
+    if (std::string why = bk_nn_rules::types(op); !why.empty()) return unsupported(op, why);
+    return BK_OK;  // f64 -> bf16 or f16 rounds once (through f32 rounded to odd)
 }
 
 // The shapes and operands of each op, from its ABI comment.
@@ -133,17 +108,6 @@ bk_status check_ids(const bk_op_desc& op, const unsigned char* ids_bytes, int64_
 
 }  // namespace
 
-bool is_nn_kind(uint32_t kind) { return kind >= BK_OP_CONVERT && kind <= BK_OP_ROPE_FREQ; }
-
-size_t nn_desc_bytes(uint32_t kind) {
-    switch (kind) {
-        case BK_OP_ATTENTION:
-        case BK_OP_ATTENTION_BWD: return sizeof(bk_attention_op);
-        case BK_OP_TOPK_ROUTE: return sizeof(bk_route_op);
-        case BK_OP_ADAMW: return sizeof(bk_adamw_op);
-        default: return sizeof(bk_nn_op);
-    }
-}
 
 bk_status nn_supports(const bk_op_desc& op) {
     Plan plan;

@@ -13,9 +13,8 @@
 
 namespace bk_cpu {
 
-bool is_nn_kind(uint32_t kind);
-// Bytes of the descriptor's union an NN op reads (bk_nn_op, bk_attention_op...).
-size_t nn_desc_bytes(uint32_t kind);
+// Which kinds are NN ops, and the descriptor bytes they read: the SDK's
+// bk_nn_rules::is_nn_op and desc_bytes (bakeoff/nn_op_rules.h).
 
 bk_status nn_supports(const bk_op_desc& op);
 bk_status nn_launch(const bk_op_desc& op, bk_buffer* const* operands, uint32_t n_operands);

@@ -31,25 +31,13 @@ using Acc = typename AccOf<T>::type;
 
 inline float ld(const float* p, int64_t i) { return p[i]; }
 inline double ld(const double* p, int64_t i) { return p[i]; }
-inline float ld(const bf16* p, int64_t i) {
-    const uint32_t w = static_cast<uint32_t>(p[i].bits) << 16;
-    float f;
-    std::memcpy(&f, &w, 4);
-    return f;
-}
-inline float ld(const f16* p, int64_t i) { return f16_to_f32(p[i].bits); }
+inline float ld(const bf16* p, int64_t i) { return bk_bf16_to_f32(p[i].bits); }
+inline float ld(const f16* p, int64_t i) { return bk_f16_to_f32(p[i].bits); }
 
 inline void st(float* p, int64_t i, float v) { p[i] = v; }
 inline void st(double* p, int64_t i, double v) { p[i] = v; }
-inline void st(bf16* p, int64_t i, float v) {
-    uint32_t w;
-    std::memcpy(&w, &v, 4);
-    // Round to nearest even on the 16 dropped bits; NaN stays a (quiet) NaN.
-    const uint32_t rounded = (w + 0x7FFFu + ((w >> 16) & 1u)) >> 16;
-    const bool nan = (w & 0x7FFFFFFFu) > 0x7F800000u;
-    p[i].bits = static_cast<uint16_t>(nan ? ((w >> 16) | 0x40u) : rounded);
-}
-inline void st(f16* p, int64_t i, float v) { p[i].bits = f32_to_f16(v); }
+inline void st(bf16* p, int64_t i, float v) { p[i].bits = bk_f32_to_bf16(v); }
+inline void st(f16* p, int64_t i, float v) { p[i].bits = bk_f32_to_f16(v); }
 
 // Runs f(i) for i in [0, n) over the pinned OpenMP team, statically split;
 // on one thread when the whole op is below `serial_work` element-operations,

@@ -104,22 +104,16 @@ bk_status stream_supports(const bk_op_desc& op) {
                                                       "(use the portable path)");
     if (op.path != BK_PATH_PORTABLE)
         return fail(BK_UNSUPPORTED, std::string(kn) + ": unknown path " + std::to_string(op.path));
-    if (op.u.stream.n <= 0)
-        return fail(BK_INVALID_ARGUMENT, std::string(kn) + ": n must be positive, got " +
-                                             std::to_string(op.u.stream.n));
+    // The ABI's rules (bakeoff/op_rules.h); the cpu backend refuses an empty
+    // op (no workload asks for one) and also returns a dot in f64.
+    bk_plugin::StreamBytes bytes;
+    if (std::string why = bk_plugin::check_stream(op, &bytes, /*allow_empty=*/false); !why.empty())
+        return fail(BK_INVALID_ARGUMENT, why);
     if (op.dtype_a != BK_F64 && op.dtype_a != BK_F32)
-        return fail(BK_UNSUPPORTED, std::string(kn) + ": the cpu backend's stream ops take f64 or "
-                                                      "f32, not " + dtype_name(op.dtype_a));
-    if (two_inputs(op.kind) && op.dtype_b != op.dtype_a)
-        return fail(BK_UNSUPPORTED, std::string(kn) + ": inputs of different types (" +
-                                        dtype_name(op.dtype_a) + ", " + dtype_name(op.dtype_b) +
-                                        ") are not supported");
-    if (op.kind == BK_OP_DOT && op.dtype_c != op.dtype_a && op.dtype_c != BK_F64)
-        return fail(BK_UNSUPPORTED, std::string(kn) + ": result type " + dtype_name(op.dtype_c) +
-                                        " for " + dtype_name(op.dtype_a) +
-                                        " inputs is not supported (use the input type or f64)");
-    if (static_cast<uint64_t>(op.u.stream.n) > (UINT64_MAX >> 4))
-        return fail(BK_INVALID_ARGUMENT, std::string(kn) + ": n is too large");
+        return fail(BK_UNSUPPORTED, kn, ": the cpu backend's stream ops take f64 or f32, not ",
+                    bk_dtype_name(op.dtype_a));
+    if (std::string why = bk_plugin::stream_types_rule(op, /*dot_wider=*/true); !why.empty())
+        return fail(BK_UNSUPPORTED, why);
     return BK_OK;
 }
 
@@ -127,10 +121,9 @@ bk_status stream_launch(const bk_op_desc& op, bk_buffer* const* operands, uint32
     if (bk_status st = stream_supports(op); st != BK_OK) return st;
     const uint32_t want = two_inputs(op.kind) ? 3u : 2u;
     const char* kn = kind_name(op.kind);
-    if (!operands || n_operands != want)
-        return fail(BK_INVALID_ARGUMENT, std::string(kn) + ": expects " + std::to_string(want) +
-                                             " operands, got " +
-                                             std::to_string(operands ? n_operands : 0u));
+    if (!operands) return fail(BK_INVALID_ARGUMENT, kn, ": null operand list");
+    if (std::string why = bk_plugin::operand_count_rule(op.kind, want, n_operands); !why.empty())
+        return fail(BK_INVALID_ARGUMENT, why);
     const int64_t n = op.u.stream.n;
     const uint64_t bytes = static_cast<uint64_t>(n) * elem_size(op.dtype_a);
     Buffer *in0 = nullptr, *in1 = nullptr, *out = nullptr;

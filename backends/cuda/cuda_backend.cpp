@@ -33,28 +33,20 @@ bk_status api_init(void) {
 }
 
 void api_shutdown(void) {
-    try {
+    bk_plugin::quietly([&] {
         Registry& r = registry();
         std::lock_guard<std::mutex> lock(r.mu);
         r.initialized = false;
         r.count = 0;
-    } catch (...) {
-    }
+    });
 }
 
 int32_t api_device_count(void) {
-    try {
+    return bk_plugin::quietly(int32_t(0), [] {
         Registry& r = registry();
         std::lock_guard<std::mutex> lock(r.mu);
-        if (!r.initialized) {
-            set_error("init() has not been called");
-            return 0;
-        }
-        if (r.count == 0) set_error(r.note);
-        return r.count;
-    } catch (...) {
-        return 0;
-    }
+        return bk_plugin::device_count_answer(r.initialized, r.count, r.note);
+    });
 }
 
 bk_status api_device_props(int32_t index, bk_device_props* out) {
@@ -89,12 +81,11 @@ bk_status api_device_open(int32_t index, bk_device** out) {
 
 void api_device_close(bk_device* d) {
     if (!d) return;
-    try {
+    bk_plugin::quietly([&] {
         cudaSetDevice(d->index);
         destroy_blaslt(d->blaslt);
         if (d->io) cudaStreamDestroy(d->io);
-    } catch (...) {
-    }
+    });
     delete d;
 }
 
@@ -145,7 +136,7 @@ bk_status api_host_buffer_alloc(bk_device* d, uint64_t bytes, uint32_t flags, bk
 
 void api_buffer_free(bk_buffer* b) {
     if (!b) return;
-    try {
+    bk_plugin::quietly([&] {
         if (b->kind == MemKind::pageable) {
             std::free(b->ptr);
         } else {
@@ -153,18 +144,14 @@ void api_buffer_free(bk_buffer* b) {
             if (b->kind == MemKind::pinned) cudaFreeHost(b->ptr);
             else cudaFree(b->ptr);
         }
-    } catch (...) {
-    }
+    });
     delete b;
 }
 
-bk_status check_range(const bk_buffer* b, uint64_t offset, uint64_t bytes, const char* what) {
-    if (!b) return fail(BK_INVALID_ARGUMENT, std::string(what) + ": NULL buffer");
-    if (offset > b->bytes || bytes > b->bytes - offset)
-        return fail(BK_INVALID_ARGUMENT, std::string(what) + ": " + std::to_string(bytes) + " bytes at offset " +
-                                             std::to_string(offset) + " exceed the buffer's " +
-                                             std::to_string(b->bytes));
-    return BK_OK;
+// A buffer, and a range within it in the SDK's words (bakeoff/plugin_buffers.h).
+bk_status check_range(const bk_buffer* b, uint64_t offset, uint64_t bytes, const char* fn) {
+    if (!b) return fail(BK_INVALID_ARGUMENT, fn, ": NULL buffer");
+    return bk_plugin::check_range(fn, b->bytes, offset, bytes);
 }
 
 bk_status copy_blocking(bk_buffer* b, void* dst, const void* src, uint64_t bytes, const char* what) {
@@ -181,25 +168,26 @@ bk_status copy_blocking(bk_buffer* b, void* dst, const void* src, uint64_t bytes
 
 bk_status api_buffer_upload(bk_buffer* b, uint64_t offset, const void* src, uint64_t bytes) {
     return guarded([&]() -> bk_status {
-        if (bk_status s = check_range(b, offset, bytes, "upload"); s != BK_OK) return s;
-        if (!src && bytes) return fail(BK_INVALID_ARGUMENT, "upload: NULL source");
+        if (bk_status s = check_range(b, offset, bytes, "buffer_upload"); s != BK_OK) return s;
+        if (!src && bytes) return fail(BK_INVALID_ARGUMENT, "buffer_upload: NULL source");
         return copy_blocking(b, static_cast<char*>(b->ptr) + offset, src, bytes, "upload");
     });
 }
 
 bk_status api_buffer_download(bk_buffer* b, uint64_t offset, void* dst, uint64_t bytes) {
     return guarded([&]() -> bk_status {
-        if (bk_status s = check_range(b, offset, bytes, "download"); s != BK_OK) return s;
-        if (!dst && bytes) return fail(BK_INVALID_ARGUMENT, "download: NULL destination");
+        if (bk_status s = check_range(b, offset, bytes, "buffer_download"); s != BK_OK) return s;
+        if (!dst && bytes) return fail(BK_INVALID_ARGUMENT, "buffer_download: NULL destination");
         return copy_blocking(b, dst, static_cast<const char*>(b->ptr) + offset, bytes, "download");
     });
 }
 
 bk_status api_buffer_fill(bk_buffer* b, uint64_t offset, uint64_t bytes, uint32_t pattern) {
     return guarded([&]() -> bk_status {
-        if (bk_status s = check_range(b, offset, bytes, "fill"); s != BK_OK) return s;
-        if (bytes % 4 != 0 || offset % 4 != 0)
-            return fail(BK_INVALID_ARGUMENT, "fill: offset and bytes must be multiples of 4");
+        if (!b) return fail(BK_INVALID_ARGUMENT, "buffer_fill: NULL buffer");
+        if (bk_status s = bk_plugin::check_fill("buffer_fill", b->bytes, offset, bytes); s != BK_OK) return s;
+        // The fill kernel writes whole 4-byte words.
+        if (offset % 4 != 0) return fail(BK_INVALID_ARGUMENT, "buffer_fill: offset ", offset, " is not a multiple of 4");
         char* p = static_cast<char*>(b->ptr) + offset;
         if (b->host()) {
             // Host buffers are page-aligned and the offset a multiple of 4.
@@ -322,11 +310,7 @@ bk_status api_telemetry_read(bk_device* d, bk_telemetry* out) {
 }
 
 const bk_collectives* api_collectives(void) {
-    try {
-        return nccl_collectives();
-    } catch (...) {
-        return nullptr;
-    }
+    return bk_plugin::quietly(static_cast<const bk_collectives*>(nullptr), [] { return nccl_collectives(); });
 }
 
 bk_backend make_table() {

@@ -4,26 +4,6 @@
 
 namespace bakeoff::cuda {
 
-namespace {
-thread_local std::string t_error;
-}
-
-void set_error(std::string msg) noexcept {
-    try {
-        for (char& ch : msg)
-            if (ch == '\n' || ch == '\r') ch = ' ';
-        t_error = std::move(msg);
-    } catch (...) {
-    }
-}
-
-const char* error_text() noexcept { return t_error.c_str(); }
-
-bk_status fail(bk_status s, std::string msg) {
-    set_error(std::move(msg));
-    return s;
-}
-
 std::string cuda_error_text(cudaError_t e) {
     const char* name = cudaGetErrorName(e);
     const char* text = cudaGetErrorString(e);

@@ -1,5 +1,8 @@
 #include "cuda_host.h"
 
+#include "bakeoff/op_rules.h"
+#include "bakeoff/plugin_dtype.h"
+
 #include <algorithm>
 #include <string>
 
@@ -10,34 +13,11 @@ int64_t round_up(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
 }  // namespace
 
 std::string check_gemm_shape(const bk_gemm_op& g) {
-    if (g.m < 0 || g.n < 0 || g.k < 0)
-        return "gemm: negative size m=" + std::to_string(g.m) + " n=" + std::to_string(g.n) +
-               " k=" + std::to_string(g.k);
-    // Row-major: a stored row holds the matrix's columns.
-    const int64_t a_cols = g.trans_a ? g.m : g.k, b_cols = g.trans_b ? g.k : g.n;
-    if (g.lda < std::max<int64_t>(1, a_cols))
-        return "gemm: lda=" + std::to_string(g.lda) + " is less than A's row length " + std::to_string(a_cols);
-    if (g.ldb < std::max<int64_t>(1, b_cols))
-        return "gemm: ldb=" + std::to_string(g.ldb) + " is less than B's row length " + std::to_string(b_cols);
-    if (g.ldc < std::max<int64_t>(1, g.n))
-        return "gemm: ldc=" + std::to_string(g.ldc) + " is less than C's row length " + std::to_string(g.n);
+    if (std::string why = bk_plugin::check_gemm_shape(g); !why.empty()) return why;
     const int64_t limit = int64_t(1) << 31;
     if (g.m >= limit || g.n >= limit || g.k >= limit || g.lda >= limit || g.ldb >= limit || g.ldc >= limit)
         return "gemm: a dimension or leading dimension is 2^31 or more";
     return {};
-}
-
-GemmSpans gemm_spans(const bk_gemm_op& g, size_t a_size, size_t b_size, size_t c_size) {
-    // The last stored row ends at its row length, not at the leading dimension.
-    auto span = [](int64_t rows, int64_t cols, int64_t ld, size_t s) -> uint64_t {
-        if (rows <= 0 || cols <= 0) return 0;
-        return (uint64_t(rows - 1) * uint64_t(ld) + uint64_t(cols)) * s;
-    };
-    GemmSpans out;
-    out.a = g.trans_a ? span(g.k, g.m, g.lda, a_size) : span(g.m, g.k, g.lda, a_size);
-    out.b = g.trans_b ? span(g.n, g.k, g.ldb, b_size) : span(g.k, g.n, g.ldb, b_size);
-    out.c = span(g.m, g.n, g.ldc, c_size);
-    return out;
 }
 
 ColMajorGemm to_column_major(const bk_gemm_op& g) {
@@ -141,10 +121,8 @@ bool lt_types(bk_dtype in, bk_dtype out, LtTypes* t, std::string* why) {
         default: break;
     }
     if (why) {
-        static const char* names[] = {"f64", "f32", "tf32", "bf16", "f16", "f8_e4m3", "i8", "u8", "i32"};
-        const char* a = unsigned(in) < BK_DTYPE_COUNT ? names[in] : "?";
-        const char* c = unsigned(out) < BK_DTYPE_COUNT ? names[out] : "?";
-        *why = std::string("cuBLASLt has no GEMM with ") + a + " inputs and " + c + " output here";
+        *why = std::string("cuBLASLt has no GEMM with ") + bk_dtype_name(in) + " inputs and " + bk_dtype_name(out) +
+               " output here";
     }
     return false;
 }

@@ -15,15 +15,13 @@ namespace bakeoff::cuda {
 
 // ------------------------------------------------------------------ GEMM
 
-// Checks a row-major GEMM descriptor: non-negative sizes, leading dimensions
-// at least the row length of each stored matrix. "" when it is well formed.
+// Checks a row-major GEMM descriptor: the ABI's rules (bk_plugin::
+// check_gemm_shape in bakeoff/op_rules.h: non-negative sizes, leading
+// dimensions at least the row length of each stored matrix, finite alpha and
+// beta), then CUDA's own limit (cuBLASLt and the grids take 32-bit sizes).
+// "" when it is well formed. The operands' spans are bk_plugin::gemm_spans.
+// (This header is also compiled by nvcc, so it names no SDK header itself.)
 std::string check_gemm_shape(const bk_gemm_op& g);
-
-// Bytes each operand of a row-major GEMM spans (0 when a dimension is 0).
-struct GemmSpans {
-    uint64_t a = 0, b = 0, c = 0;
-};
-GemmSpans gemm_spans(const bk_gemm_op& g, size_t a_size, size_t b_size, size_t c_size);
 
 // A column-major GEMM (cuBLAS's convention): D = alpha op(X) op(Y) + beta C,
 // X is m x k after op, Y is k x n after op, C is m x n with leading dim ldc.

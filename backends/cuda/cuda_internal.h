@@ -12,7 +12,7 @@
 #pragma once
 
 #include "bakeoff/backend_abi.h"
-#include "bakeoff/plugin_strings.h"
+#include "bakeoff/plugin_sdk.h"
 #include "cuda_host.h"
 
 #include <cuda_runtime_api.h>
@@ -30,39 +30,18 @@ namespace bakeoff::cuda {
 
 // ------------------------------------------------------------------ errors
 
-void set_error(std::string msg) noexcept;  // one line: newlines become spaces
-const char* error_text() noexcept;
-bk_status fail(bk_status s, std::string msg);
+// The plugin SDK's (bakeoff/plugin_errors.h): this thread's last-error text,
+// fail(), the Failure thrown inside the plugin and guarded() at the ABI edge.
+using bk_plugin::error_text;
+using bk_plugin::fail;
+using bk_plugin::Failure;
+using bk_plugin::guarded;
+using bk_plugin::set_error;
 // "what: cudaErrorX (text)" as BK_OUT_OF_MEMORY or BK_DEVICE_ERROR.
 bk_status cuda_fail(cudaError_t e, const std::string& what);
 std::string cuda_error_text(cudaError_t e);
-
-// Thrown inside the plugin, turned into a status at the ABI edge.
-struct Failure {
-    bk_status status;
-    std::string message;
-};
 // Throws Failure unless e == cudaSuccess.
 void check_cuda(cudaError_t e, const char* what);
-
-template <class F>
-bk_status guarded(F&& body) noexcept {
-    try {
-        return body();
-    } catch (const Failure& f) {
-        set_error(f.message);
-        return f.status;
-    } catch (const std::bad_alloc&) {
-        set_error("out of host memory");
-        return BK_OUT_OF_MEMORY;
-    } catch (const std::exception& e) {
-        set_error(std::string("internal error: ") + e.what());
-        return BK_INTERNAL_ERROR;
-    } catch (...) {
-        set_error("internal error: unknown exception");
-        return BK_INTERNAL_ERROR;
-    }
-}
 
 using bk_plugin::copy_str;  // the ABI structs' fixed-size strings
 

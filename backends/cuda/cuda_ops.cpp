@@ -10,25 +10,8 @@ namespace bakeoff::cuda {
 
 namespace {
 
-const char* dtype_label(uint32_t t) {
-    static const char* names[] = {"f64", "f32", "tf32", "bf16", "f16", "f8_e4m3", "i8", "u8", "i32"};
-    return t < BK_DTYPE_COUNT ? names[t] : "unknown dtype";
-}
-
-size_t dtype_bytes(uint32_t t) {
-    switch (t) {
-        case BK_F64: return 8;
-        case BK_F32:
-        case BK_TF32:
-        case BK_I32: return 4;
-        case BK_BF16:
-        case BK_F16: return 2;
-        default: return 1;
-    }
-}
-
-bool is_stream(uint32_t k) { return k >= BK_OP_COPY && k <= BK_OP_DOT; }
-uint32_t stream_operands(uint32_t k) { return (k == BK_OP_COPY || k == BK_OP_SCALE) ? 2 : 3; }
+using bk_plugin::is_stream_op;
+using bk_plugin::stream_operand_count;
 
 // The most empty kernels one launch() may enqueue (a guard against a garbage n).
 constexpr int64_t kMaxEmptyLaunches = 10'000'000;
@@ -40,14 +23,12 @@ StreamGeometry geometry_for(const bk_device* d, int64_t n, size_t elem) {
 }
 
 bk_status check_buffer(const bk_buffer* b, uint64_t need, const char* role, bool host_ok) {
-    if (!b) return fail(BK_INVALID_ARGUMENT, std::string("launch: operand ") + role + " is NULL");
+    if (!b) return fail(BK_INVALID_ARGUMENT, "launch: operand ", role, " is NULL");
     if (!host_ok && b->host())
-        return fail(BK_INVALID_ARGUMENT, std::string("launch: operand ") + role +
-                                             " is a host buffer; kernels read and write device memory");
-    if (b->bytes < need)
-        return fail(BK_INVALID_ARGUMENT, std::string("launch: operand ") + role + " holds " +
-                                             std::to_string(b->bytes) + " bytes, the op needs " +
-                                             std::to_string(need));
+        return fail(BK_INVALID_ARGUMENT, "launch: operand ", role,
+                    " is a host buffer; kernels read and write device memory");
+    if (std::string why = bk_plugin::operand_size_rule(role, b->bytes, need); !why.empty())
+        return fail(BK_INVALID_ARGUMENT, "launch: ", why);
     return BK_OK;
 }
 
@@ -65,8 +46,7 @@ void* ensure_scratch(bk_stream* s, size_t bytes) {
 }  // namespace
 
 bk_status check_op(const bk_device* d, const bk_op_desc* op) {
-    if (op->struct_size < offsetof(bk_op_desc, u) + sizeof(bk_gemm_op))
-        return fail(BK_INVALID_ARGUMENT, "op descriptor: struct_size " + std::to_string(op->struct_size) + " is too small");
+    if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
     if (op->dtype_a >= BK_DTYPE_COUNT || op->dtype_b >= BK_DTYPE_COUNT || op->dtype_c >= BK_DTYPE_COUNT)
         return fail(BK_INVALID_ARGUMENT, "op descriptor: unknown dtype");
     if (op->path != BK_PATH_VENDOR && op->path != BK_PATH_PORTABLE)
@@ -77,35 +57,35 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op) {
     if (d->facts.cc_major < 8)
         return fail(BK_UNSUPPORTED, "the cuda plugin's kernels need compute capability 8.0 or newer; this device is " +
                                         std::to_string(d->facts.cc_major) + "." + std::to_string(d->facts.cc_minor));
-    if (is_stream(op->kind)) {
+    bk_plugin::StreamBytes bytes;
+    if (is_stream_op(op->kind)) {
         if (op->path == BK_PATH_VENDOR)
             return fail(BK_UNSUPPORTED, name + ": no vendor library kernel on CUDA; bakeoff's own kernel is the portable path");
         if (op->dtype_a != BK_F32 && op->dtype_a != BK_F64)
-            return fail(BK_UNSUPPORTED, name + ": " + dtype_label(op->dtype_a) + " is not implemented (f32 and f64 are)");
-        if (op->dtype_b != op->dtype_a || op->dtype_c != op->dtype_a)
-            return fail(BK_INVALID_ARGUMENT, name + ": all operands must have the same dtype");
-        if (op->u.stream.n < 0) return fail(BK_INVALID_ARGUMENT, name + ": negative n");
+            return fail(BK_UNSUPPORTED, name, ": ", bk_dtype_name(op->dtype_a), " is not implemented (f32 and f64 are)");
+        if (std::string why = bk_plugin::stream_types_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
+        if (std::string why = bk_plugin::check_stream(*op, &bytes); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
         return BK_OK;
     }
     switch (op->kind) {
         case BK_OP_TRANSFER:
-            if (op->u.stream.n < 0) return fail(BK_INVALID_ARGUMENT, "transfer: negative n");
+            if (std::string why = bk_plugin::check_stream(*op, &bytes); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
             return BK_OK;
         case BK_OP_EMPTY:
             if (op->u.stream.n < 0 || op->u.stream.n > kMaxEmptyLaunches)
                 return fail(BK_INVALID_ARGUMENT, "empty: n must be in [0, " + std::to_string(kMaxEmptyLaunches) + "]");
             return BK_OK;
         case BK_OP_GEMM: {
+            // The ABI's rules (bakeoff/op_rules.h), then CUDA's 32-bit limit.
             if (std::string why = check_gemm_shape(op->u.gemm); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
+            if (std::string why = bk_plugin::gemm_types_rule(*op); !why.empty()) return fail(BK_UNSUPPORTED, why);
             if (op->path == BK_PATH_VENDOR) return blaslt_check(d, op);
-            if (op->dtype_a != op->dtype_b)
-                return fail(BK_UNSUPPORTED, "gemm portable: mixed input dtypes are not implemented");
             if (op->dtype_a != BK_F32 && op->dtype_a != BK_BF16 && op->dtype_a != BK_F16)
-                return fail(BK_UNSUPPORTED, std::string("gemm portable: ") + dtype_label(op->dtype_a) +
-                                                " is not implemented on CUDA (f32, bf16 and f16 inputs are)");
+                return fail(BK_UNSUPPORTED, "gemm portable: ", bk_dtype_name(op->dtype_a),
+                            " is not implemented on CUDA (f32, bf16 and f16 inputs are)");
             if (op->dtype_c != BK_F32)
-                return fail(BK_UNSUPPORTED, std::string("gemm portable: output ") + dtype_label(op->dtype_c) +
-                                                " is not implemented (f32 is)");
+                return fail(BK_UNSUPPORTED, "gemm portable: output ", bk_dtype_name(op->dtype_c),
+                            " is not implemented (f32 is)");
             const GemmGrid grid = gemm_grid(op->u.gemm.m, op->u.gemm.n, PortableGemmTile::kTileM, PortableGemmTile::kTileN);
             if (grid.y > 65535) return fail(BK_UNSUPPORTED, "gemm portable: m is too large for one launch grid");
             return BK_OK;
@@ -118,26 +98,24 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op) {
 bk_status launch_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operands, uint32_t n) {
     if (bk_status st = check_op(s->dev, op); st != BK_OK) return st;
     const std::string name = bk_op_name(op->kind);
-    uint32_t want = 0;
-    if (is_stream(op->kind)) want = stream_operands(op->kind);
-    else if (op->kind == BK_OP_TRANSFER) want = 2;
-    else if (op->kind == BK_OP_GEMM) want = 3;
-    if (n != want)
-        return fail(BK_INVALID_ARGUMENT, name + ": " + std::to_string(want) + " operands expected, got " + std::to_string(n));
+    const uint32_t want = op->kind == BK_OP_GEMM ? 3 : stream_operand_count(op->kind);
+    if (std::string why = bk_plugin::operand_count_rule(op->kind, want, n); !why.empty())
+        return fail(BK_INVALID_ARGUMENT, why);
     if (want > 0 && !operands) return fail(BK_INVALID_ARGUMENT, name + ": operands is NULL");
     for (uint32_t i = 0; i < n; ++i)
         if (operands[i] && operands[i]->dev != s->dev)
             return fail(BK_INVALID_ARGUMENT, name + ": operand " + std::to_string(i) + " belongs to another device");
 
-    if (is_stream(op->kind)) {
-        const size_t es = dtype_bytes(op->dtype_a);
+    bk_plugin::StreamBytes bytes;
+    if (is_stream_op(op->kind) || op->kind == BK_OP_TRANSFER) bk_plugin::check_stream(*op, &bytes);  // checked above
+    if (is_stream_op(op->kind)) {
+        const size_t es = bk_dtype_size(op->dtype_a);
         const int64_t count = op->u.stream.n;
-        const uint64_t bytes = uint64_t(count) * es;
         const bool dot = op->kind == BK_OP_DOT;
         const uint32_t inputs = n - 1;
         for (uint32_t i = 0; i < inputs; ++i)
-            if (bk_status st = check_buffer(operands[i], bytes, i == 0 ? "in0" : "in1", false); st != BK_OK) return st;
-        if (bk_status st = check_buffer(operands[n - 1], dot ? es : bytes, "out", false); st != BK_OK) return st;
+            if (bk_status st = check_buffer(operands[i], bytes.in, i == 0 ? "in0" : "in1", false); st != BK_OK) return st;
+        if (bk_status st = check_buffer(operands[n - 1], bytes.out, "out", false); st != BK_OK) return st;
         const StreamGeometry g = geometry_for(s->dev, count, es);
         use_device(s->dev);
         void* partials = dot ? ensure_scratch(s, kMaxDotPartials * sizeof(double)) : nullptr;
@@ -154,21 +132,20 @@ bk_status launch_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operan
             check_cuda(launch_empty(op->u.stream.n, s->s), "empty kernel");
             return BK_OK;
         case BK_OP_TRANSFER: {
-            const uint64_t bytes = uint64_t(op->u.stream.n) * dtype_bytes(op->dtype_a);
-            if (bk_status st = check_buffer(operands[0], bytes, "in0", true); st != BK_OK) return st;
-            if (bk_status st = check_buffer(operands[1], bytes, "out", true); st != BK_OK) return st;
+            if (bk_status st = check_buffer(operands[0], bytes.in, "in0", true); st != BK_OK) return st;
+            if (bk_status st = check_buffer(operands[1], bytes.out, "out", true); st != BK_OK) return st;
             std::string why;
             if (transfer_direction(operands[0]->host(), operands[1]->host(), &why).empty())
                 return fail(BK_INVALID_ARGUMENT, why);
-            if (bytes == 0) return BK_OK;
+            if (bytes.in == 0) return BK_OK;
             use_device(s->dev);
-            check_cuda(cudaMemcpyAsync(operands[1]->ptr, operands[0]->ptr, bytes, cudaMemcpyDefault, s->s),
+            check_cuda(cudaMemcpyAsync(operands[1]->ptr, operands[0]->ptr, bytes.in, cudaMemcpyDefault, s->s),
                        "cudaMemcpyAsync");
             return BK_OK;
         }
         case BK_OP_GEMM: {
-            const GemmSpans sp = gemm_spans(op->u.gemm, dtype_bytes(op->dtype_a), dtype_bytes(op->dtype_b),
-                                            dtype_bytes(op->dtype_c));
+            const bk_plugin::GemmSpans sp = bk_plugin::gemm_spans(
+                op->u.gemm, bk_dtype_size(op->dtype_a), bk_dtype_size(op->dtype_b), bk_dtype_size(op->dtype_c));
             if (bk_status st = check_buffer(operands[0], sp.a, "A", false); st != BK_OK) return st;
             if (bk_status st = check_buffer(operands[1], sp.b, "B", false); st != BK_OK) return st;
             if (bk_status st = check_buffer(operands[2], sp.c, "C", false); st != BK_OK) return st;
@@ -187,8 +164,8 @@ bk_status launch_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operan
 
 bk_status op_info(bk_device* d, const bk_op_desc* op, std::string* out) {
     if (bk_status st = check_op(d, op); st != BK_OK) return st;
-    if (is_stream(op->kind)) {
-        const size_t es = dtype_bytes(op->dtype_a);
+    if (is_stream_op(op->kind)) {
+        const size_t es = bk_dtype_size(op->dtype_a);
         const StreamGeometry g = geometry_for(d, op->u.stream.n, es);
         *out = std::string("bakeoff CUDA kernel: ") + (es == 8 ? "double2" : "float4") + " loads, " +
                std::to_string(g.blocks) + " blocks x " + std::to_string(g.threads) +

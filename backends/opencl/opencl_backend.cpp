@@ -51,29 +51,21 @@ bk_status api_init(void) {
 }
 
 void api_shutdown(void) {
-    try {
+    bk_plugin::quietly([&] {
         Registry& r = registry();
         std::lock_guard<std::mutex> lock(r.mu);
         r.devices.clear();
         r.note.clear();
         r.initialized = false;
-    } catch (...) {
-    }
+    });
 }
 
 int32_t api_device_count(void) {
-    try {
+    return bk_plugin::quietly(int32_t(0), [] {
         Registry& r = registry();
         std::lock_guard<std::mutex> lock(r.mu);
-        if (!r.initialized) {
-            set_error("init() has not been called");
-            return 0;
-        }
-        if (r.devices.empty()) set_error(r.note);
-        return static_cast<int32_t>(r.devices.size());
-    } catch (...) {
-        return 0;
-    }
+        return bk_plugin::device_count_answer(r.initialized, static_cast<int32_t>(r.devices.size()), r.note);
+    });
 }
 
 bk_status api_device_props(int32_t index, bk_device_props* out) {
@@ -189,7 +181,7 @@ bk_status api_device_open(int32_t index, bk_device** out) {
 
 void api_device_close(bk_device* d) {
     if (!d) return;
-    try {
+    bk_plugin::quietly([&] {
         bool now = false;
         {
             std::lock_guard<std::mutex> lock(lifetime_mutex());
@@ -197,8 +189,7 @@ void api_device_close(bk_device* d) {
             now = d->live == 0;
         }
         if (now) close_device(d);
-    } catch (...) {
-    }
+    });
 }
 
 bk_status api_buffer_alloc(bk_device* d, uint64_t bytes, bk_buffer** out) {
@@ -226,22 +217,18 @@ bk_status api_buffer_alloc(bk_device* d, uint64_t bytes, bk_buffer** out) {
 
 void api_buffer_free(bk_buffer* b) {
     if (!b) return;
-    try {
+    bk_plugin::quietly([&] {
         if (b->mem) clReleaseMemObject(b->mem);
         bk_device* d = b->dev;
         delete b;
         drop_device(d);
-    } catch (...) {
-    }
+    });
 }
 
-bk_status check_range(const bk_buffer* b, uint64_t offset, uint64_t bytes, const char* what) {
-    if (!b) return fail(BK_INVALID_ARGUMENT, std::string(what) + ": buffer is NULL");
-    if (offset > b->bytes || bytes > b->bytes - offset)
-        return fail(BK_INVALID_ARGUMENT, std::string(what) + ": range [" + std::to_string(offset) + ", +" +
-                                             std::to_string(bytes) + ") exceeds the buffer's " +
-                                             std::to_string(b->bytes) + " bytes");
-    return BK_OK;
+// A buffer, and a range within it in the SDK's words (bakeoff/plugin_buffers.h).
+bk_status check_range(const bk_buffer* b, uint64_t offset, uint64_t bytes, const char* fn) {
+    if (!b) return fail(BK_INVALID_ARGUMENT, fn, ": buffer is NULL");
+    return bk_plugin::check_range(fn, b->bytes, offset, bytes);
 }
 
 bk_status api_buffer_upload(bk_buffer* b, uint64_t offset, const void* src, uint64_t bytes) {
@@ -268,8 +255,8 @@ bk_status api_buffer_download(bk_buffer* b, uint64_t offset, void* dst, uint64_t
 
 bk_status api_buffer_fill(bk_buffer* b, uint64_t offset, uint64_t bytes, uint32_t pattern) {
     return guarded([&]() -> bk_status {
-        if (bk_status s = check_range(b, offset, bytes, "buffer_fill"); s != BK_OK) return s;
-        if (bytes % 4 != 0) return fail(BK_INVALID_ARGUMENT, "buffer_fill: bytes is not a multiple of 4");
+        if (!b) return fail(BK_INVALID_ARGUMENT, "buffer_fill: buffer is NULL");
+        if (bk_status s = bk_plugin::check_fill("buffer_fill", b->bytes, offset, bytes); s != BK_OK) return s;
         if (bytes == 0) return BK_OK;
         cl_int err = CL_SUCCESS;
         if (offset % 4 == 0) {
@@ -308,7 +295,7 @@ bk_status api_stream_create(bk_device* d, bk_stream** out) {
 
 void api_stream_destroy(bk_stream* s) {
     if (!s) return;
-    try {
+    bk_plugin::quietly([&] {
         clFinish(s->q);
         {
             std::lock_guard<std::mutex> lock(s->dev->mu);
@@ -322,8 +309,7 @@ void api_stream_destroy(bk_stream* s) {
         bk_device* d = s->dev;
         delete s;
         drop_device(d);
-    } catch (...) {
-    }
+    });
 }
 
 bk_status api_stream_sync(bk_stream* s) {
@@ -349,16 +335,14 @@ bk_status api_event_create(bk_device* d, bk_event** out) {
 void api_event_destroy(bk_event* e) {
     if (!e) return;
     bk_device* d = e->dev;
-    try {
+    bk_plugin::quietly([&] {
         std::lock_guard<std::mutex> lock(d->mu);
         reset_event(e);
-    } catch (...) {
-    }
+    });
     delete e;
-    try {
+    bk_plugin::quietly([&] {
         drop_device(d);
-    } catch (...) {
-    }
+    });
 }
 
 bk_status api_event_record(bk_event* e, bk_stream* s) {
@@ -447,7 +431,7 @@ bk_status api_launch(bk_stream* s, const bk_op_desc* op, bk_buffer* const* opera
     });
 }
 
-const char* api_last_error(void) { return t_error.c_str(); }
+const char* api_last_error(void) { return error_text(); }
 
 bk_status api_op_info(bk_device* d, const bk_op_desc* op, char* buf, size_t len) {
     return guarded([&]() -> bk_status {

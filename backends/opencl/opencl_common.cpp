@@ -16,22 +16,6 @@ namespace bakeoff::opencl {
 
 // ------------------------------------------------------------------ errors
 
-thread_local std::string t_error;
-
-void set_error(std::string msg) noexcept {
-    try {
-        for (char& c : msg)
-            if (c == '\n' || c == '\r') c = ' ';
-        t_error = std::move(msg);
-    } catch (...) {
-    }
-}
-
-bk_status fail(bk_status s, std::string msg) {
-    set_error(std::move(msg));
-    return s;
-}
-
 const char* cl_error_name(cl_int e) {
     switch (e) {
 #define BK_CL_ERR(x) \

@@ -8,7 +8,7 @@
 #pragma once
 
 #include "bakeoff/backend_abi.h"
-#include "bakeoff/plugin_strings.h"
+#include "bakeoff/plugin_sdk.h"
 
 #ifndef CL_TARGET_OPENCL_VERSION
 #define CL_TARGET_OPENCL_VERSION 120
@@ -27,31 +27,15 @@ namespace bakeoff::opencl {
 
 // ------------------------------------------------------------------ errors
 
-// The text last_error() returns on this thread.
-extern thread_local std::string t_error;
-
-void set_error(std::string msg) noexcept;  // newlines become spaces: one line
-bk_status fail(bk_status s, std::string msg);
+// The plugin SDK's (bakeoff/plugin_errors.h): this thread's last-error text
+// (one line), fail(), and guarded() at the ABI edge.
+using bk_plugin::error_text;
+using bk_plugin::fail;
+using bk_plugin::guarded;
+using bk_plugin::set_error;
 const char* cl_error_name(cl_int e);
 // BK_OUT_OF_MEMORY for allocation failures, BK_DEVICE_ERROR otherwise.
 bk_status cl_fail(cl_int err, const std::string& what);
-
-// Runs an entry point's body; nothing escapes the ABI edge.
-template <class F>
-bk_status guarded(F&& body) noexcept {
-    try {
-        return body();
-    } catch (const std::bad_alloc&) {
-        set_error("out of host memory");
-        return BK_OUT_OF_MEMORY;
-    } catch (const std::exception& e) {
-        set_error(std::string("internal error: ") + e.what());
-        return BK_INTERNAL_ERROR;
-    } catch (...) {
-        set_error("internal error: unknown exception");
-        return BK_INTERNAL_ERROR;
-    }
-}
 
 // ------------------------------------------------------------ strings
 
@@ -226,11 +210,14 @@ void release_event(cl_event& e);
 void reset_event(bk_event* e);
 
 void release_program(Program& p);
+// Compiles `src` with `opts` into p.prog and creates its kernels; a compile
+// error is BK_DEVICE_ERROR with the build log's first lines.
+bk_status build_program(bk_device* d, Variant v, const char* src, const std::string& opts,
+                        const std::vector<const char*>& kernels, Program& p);
 // Builds the variant's program on first use (device mutex held).
 bk_status ensure_program(bk_device* d, Variant v, Program** out);
 
 const char* op_name(uint32_t kind);
-uint32_t op_operands(uint32_t kind);
 // Checks the descriptor and whether this device can run it.
 bk_status check_op(const bk_device* d, const bk_op_desc* op, Plan* plan);
 // Checks the operand list of a checked op: count, devices, sizes.
@@ -254,7 +241,7 @@ bk_status enqueue(bk_stream* s, cl_kernel k, const LaunchGeom& g, cl_event* ev, 
 void note_kernels(bk_stream* s, cl_event first, cl_event last);
 
 // ---- neural-network ops (opencl_nn_ops.cpp)
-bool is_nn_op(uint32_t kind);
+using bk_nn_rules::is_nn_op;
 bk_status check_nn_op(const bk_device* d, const bk_op_desc* op, Plan* plan);
 bk_status check_nn_operands(const bk_device* d, const bk_op_desc* op, const Plan& plan, bk_buffer* const* operands,
                             uint32_t n_operands);

@@ -27,12 +27,7 @@ constexpr int kAttnMaxHeadDim = 256;  // DMAX of the attention kernel
 constexpr int kAttnMaxKeyTile = 64;
 constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max();
 
-std::string dt(uint32_t t) {
-    static const char* const names[] = {"f64", "f32", "tf32", "bf16", "f16", "f8_e4m3", "i8", "u8", "i32"};
-    return t < BK_DTYPE_COUNT ? names[t] : "unknown dtype";
-}
-
-bool act_type(uint32_t t) { return t == BK_F32 || t == BK_BF16 || t == BK_F16 || t == BK_F64; }
+std::string dt(uint32_t t) { return bk_dtype_name(t); }
 
 Variant variant_of(uint32_t t) {
     switch (t) {
@@ -51,48 +46,21 @@ bk_status unsupported(const bk_op_desc* op, const std::string& why) {
     return fail(BK_UNSUPPORTED, std::string(bk_op_name(op->kind)) + " " + dt(op->dtype_a) + ": " + why);
 }
 
-size_t desc_bytes(uint32_t kind) {
-    switch (kind) {
-        case BK_OP_ATTENTION:
-        case BK_OP_ATTENTION_BWD: return sizeof(bk_attention_op);
-        case BK_OP_TOPK_ROUTE: return sizeof(bk_route_op);
-        case BK_OP_ADAMW: return sizeof(bk_adamw_op);
-        default: return sizeof(bk_nn_op);
-    }
-}
-
-// The activation type rule of each op (dtype_a; CONVERT also dtype_c).
+// The activation type rule of each op: the ABI's (bk_nn_rules::types), then
+// what the device has (fp64).
 bk_status check_types(const bk_device* d, const bk_op_desc* op) {
+    if (std::string why = bk_nn_rules::types(*op); !why.empty()) return unsupported(op, why);
     const uint32_t a = op->dtype_a;
     const char* no_fp64 = "the device has no fp64 (cl_khr_fp64)";
-    switch (op->kind) {
-        case BK_OP_CONVERT: {
-            const uint32_t c = op->dtype_c;
-            if (!act_type(a) || !act_type(c))
-                return unsupported(op, dt(a) + " -> " + dt(c) + " is not implemented (f64, f32, bf16 and f16 are)");
-            if ((a == BK_F64 || c == BK_F64) && !d->caps.fp64) return unsupported(op, no_fp64);
-            // f64 -> bf16/f16 rounds once: through f32 rounded to odd.
-            return BK_OK;
-        }
-        case BK_OP_RMSNORM:
-        case BK_OP_ROPE:
-        case BK_OP_ROPE_FREQ:
-        case BK_OP_SOFTMAX:
-        case BK_OP_SWIGLU:
-        case BK_OP_ATTENTION:
-        case BK_OP_SCATTER_ADD:
-        case BK_OP_EMBEDDING:
-        case BK_OP_KV_WRITE:
-            if (!act_type(a))
-                return unsupported(op, "activations of " + dt(a) + " are not implemented (f32, bf16, f16, f64 are)");
-            if (a == BK_F64 && !d->caps.fp64) return unsupported(op, no_fp64);
-            if (op->kind == BK_OP_ROPE_FREQ && !d->caps.fp64)
-                return unsupported(op, "its frequencies are f64 and the device has no fp64 (cl_khr_fp64)");
-            return BK_OK;
-        default:  // the router and the training ops: f32, as the ABI documents them
-            if (a != BK_F32) return unsupported(op, "runs f32 only");
-            return BK_OK;
+    if (op->kind == BK_OP_CONVERT) {
+        if ((a == BK_F64 || op->dtype_c == BK_F64) && !d->caps.fp64) return unsupported(op, no_fp64);
+        return BK_OK;  // f64 -> bf16/f16 rounds once: through f32 rounded to odd.
     }
+    if (!bk_nn_rules::takes_activations(op->kind)) return BK_OK;  // the router and the training ops: f32
+    if (a == BK_F64 && !d->caps.fp64) return unsupported(op, no_fp64);
+    if (op->kind == BK_OP_ROPE_FREQ && !d->caps.fp64)
+        return unsupported(op, "its frequencies are f64 and the device has no fp64 (cl_khr_fp64)");
+    return BK_OK;
 }
 
 // Local memory of the attention kernel for a key tile of kb keys.
@@ -119,15 +87,10 @@ int attn_key_tile(const bk_device* d, int aq, int64_t head_dim, uint64_t acc) {
 
 }  // namespace
 
-bool is_nn_op(uint32_t kind) { return kind >= BK_OP_CONVERT && kind <= BK_OP_ROPE_FREQ; }
-
 // ------------------------------------------------------------ op checking
 
 bk_status check_nn_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
-    const size_t need = offsetof(bk_op_desc, u) + desc_bytes(op->kind);
-    if (op->struct_size < need)
-        return fail(BK_INVALID_ARGUMENT, std::string("op descriptor struct_size ") + std::to_string(op->struct_size) +
-                                             " does not cover the " + bk_op_name(op->kind) + " parameters");
+    if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
     if (op->path == BK_PATH_VENDOR) return unsupported(op, "no vendor library on OpenCL (portable path only)");
     if (op->path != BK_PATH_PORTABLE) return fail(BK_INVALID_ARGUMENT, "unknown path " + std::to_string(op->path));
     if (op->dtype_a >= BK_DTYPE_COUNT || op->dtype_c >= BK_DTYPE_COUNT)
@@ -208,29 +171,11 @@ const char* act_define(Variant v) {
 }
 
 bk_status compile_nn(bk_device* d, Variant v, Program& p) {
-    const cl_device_id dev = d->entry.device;
     std::string opts = std::string("-cl-std=CL1.2 -D") + act_define(v);
     if (d->caps.fp64) opts += " -DBK_FP64";
     opts += " -DAL=" + std::to_string(p.attn_lanes) + " -DAQ=" + std::to_string(p.attn_rows) +
             " -DDMAX=" + std::to_string(kAttnMaxHeadDim);
     if (!d->extra_options.empty()) opts += " " + d->extra_options;
-    const char* src = kNnKernelSource;
-    cl_int err = CL_SUCCESS;
-    cl_program prog = clCreateProgramWithSource(d->ctx, 1, &src, nullptr, &err);
-    if (err != CL_SUCCESS) return cl_fail(err, "clCreateProgramWithSource");
-    err = clBuildProgram(prog, 1, &dev, opts.c_str(), nullptr, nullptr);
-    if (err != CL_SUCCESS) {
-        size_t size = 0;
-        std::string log;
-        if (clGetProgramBuildInfo(prog, dev, CL_PROGRAM_BUILD_LOG, 0, nullptr, &size) == CL_SUCCESS && size > 0) {
-            log.resize(size);
-            clGetProgramBuildInfo(prog, dev, CL_PROGRAM_BUILD_LOG, size, log.data(), nullptr);
-        }
-        clReleaseProgram(prog);
-        return fail(BK_DEVICE_ERROR, std::string("OpenCL compiler failed on the ") + kVariantName[v] +
-                                         " kernels (" + cl_error_name(err) + "): " + log_excerpt(log, 4, 600));
-    }
-    p.prog = prog;
     std::vector<const char*> names = {"bk_convert_to_f32", "bk_convert_to_bf16", "bk_convert_to_f16", "bk_rmsnorm",
                                       "bk_softmax", "bk_rope", "bk_swiglu", "bk_gather_rows", "bk_kv_write",
                                       "bk_scatter_add", "bk_attention", "bk_attention_rows"};
@@ -238,12 +183,7 @@ bk_status compile_nn(bk_device* d, Variant v, Program& p) {
     if (v == V_NN_F32)
         names.insert(names.end(), {"bk_topk_route", "bk_rmsnorm_bwd_rows", "bk_rmsnorm_bwd_dw", "bk_swiglu_bwd",
                                    "bk_cross_entropy", "bk_adamw", "bk_attention_bwd_q", "bk_attention_bwd_kv"});
-    for (const char* name : names) {
-        cl_kernel k = clCreateKernel(prog, name, &err);
-        if (err != CL_SUCCESS) return cl_fail(err, std::string("clCreateKernel(") + name + ")");
-        p.kernels[name] = k;
-    }
-    return BK_OK;
+    return build_program(d, v, kNnKernelSource, opts, names, p);
 }
 
 }  // namespace

@@ -118,9 +118,17 @@ size_t kernel_wg_size(cl_kernel k, cl_device_id d) {
 
 // One compile attempt; on success fills p.prog and p.kernels.
 static bk_status compile(bk_device* d, Variant v, Program& p) {
-    const cl_device_id dev = d->entry.device;
     const std::string opts = program_options(d, v, p.gemm, p.vw);
-    const char* src = bakeoff::opencl::kKernelSource;
+    std::vector<const char*> names = {"bk_gemm", "bk_gemm_sm_nt", "bk_gemm_sm_nn"};
+    if (variant_has_stream(v))
+        names.insert(names.end(), {"bk_copy", "bk_scale", "bk_add", "bk_triad", "bk_dot_partial",
+                                   "bk_dot_final"});
+    return build_program(d, v, bakeoff::opencl::kKernelSource, opts, names, p);
+}
+
+bk_status build_program(bk_device* d, Variant v, const char* src, const std::string& opts,
+                        const std::vector<const char*>& kernels, Program& p) {
+    const cl_device_id dev = d->entry.device;
     cl_int err = CL_SUCCESS;
     cl_program prog = clCreateProgramWithSource(d->ctx, 1, &src, nullptr, &err);
     if (err != CL_SUCCESS) return cl_fail(err, "clCreateProgramWithSource");
@@ -139,11 +147,7 @@ static bk_status compile(bk_device* d, Variant v, Program& p) {
                                          "): " + log_excerpt(log, 4, 600));
     }
     p.prog = prog;
-    std::vector<const char*> names = {"bk_gemm", "bk_gemm_sm_nt", "bk_gemm_sm_nn"};
-    if (variant_has_stream(v))
-        names.insert(names.end(), {"bk_copy", "bk_scale", "bk_add", "bk_triad", "bk_dot_partial",
-                                   "bk_dot_final"});
-    for (const char* name : names) {
+    for (const char* name : kernels) {
         cl_kernel k = clCreateKernel(prog, name, &err);
         if (err != CL_SUCCESS) return cl_fail(err, std::string("clCreateKernel(") + name + ")");
         p.kernels[name] = k;
@@ -163,7 +167,7 @@ bk_status ensure_program(bk_device* d, Variant v, Program** out) {
         const bk_status st = build_nn_program(d, v, p);
         p.status = st;
         if (st != BK_OK) {
-            p.error = t_error;
+            p.error = error_text();
             release_program(p);
         } else {
             *out = &p;
@@ -237,7 +241,7 @@ bk_status ensure_program(bk_device* d, Variant v, Program** out) {
     }
     p.status = st;
     if (st != BK_OK) {
-        p.error = t_error;
+        p.error = error_text();
         release_program(p);
     }
     if (st == BK_OK) *out = &p;
@@ -246,99 +250,53 @@ bk_status ensure_program(bk_device* d, Variant v, Program** out) {
 
 // ------------------------------------------------------------ op checking
 
-static size_t dtype_size(uint32_t t) {
-    switch (t) {
-        case BK_F64: return 8;
-        case BK_F32: case BK_TF32: case BK_I32: return 4;
-        case BK_BF16: case BK_F16: return 2;
-        case BK_F8_E4M3: case BK_I8: case BK_U8: return 1;
-        default: return 0;
-    }
-}
-
-static const char* dtype_name(uint32_t t) {
-    static const char* const names[] = {"f64", "f32", "tf32", "bf16", "f16", "f8_e4m3", "i8", "u8", "i32"};
-    return t < BK_DTYPE_COUNT ? names[t] : "unknown dtype";
-}
-
 const char* op_name(uint32_t k) { return bk_op_name(k); }
 
-static bool is_stream_op(uint32_t k) { return k >= BK_OP_COPY && k <= BK_OP_DOT; }
-
-uint32_t op_operands(uint32_t k) { return (k == BK_OP_COPY || k == BK_OP_SCALE) ? 2 : 3; }
-
-// bytes = ((rows - 1) * ld + cols) * elem, or 0 when empty; false on overflow.
-static bool matrix_bytes(int64_t rows, int64_t cols, int64_t ld, size_t elem, uint64_t* out) {
-    if (rows == 0 || cols == 0) {
-        *out = 0;
-        return true;
-    }
-    const unsigned __int128 v =
-        (static_cast<unsigned __int128>(rows - 1) * static_cast<uint64_t>(ld) + static_cast<uint64_t>(cols)) *
-        elem;
-    if (v > std::numeric_limits<uint64_t>::max()) return false;
-    *out = static_cast<uint64_t>(v);
-    return true;
-}
+using bk_plugin::is_stream_op;
 
 bk_status check_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
     if (!d) return fail(BK_INVALID_ARGUMENT, "device is NULL");
     if (!op) return fail(BK_INVALID_ARGUMENT, "op descriptor is NULL");
-    const size_t head = offsetof(bk_op_desc, u);
-    if (op->struct_size < head) return fail(BK_INVALID_ARGUMENT, "op descriptor struct_size is too small");
+    if (op->struct_size < offsetof(bk_op_desc, u))
+        return fail(BK_INVALID_ARGUMENT, bk_plugin::desc_size_rule(*op));
     if (is_nn_op(op->kind)) return check_nn_op(d, op, plan);
     if (!is_stream_op(op->kind) && op->kind != BK_OP_GEMM)
         return fail(BK_UNSUPPORTED, std::string(bk_op_name(op->kind)) + " (op kind " + std::to_string(op->kind) +
                                         ") is not implemented by the OpenCL backend");
-    const size_t need = head + (op->kind == BK_OP_GEMM ? sizeof(bk_gemm_op) : sizeof(bk_stream_op));
-    if (op->struct_size < need)
-        return fail(BK_INVALID_ARGUMENT, std::string("op descriptor struct_size ") + std::to_string(op->struct_size) +
-                                             " does not cover the " + op_name(op->kind) + " parameters");
+    if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
     if (op->path != BK_PATH_VENDOR && op->path != BK_PATH_PORTABLE)
         return fail(BK_INVALID_ARGUMENT, "unknown path " + std::to_string(op->path));
     if (op->dtype_a >= BK_DTYPE_COUNT || op->dtype_b >= BK_DTYPE_COUNT || op->dtype_c >= BK_DTYPE_COUNT)
         return fail(BK_INVALID_ARGUMENT, "unknown dtype in op descriptor");
-    const std::string what = std::string(op_name(op->kind)) + " " + dtype_name(op->dtype_a);
+    const std::string what = std::string(op_name(op->kind)) + " " + bk_dtype_name(op->dtype_a);
 
+    // The ABI's rules come from the SDK (bakeoff/op_rules.h); the rest is
+    // what the OpenCL kernels run.
     if (is_stream_op(op->kind)) {
-        if (op->u.stream.n < 0) return fail(BK_INVALID_ARGUMENT, what + ": n is negative");
+        bk_plugin::StreamBytes bytes;
+        if (std::string why = bk_plugin::check_stream(*op, &bytes); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
         if (op->path == BK_PATH_VENDOR)
             return fail(BK_UNSUPPORTED, what + ": no vendor library on OpenCL (portable path only)");
         if (op->dtype_a != BK_F32 && op->dtype_a != BK_F64)
             return fail(BK_UNSUPPORTED, what + ": the OpenCL stream kernels cover f32 and f64 only");
-        if (op->kind == BK_OP_DOT && op->dtype_c != op->dtype_a)
-            return fail(BK_UNSUPPORTED, what + ": dot output must have the input dtype, not " +
-                                            dtype_name(op->dtype_c));
+        if (std::string why = bk_plugin::stream_types_rule(*op); !why.empty()) return fail(BK_UNSUPPORTED, why);
         if (op->dtype_a == BK_F64 && !d->caps.fp64)
             return fail(BK_UNSUPPORTED, what + ": the device has no fp64 (cl_khr_fp64)");
         plan->variant = op->dtype_a == BK_F64 ? V_F64 : V_F32;
-        plan->in_size = plan->out_size = dtype_size(op->dtype_a);
+        plan->in_size = plan->out_size = bk_dtype_size(op->dtype_a);
         return BK_OK;
     }
 
     // GEMM
     const bk_gemm_op& g = op->u.gemm;
-    const std::string gw = std::string("gemm ") + dtype_name(op->dtype_a) + "x" + dtype_name(op->dtype_b) +
-                           "->" + dtype_name(op->dtype_c);
-    if (g.m < 0 || g.n < 0 || g.k < 0) return fail(BK_INVALID_ARGUMENT, gw + ": negative dimension");
-    const int64_t a_cols = g.trans_a ? g.m : g.k, b_cols = g.trans_b ? g.k : g.n;
-    if (g.lda < std::max<int64_t>(1, a_cols))
-        return fail(BK_INVALID_ARGUMENT, gw + ": lda " + std::to_string(g.lda) + " < " + std::to_string(a_cols));
-    if (g.ldb < std::max<int64_t>(1, b_cols))
-        return fail(BK_INVALID_ARGUMENT, gw + ": ldb " + std::to_string(g.ldb) + " < " + std::to_string(b_cols));
-    if (g.ldc < std::max<int64_t>(1, g.n))
-        return fail(BK_INVALID_ARGUMENT, gw + ": ldc " + std::to_string(g.ldc) + " < " + std::to_string(g.n));
+    const std::string gw = bk_plugin::gemm_label(*op);
+    if (std::string why = bk_plugin::check_gemm_shape(g); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
     if (op->path == BK_PATH_VENDOR)
         return fail(BK_UNSUPPORTED, gw + ": no vendor library on OpenCL (portable path only)");
-    if (op->dtype_a != op->dtype_b)
-        return fail(BK_UNSUPPORTED, gw + ": mixed input dtypes are not implemented");
+    if (std::string why = bk_plugin::gemm_types_rule(*op); !why.empty()) return fail(BK_UNSUPPORTED, why);
     switch (op->dtype_a) {
-        case BK_F32:
-            if (op->dtype_c != BK_F32) return fail(BK_UNSUPPORTED, gw + ": f32 inputs take an f32 output");
-            plan->variant = V_F32;
-            break;
+        case BK_F32: plan->variant = V_F32; break;
         case BK_F64:
-            if (op->dtype_c != BK_F64) return fail(BK_UNSUPPORTED, gw + ": f64 inputs take an f64 output");
             if (!d->caps.fp64) return fail(BK_UNSUPPORTED, gw + ": the device has no fp64 (cl_khr_fp64)");
             plan->variant = V_F64;
             break;
@@ -360,8 +318,8 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
     const int64_t lim = std::numeric_limits<int32_t>::max() - 1024;
     if (g.m > lim || g.n > lim || g.k > lim)
         return fail(BK_UNSUPPORTED, gw + ": dimensions above 2^31 are not implemented");
-    plan->in_size = dtype_size(op->dtype_a);
-    plan->out_size = dtype_size(op->dtype_c);
+    plan->in_size = bk_dtype_size(op->dtype_a);
+    plan->out_size = bk_dtype_size(op->dtype_c);
     return BK_OK;
 }
 
@@ -648,42 +606,43 @@ std::string describe(const bk_device* d, const bk_op_desc* op, const Plan& plan,
 bk_status check_operands(const bk_device* d, const bk_op_desc* op, const Plan& plan, bk_buffer* const* operands,
                          uint32_t n_operands) {
     if (is_nn_op(op->kind)) return check_nn_operands(d, op, plan, operands, n_operands);
-    const uint32_t want = op->kind == BK_OP_GEMM ? 3 : op_operands(op->kind);
+    const uint32_t want = op->kind == BK_OP_GEMM ? 3 : bk_plugin::stream_operand_count(op->kind);
     const std::string what = op_name(op->kind);
-    if (n_operands != want || !operands)
-        return fail(BK_INVALID_ARGUMENT, what + ": expects " + std::to_string(want) + " operands, got " +
-                                             std::to_string(n_operands));
+    if (want < 2 || want > 3) return fail(BK_INTERNAL_ERROR, what + ": not an op check_op() accepts");
+    if (!operands) return fail(BK_INVALID_ARGUMENT, what + ": operands is NULL");
+    if (std::string why = bk_plugin::operand_count_rule(op->kind, want, n_operands); !why.empty())
+        return fail(BK_INVALID_ARGUMENT, why);
     for (uint32_t i = 0; i < want; ++i) {
         if (!operands[i]) return fail(BK_INVALID_ARGUMENT, what + ": operand " + std::to_string(i) + " is NULL");
         if (operands[i]->dev != d)
             return fail(BK_INVALID_ARGUMENT, what + ": operand " + std::to_string(i) + " belongs to another device");
     }
-    // Operand sizes.
-    auto too_small = [&](uint32_t i, uint64_t need) -> bk_status {
-        return fail(BK_INVALID_ARGUMENT, what + ": operand " + std::to_string(i) + " holds " +
-                                             std::to_string(operands[i]->bytes) + " bytes, needs " +
-                                             std::to_string(need));
+    // Operand sizes, in the SDK's words.
+    auto size_rule = [&](uint32_t i, const char* role, uint64_t need) -> bk_status {
+        if (std::string why = bk_plugin::operand_size_rule(role, operands[i]->bytes, need); !why.empty())
+            return fail(BK_INVALID_ARGUMENT, what + ": " + why);
+        return BK_OK;
     };
+    uint64_t need[3] = {};
+    const char* const* roles = nullptr;
+    static const char* const kGemmRoles[] = {"A", "B", "C"};
+    static const char* const kStreamRoles[] = {"in0", "in1", "out"};
+    static const char* const kCopyRoles[] = {"in0", "out"};
     if (op->kind == BK_OP_GEMM) {
-        const bk_gemm_op& g = op->u.gemm;
-        uint64_t na = 0, nb = 0, nc = 0;
-        const bool ok = matrix_bytes(g.trans_a ? g.k : g.m, g.trans_a ? g.m : g.k, g.lda, plan.in_size, &na) &&
-                        matrix_bytes(g.trans_b ? g.n : g.k, g.trans_b ? g.k : g.n, g.ldb, plan.in_size, &nb) &&
-                        matrix_bytes(g.m, g.n, g.ldc, plan.out_size, &nc);
-        if (!ok) return fail(BK_INVALID_ARGUMENT, "gemm: matrix size overflows");
-        if (operands[0]->bytes < na) return too_small(0, na);
-        if (operands[1]->bytes < nb) return too_small(1, nb);
-        if (operands[2]->bytes < nc) return too_small(2, nc);
+        const bk_plugin::GemmSpans sp = bk_plugin::gemm_spans(op->u.gemm, plan.in_size, plan.in_size, plan.out_size);
+        if (sp.a == UINT64_MAX || sp.b == UINT64_MAX || sp.c == UINT64_MAX)
+            return fail(BK_INVALID_ARGUMENT, "gemm: the operands' sizes overflow");
+        need[0] = sp.a, need[1] = sp.b, need[2] = sp.c;
+        roles = kGemmRoles;
     } else {
-        const uint64_t n = static_cast<uint64_t>(op->u.stream.n);
-        if (n > std::numeric_limits<uint64_t>::max() / 8) return fail(BK_INVALID_ARGUMENT, what + ": n is too large");
-        const uint64_t need = n * plan.in_size;
-        const uint32_t inputs = want - 1;
-        for (uint32_t i = 0; i < inputs; ++i)
-            if (operands[i]->bytes < need) return too_small(i, need);
-        const uint64_t need_out = op->kind == BK_OP_DOT ? plan.out_size : need;
-        if (operands[want - 1]->bytes < need_out) return too_small(want - 1, need_out);
+        bk_plugin::StreamBytes bytes;
+        if (std::string why = bk_plugin::check_stream(*op, &bytes); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
+        for (uint32_t i = 0; i + 1 < want; ++i) need[i] = bytes.in;
+        need[want - 1] = bytes.out;
+        roles = want == 3 ? kStreamRoles : kCopyRoles;
     }
+    for (uint32_t i = 0; i < want; ++i)
+        if (bk_status st = size_rule(i, roles[i], need[i]); st != BK_OK) return st;
     return BK_OK;
 }
 

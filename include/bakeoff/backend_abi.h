@@ -99,9 +99,21 @@ typedef enum bk_op_kind {
     BK_OP_GEMM = 16, /* C = alpha * op(A) * op(B) + beta * C, row-major
                         operands: A, B, C. A is m x k (k x m if trans_a),
                         B is k x n (n x k if trans_b), C is m x n.
-                        dtype_a/dtype_b: input types, dtype_c: output/accumulator
-                        type (f64xf64->f64, f32xf32->f32, bf16xbf16->f32,
-                        i8xi8->i32). For i8, A's values lie in [0, 127], so a
+                        dtype_a/dtype_b: input types (always alike), dtype_c:
+                        output/accumulator type. The combinations, and which
+                        backends implement them:
+                          f64 x f64 -> f64           cpu, opencl, cuda (vendor)
+                          f32 x f32 -> f32           cpu, opencl, cuda
+                          tf32 x tf32 -> f32 | tf32  cuda (vendor)
+                          bf16 x bf16 -> f32         cpu, opencl, cuda
+                          bf16 x bf16 -> bf16        cuda (vendor)
+                          f16 x f16 -> f32           cpu (portable), opencl, cuda
+                          f16 x f16 -> f16           cuda (vendor)
+                          f8_e4m3 x f8_e4m3 -> f32 | bf16  cuda (vendor, sm_89+)
+                          i8 x i8 -> i32             cpu, cuda (vendor)
+                        Any other combination is BK_UNSUPPORTED
+                        (bk_plugin::gemm_types_rule in bakeoff/op_rules.h).
+                        For i8, A's values lie in [0, 127], so a
                         backend may treat A as u8 (x86 VNNI) or s8 (others). */
 
     /* ---- neural-network ops (model workloads) ----

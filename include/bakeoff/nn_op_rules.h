@@ -3,11 +3,13 @@
  * well-formed, and each operand's name and size in bytes — so every backend
  * refuses the same descriptors with the same words and checks its buffers
  * against the same sizes. What a backend runs (dtypes, paths, its own limits)
- * stays its own. Not part of the ABI itself; a plugin in C writes its own. */
+ * stays its own. Not part of the ABI itself; a plugin in C writes its own.
+ * op_rules.h holds the same for the stream ops and GEMM. */
 #pragma once
 
 #ifdef __cplusplus
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "bakeoff/backend_abi.h"
+#include "bakeoff/plugin_dtype.h"
 
 namespace bk_nn_rules {
 
@@ -23,16 +26,42 @@ struct Operand {
     uint64_t bytes;  // UINT64_MAX when the size overflows
 };
 
-/* Bytes of one element of an activation, id or index type. */
+/* Bytes of one element of an activation, id or index type (1 for a value
+ * that is not a dtype: the backend refuses the type itself). */
 inline uint64_t element_bytes(uint32_t dtype) {
-    switch (dtype) {
-        case BK_F64: return 8;
-        case BK_F32:
-        case BK_TF32:
-        case BK_I32: return 4;
-        case BK_BF16:
-        case BK_F16: return 2;
-        default: return 1;
+    const uint32_t size = bk_dtype_size(dtype);
+    return size ? size : 1;
+}
+
+/* The NN ops: BK_OP_CONVERT .. BK_OP_ROPE_FREQ. */
+inline bool is_nn_op(uint32_t kind) { return kind >= BK_OP_CONVERT && kind <= BK_OP_ROPE_FREQ; }
+
+/* Bytes of the descriptor union member an NN op reads (u.attn, u.route,
+ * u.adamw or u.nn): struct_size must cover it. */
+inline std::size_t desc_bytes(uint32_t kind) {
+    switch (kind) {
+        case BK_OP_ATTENTION:
+        case BK_OP_ATTENTION_BWD: return sizeof(bk_attention_op);
+        case BK_OP_TOPK_ROUTE: return sizeof(bk_route_op);
+        case BK_OP_ADAMW: return sizeof(bk_adamw_op);
+        default: return sizeof(bk_nn_op);
+    }
+}
+
+/* The ops whose data are activations (f32, bf16, f16 or f64); the router and
+ * the training ops are f32 only. */
+inline bool takes_activations(uint32_t kind) {
+    switch (kind) {
+        case BK_OP_RMSNORM:
+        case BK_OP_ROPE:
+        case BK_OP_ROPE_FREQ:
+        case BK_OP_SOFTMAX:
+        case BK_OP_SWIGLU:
+        case BK_OP_ATTENTION:
+        case BK_OP_SCATTER_ADD:
+        case BK_OP_EMBEDDING:
+        case BK_OP_KV_WRITE: return true;
+        default: return false;
     }
 }
 
@@ -52,6 +81,29 @@ inline std::string first_not_positive(std::initializer_list<std::pair<const char
     return {};
 }
 }  // namespace detail
+
+/* The activation types of the ABI: f32, bf16, f16 and f64. */
+inline bool is_activation_type(uint32_t dtype) {
+    return dtype == BK_F32 || dtype == BK_BF16 || dtype == BK_F16 || dtype == BK_F64;
+}
+
+/* "" when the op's types are ones the ABI defines for it (dtype_a; CONVERT
+ * also dtype_c); else why (one line, without the op's name; backends answer
+ * BK_UNSUPPORTED). The router and the training ops run f32 only. */
+inline std::string types(const bk_op_desc& op) {
+    const uint32_t a = op.dtype_a;
+    if (op.kind == BK_OP_CONVERT) {
+        if (is_activation_type(a) && is_activation_type(op.dtype_c)) return {};
+        return std::string(bk_dtype_name(a)) + " -> " + bk_dtype_name(op.dtype_c) +
+               " is not a conversion of the ABI (f64, f32, bf16 and f16 are)";
+    }
+    if (takes_activations(op.kind)) {
+        if (is_activation_type(a)) return {};
+        return std::string("activations of ") + bk_dtype_name(a) + " are not an ABI type (f32, bf16, f16, f64 are)";
+    }
+    if (a == BK_F32) return {};
+    return std::string("runs f32 only, not ") + bk_dtype_name(a);
+}
 
 /* "" and the op's operands, in the ABI's order, when the descriptor of an NN
  * op is well-formed; else why not (one line, without the op's name). The

@@ -1,24 +1,27 @@
 #include "core/dtype.h"
 
+#include <bakeoff/plugin_dtype.h>
+
 #include <array>
 
 namespace bakeoff {
 namespace {
+// The names users type. Sizes are the plugin SDK's (bk_dtype_size), so the
+// core and the backends size buffers from one table.
 struct DtypeInfo {
     bk_dtype type;
     std::string_view name;
-    std::size_t size;
 };
 constexpr std::array<DtypeInfo, BK_DTYPE_COUNT> kDtypes{{
-    {BK_F64, "fp64", 8},
-    {BK_F32, "fp32", 4},
-    {BK_TF32, "tf32", 4},
-    {BK_BF16, "bf16", 2},
-    {BK_F16, "fp16", 2},
-    {BK_F8_E4M3, "fp8", 1},
-    {BK_I8, "int8", 1},
-    {BK_U8, "uint8", 1},
-    {BK_I32, "int32", 4},
+    {BK_F64, "fp64"},
+    {BK_F32, "fp32"},
+    {BK_TF32, "tf32"},
+    {BK_BF16, "bf16"},
+    {BK_F16, "fp16"},
+    {BK_F8_E4M3, "fp8"},
+    {BK_I8, "int8"},
+    {BK_U8, "uint8"},
+    {BK_I32, "int32"},
 }};
 }  // namespace
 
@@ -34,11 +37,7 @@ std::optional<bk_dtype> parse_dtype(std::string_view name) {
     return std::nullopt;
 }
 
-std::size_t dtype_size(bk_dtype t) {
-    for (const auto& d : kDtypes)
-        if (d.type == t) return d.size;
-    return 0;
-}
+std::size_t dtype_size(bk_dtype t) { return bk_dtype_size(t); }
 
 std::string_view path_name(bk_path p) { return p == BK_PATH_VENDOR ? "vendor" : "portable"; }
 

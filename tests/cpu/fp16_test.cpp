@@ -1,4 +1,4 @@
-// The backend's fp16 conversions (fp16.h) against the slow reference
+// The plugin SDK's fp16 conversions (bakeoff/plugin_half.h, used by the CPU backend) against the slow reference
 // (f16_reference.h): widening of every pattern, narrowing at and around every
 // rounding tie, overflow, subnormals and NaN; and, where the CPU has F16C,
 // bit for bit against vcvtph2ps / vcvtps2ph, which the vector paths use.
@@ -32,7 +32,7 @@ float from_bits(uint32_t u) {
 
 TEST(CpuFp16, WideningIsExactForEveryPattern) {
     for (uint32_t h = 0; h < 0x10000u; ++h) {
-        const float got = bk_cpu::f16_to_f32(static_cast<uint16_t>(h));
+        const float got = bk_f16_to_f32(static_cast<uint16_t>(h));
         ASSERT_EQ(bits(got), bits(f16_ref::to_float(static_cast<uint16_t>(h)))) << std::hex << "h=0x" << h;
     }
 }
@@ -67,7 +67,7 @@ TEST(CpuFp16, NarrowingEdgeCases) {
         {-2.5f, 0xC100},
     };
     for (const Case& c : cases) {
-        EXPECT_EQ(bk_cpu::f32_to_f16(c.in), c.want) << std::hexfloat << c.in;
+        EXPECT_EQ(bk_f32_to_f16(c.in), c.want) << std::hexfloat << c.in;
         EXPECT_EQ(f16_ref::round(c.in), c.want) << "reference: " << std::hexfloat << c.in;
     }
 }
@@ -77,14 +77,14 @@ TEST(CpuFp16, NanStaysNanAndBecomesQuiet) {
     // turn into infinity; the sign and the top of the payload are kept.
     const uint32_t nans[] = {0x7FC00000u, 0xFFC00000u, 0x7F800001u, 0xFF800001u, 0x7FA00000u, 0x7FFFFFFFu};
     for (uint32_t n : nans) {
-        const uint16_t h = bk_cpu::f32_to_f16(from_bits(n));
+        const uint16_t h = bk_f32_to_f16(from_bits(n));
         EXPECT_TRUE(f16_ref::is_nan(h)) << std::hex << n << " -> " << h;
         EXPECT_EQ(h & 0x0200u, 0x0200u) << std::hex << n << " -> " << h << " is not quiet";
         EXPECT_EQ(h & 0x8000u, (n >> 16) & 0x8000u) << std::hex << n;
         EXPECT_EQ(h & 0x1FFu, (n >> 13) & 0x1FFu) << std::hex << n;
     }
     // Widening a signalling fp16 NaN gives a quiet f32 NaN.
-    const float w = bk_cpu::f16_to_f32(0x7C01);
+    const float w = bk_f16_to_f32(0x7C01);
     EXPECT_TRUE(std::isnan(w));
     EXPECT_EQ(bits(w) & 0x00400000u, 0x00400000u);
 }
@@ -109,7 +109,7 @@ TEST(CpuFp16, NarrowingMatchesCorrectRoundingAtEveryTie) {
     }
     int bad = 0;
     for (float x : probes) {
-        const uint16_t got = bk_cpu::f32_to_f16(x), want = f16_ref::round(x);
+        const uint16_t got = bk_f32_to_f16(x), want = f16_ref::round(x);
         if (got != want && bad++ < 5)
             ADD_FAILURE() << std::hexfloat << x << ": got 0x" << std::hex << got << ", want 0x" << want;
     }
@@ -126,12 +126,12 @@ __attribute__((target("f16c"))) uint16_t hw_narrow(float f) {
 TEST(CpuFp16, SoftwareConversionsGiveF16csBits) {
     if (!bk_cpu::cpu_isa().f16c) GTEST_SKIP() << "no F16C";
     for (uint32_t h = 0; h < 0x10000u; ++h)
-        ASSERT_EQ(bits(bk_cpu::f16_to_f32(static_cast<uint16_t>(h))), bits(hw_widen(static_cast<uint16_t>(h))))
+        ASSERT_EQ(bits(bk_f16_to_f32(static_cast<uint16_t>(h))), bits(hw_widen(static_cast<uint16_t>(h))))
             << std::hex << "h=0x" << h;
     int bad = 0;
     for (uint64_t u = 0; u < (1ull << 32); u += 257) {
         const float x = from_bits(static_cast<uint32_t>(u));
-        const uint16_t sw = bk_cpu::f32_to_f16(x), hw = hw_narrow(x);
+        const uint16_t sw = bk_f32_to_f16(x), hw = hw_narrow(x);
         if (sw != hw && bad++ < 5)
             ADD_FAILURE() << std::hex << "f32 0x" << u << ": software 0x" << sw << ", F16C 0x" << hw;
     }

@@ -4,6 +4,8 @@
 // combination and padded leading dimensions.
 #include "cuda_host.h"
 
+#include <bakeoff/op_rules.h>
+
 #include <gtest/gtest.h>
 
 #include <random>
@@ -156,9 +158,10 @@ TEST(GemmMapping, MalformedShapesAreNamed) {
     EXPECT_NE(check_gemm_shape(g).find("negative"), std::string::npos);
 }
 
+// The spans the plugin checks operands against are the SDK's (op_rules.h).
 TEST(GemmMapping, SpansEndAtTheLastRowNotThePadding) {
     bk_gemm_op g = make({3, 5, 4, false, false, 2, 1, 3});  // lda 6, ldb 6, ldc 8
-    const GemmSpans sp = gemm_spans(g, 4, 4, 4);
+    const bk_plugin::GemmSpans sp = bk_plugin::gemm_spans(g, 4, 4, 4);
     EXPECT_EQ(sp.a, uint64_t((2 * 6 + 4) * 4));
     EXPECT_EQ(sp.b, uint64_t((3 * 6 + 5) * 4));
     EXPECT_EQ(sp.c, uint64_t((2 * 8 + 5) * 4));

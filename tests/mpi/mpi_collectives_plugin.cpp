@@ -6,9 +6,9 @@
 // BAKEOFF_MPICOLL_WRONG=<rank> makes that rank receive one wrong element, so
 // tests can check that verification notices.
 //
-// The device, buffers, streams and events come from the host-memory core that
-// tests/plugins/fake_backend.cpp is built on too (tests/plugins/host_device_core.h).
-#include "host_device_core.h"
+// The device, buffers, streams and events come from the SDK's host-memory
+// device (include/bakeoff/host_device.h), as in tests/plugins/fake_backend.cpp.
+#include "test_device.h"
 
 #include <mpi.h>
 
@@ -20,12 +20,13 @@
 struct bk_comm { MPI_Comm comm; int rank, nranks; };
 
 namespace {
-using host_device::fail;
+using bk_plugin::fail;
 
 bk_status device_props(int32_t index, bk_device_props* p) {
-    if (bk_status s = host_device::describe_device(index, p, "MPI collectives test device"); s != BK_OK) return s;
-    std::strcpy(p->peak_basis, "none");
-    return BK_OK;
+    bk_device_props full;
+    if (bk_status s = bk_host::describe_device(index, &full); s != BK_OK) return s;
+    bk_plugin::copy_str(full.peak_basis, sizeof full.peak_basis, "none");
+    return bk_host::publish(full, p);
 }
 bk_status supports(bk_device*, const bk_op_desc*) { return fail(BK_UNSUPPORTED, "test plugin: collectives only"); }
 bk_status launch(bk_stream*, const bk_op_desc*, bk_buffer* const*, uint32_t) {
@@ -93,7 +94,7 @@ const bk_collectives* collectives() {
 }
 
 bk_backend make_table() {
-    bk_backend t = host_device::base_table("mpicoll");
+    bk_backend t = bk_host::base_table("mpicoll", "test", test_device("MPI collectives test device"));
     t.device_props = device_props;
     t.supports = supports;
     t.launch = launch;

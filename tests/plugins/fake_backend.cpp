@@ -18,9 +18,12 @@
 //   FAKE_DROP_LAUNCH    — leave the required `launch` entry point NULL
 //   FAKE_NO_SYMBOL      — export no bakeoff_backend_entry at all
 //
-// The device, buffers, streams and events come from host_device_core; this
+// The device, buffers, streams and events come from the SDK's host device
+// (include/bakeoff/host_device.h); this
 // file holds the fake's own ops and its faults.
-#include "host_device_core.h"
+#include <bakeoff/op_rules.h>
+
+#include "test_device.h"
 
 #include <chrono>
 #include <csignal>
@@ -34,16 +37,14 @@
 #endif
 
 namespace {
-using host_device::fail;
+using bk_plugin::fail;
 
 // The last launch was in fast_timer mode: the events then report a tenth.
 bool g_fast_timer = false;
 
-const char* op_name(uint32_t kind) { return bk_op_name(kind); }
-
 std::string mode(uint32_t kind) {
     if (const char* f = std::getenv("BAKEOFF_FAKE_FAULT")) {
-        const std::string all = f, want = std::string(op_name(kind)) + ":";
+        const std::string all = f, want = std::string(bk_op_name(kind)) + ":";
         std::size_t at = 0;
         while (at <= all.size()) {
             std::size_t end = all.find(',', at);
@@ -63,30 +64,31 @@ double made_up_peak() {
 }
 
 bk_status device_props(int32_t index, bk_device_props* p) {
-    if (bk_status s = host_device::describe_device(index, p, "fake host-memory device"); s != BK_OK) return s;
-    p->last_level_cache_bytes = 1 << 20;
-    p->peak_gflops[BK_F32] = made_up_peak();
-    p->peak_gflops[BK_F64] = made_up_peak();
-    std::strcpy(p->peak_basis, "made up for tests");
-    std::strcpy(p->properties, "mode=test\n");
-    return BK_OK;
+    bk_device_props full;
+    if (bk_status s = bk_host::describe_device(index, &full); s != BK_OK) return s;
+    full.last_level_cache_bytes = 1 << 20;
+    full.peak_gflops[BK_F32] = made_up_peak();
+    full.peak_gflops[BK_F64] = made_up_peak();
+    bk_plugin::copy_str(full.peak_basis, sizeof full.peak_basis, "made up for tests");
+    bk_plugin::copy_str(full.properties, sizeof full.properties, "mode=test\n");
+    return bk_host::publish(full, p);
 }
 
 // The core's timing, except that fast_timer reports a tenth of it.
 bk_status event_elapsed_ms(bk_event* a, bk_event* b, double* ms) {
-    *ms = host_device::measured_ms(a, b);
+    *ms = bk_host::measured_ms(a, b);
     if (g_fast_timer) *ms /= 10;
     if (*ms <= 0) *ms = 1e-6;
     return BK_OK;
 }
 
-bool is_stream(uint32_t k) { return k >= BK_OP_COPY && k <= BK_OP_DOT; }
+using bk_plugin::is_stream_op;
 
 bk_status supports(bk_device*, const bk_op_desc* op) {
     const bool f64 = op->dtype_a == BK_F64 && op->dtype_c == BK_F64;
     const bool f32 = op->dtype_a == BK_F32 && op->dtype_c == BK_F32;
     if (op->path != BK_PATH_PORTABLE) return fail(BK_UNSUPPORTED, "the fake backend has no vendor library");
-    if (is_stream(op->kind) && (f64 || f32)) return BK_OK;
+    if (is_stream_op(op->kind) && (f64 || f32)) return BK_OK;
     if (op->kind == BK_OP_GEMM && (f64 || f32) && op->dtype_b == op->dtype_a) return BK_OK;
     return fail(BK_UNSUPPORTED, "the fake backend runs fp32/fp64 stream and gemm only");
 }
@@ -140,7 +142,7 @@ void run_gemm(const bk_op_desc* op, bk_buffer* const* b) {
 [[maybe_unused]] bk_status launch(bk_stream*, const bk_op_desc* op, bk_buffer* const* b, uint32_t n_ops) {
     if (!op || !b) return fail(BK_INVALID_ARGUMENT, "null descriptor or operands");
     if (supports(nullptr, op) != BK_OK) return BK_UNSUPPORTED;
-    const uint32_t need = (op->kind == BK_OP_COPY || op->kind == BK_OP_SCALE) ? 2 : 3;
+    const uint32_t need = op->kind == BK_OP_GEMM ? 3 : bk_plugin::stream_operand_count(op->kind);
     if (n_ops != need) return fail(BK_INVALID_ARGUMENT, "wrong operand count");
     const std::string m = mode(op->kind);
     g_fast_timer = m == "fast_timer";
@@ -152,7 +154,7 @@ void run_gemm(const bk_op_desc* op, bk_buffer* const* b) {
         for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
     if (m == "fast_timer") std::this_thread::sleep_for(std::chrono::milliseconds(25));
     const bool f64 = op->dtype_a == BK_F64;
-    if (is_stream(op->kind)) f64 ? run_stream<double>(op, b) : run_stream<float>(op, b);
+    if (is_stream_op(op->kind)) f64 ? run_stream<double>(op, b) : run_stream<float>(op, b);
     else f64 ? run_gemm<double>(op, b) : run_gemm<float>(op, b);
     if (m == "wrong") {
         // Perturb one element in the middle of the output by about 1e-3 relative.
@@ -172,7 +174,7 @@ void run_gemm(const bk_op_desc* op, bk_buffer* const* b) {
 }
 
 bk_backend make_table() {
-    bk_backend t = host_device::base_table(FAKE_NAME);
+    bk_backend t = bk_host::base_table(FAKE_NAME, "test", test_device("fake host-memory device"));
     t.abi_version = FAKE_ABI_VERSION;
     t.device_props = device_props;
     t.event_elapsed_ms = event_elapsed_ms;
