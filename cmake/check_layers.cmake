@@ -95,6 +95,9 @@ foreach(_f ${_all_files})
 endforeach()
 
 if(_errors)
+  # Indented, each line is printed as it is: CMake word-wraps the others, which
+  # would split a line across two (and the tests match whole lines).
+  string(REPLACE "\n" "\n  " _errors "  ${_errors}")
   message(FATAL_ERROR "check_layers: includes that break the layering (docs/architecture.md):\n${_errors}")
 endif()
 list(LENGTH _src_files _n)
