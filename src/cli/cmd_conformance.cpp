@@ -1,10 +1,12 @@
 // bakeoff conformance [--backend NAME] [--device ID] [--format table|json]:
 // every op x dtype x path a backend claims, on small, odd and edge shapes,
-// against a host fp64 reference (src/conformance). Exit 0 when nothing failed,
-// 1 on any failure or error, 2 for an unknown backend or device.
+// against a host fp64 reference (src/conformance). Devices are selected as for
+// run and list (harness/selection.h). Exit 0 when nothing failed, 1 on any
+// failure or error, 2 for an unknown backend or device.
 #include "cli/commands.h"
 #include "cli/default_registry.h"
 #include "cli/progress.h"
+#include "cli/selection_options.h"
 #include "conformance/conformance.h"
 #include "report/table.h"
 
@@ -21,7 +23,8 @@ namespace bakeoff::cli {
 namespace {
 
 struct Options {
-    std::string backend, device, format = "table";
+    SelectionArgs selection;  // --backend, --device
+    std::string format = "table";
     std::uint64_t seed = 42;
 };
 
@@ -124,40 +127,29 @@ Subcommand add_conformance_command(CLI::App& parent) {
     auto o = std::make_shared<Options>();
     auto* sub = parent.add_subcommand(
         "conformance", "Check every op, dtype and path a backend supports on odd and edge shapes against fp64");
-    sub->add_option("--backend", o->backend, "Only this backend's devices (e.g. cpu, opencl)");
-    sub->add_option("--device", o->device, "Only this device (e.g. cpu:0, opencl:1)");
+    add_device_options(*sub, o->selection);
     sub->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json"}));
     sub->add_option("--seed", o->seed, "Seed of the random inputs");
     return {sub, [o]() {
                 auto reg = load_default_registry();
                 for (const auto& r : reg->refused()) fmt::print(stderr, "bakeoff: plugin refused: {}: {}\n", r.origin, r.reason);
-                if (!o->backend.empty() && !reg->find(o->backend)) {
-                    std::string names;
-                    for (const auto& b : reg->backends()) names += (names.empty() ? "" : ", ") + b->name;
-                    fmt::print(stderr, "bakeoff: --backend: unknown backend '{}' (loaded: {})\n", o->backend, names);
+                DeviceSelection selected;
+                try {
+                    selected = select_devices(*reg, o->selection.devices, o->selection.backends);
+                } catch (const UsageError& e) {
+                    fmt::print(stderr, "bakeoff: {}\n", e.what());
                     return 2;
                 }
-                std::vector<DeviceInfo> selected;
-                for (const auto& d : reg->devices())
-                    if ((o->backend.empty() || d.backend->name == o->backend) && (o->device.empty() || d.id() == o->device))
-                        selected.push_back(d);
-                if (!o->device.empty() && selected.empty()) {
-                    std::string ids;
-                    for (const auto& d : reg->devices()) ids += (ids.empty() ? "" : ", ") + d.id();
-                    fmt::print(stderr, "bakeoff: --device: unknown device '{}' (devices: {})\n", o->device, ids);
-                    return 2;
-                }
-                if (selected.empty()) {
+                if (selected.devices.empty()) {
                     // A backend whose hardware is absent here (no GPU, no
                     // driver) is skipped, not failed: nothing was found wrong.
-                    const Backend* b = o->backend.empty() ? nullptr : reg->find(o->backend);
                     fmt::print(stderr, "bakeoff: conformance: skipped: no devices to test{}\n",
-                               b ? fmt::format(" (backend {}: {})", b->name, b->no_device_reason) : "");
+                               selected.none_because.empty() ? "" : " (" + selected.none_because + ")");
                     return 0;
                 }
 
                 std::vector<DeviceRun> runs;
-                for (const auto& info : selected) {
+                for (const auto& info : selected.devices) {
                     DeviceRun run{info, {}, {}};
                     try {
                         Device dev(info);

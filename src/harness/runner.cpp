@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <sstream>
@@ -54,6 +55,18 @@ std::string timer_inconsistency(double device_s, double host_s) {
 std::string above_peak(double median, double peak, const std::string& unit) {
     if (!(peak > 0) || !(median > 1.10 * peak)) return {};
     return fmt::format("faster than the device's theoretical peak ({:.4g} {}): timer or work count wrong", peak, unit);
+}
+
+StoppingRule::StoppingRule(double target_rel_ci, std::size_t min_samples)
+    : target_(target_rel_ci), next_check_(std::max<std::size_t>(min_samples, 1)) {}
+
+bool StoppingRule::add(double value) {
+    values_.add(value);
+    const std::size_t n = values_.size();
+    if (n < next_check_) return false;
+    next_check_ = n + (n < 64 ? 1 : n / 32);
+    ++checks_;
+    return stats::relative_ci_halfwidth_sorted(values_.sorted()) <= target_;
 }
 
 Record make_record(const Workload& w, const CaseSpec& c, const DeviceInfo& d, std::uint64_t seed) {
@@ -128,7 +141,8 @@ Record run_case(Device& device, const Workload& w, const CaseSpec& c, std::uint6
         TelemetrySampler sampler([&device] { return device.telemetry(); });
         sampler.start();
         const auto t_samples = Clock::now();
-        std::vector<double> values;
+        const double count = basis_count(r.work, r.metric.basis);
+        StoppingRule rule(o.target_rel_ci, o.min_samples);
         while (true) {
             if (o.stop && o.stop->load()) return finish(RecordStatus::skipped, "interrupted");
             inst->poison();
@@ -142,17 +156,16 @@ Record run_case(Device& device, const Workload& w, const CaseSpec& c, std::uint6
             if (!(s > 0)) return finish(RecordStatus::failed, fmt::format("the backend's timer gave {} s for a run", s));
             if (auto why = timer_inconsistency(s, host_s); !why.empty()) return finish(RecordStatus::failed, why);
             r.samples_s.push_back(s);
+            const bool tight = rule.add(metric_value(r.metric, count, s));
             const std::size_t n = r.samples_s.size();
             if (n >= o.max_samples) break;
             if (n < o.min_samples) continue;
-            values = metric_values(r.metric, r.work, r.samples_s);
-            if (stats::relative_ci_halfwidth(values) <= o.target_rel_ci) break;
+            if (tight) break;
             if (seconds_since(t_samples) >= o.time_budget_s) break;
         }
         const TelemetrySummary tel = sampler.stop();
         double mean_s = 0;
         for (double x : r.samples_s) mean_s += x / double(r.samples_s.size());
-        const double count = basis_count(r.work, r.metric.basis);
         r.telemetry = telemetry_summary_json(tel, mean_s, r.metric.basis == "items" ? count : count / r.metric.scale,
                                              work_unit(r.metric));
 

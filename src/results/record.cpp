@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -15,24 +16,32 @@ namespace bakeoff {
 Statistics compute_statistics(std::span<const double> v) {
     Statistics s;
     s.n = v.size();
-    s.median = stats::median(v);
+    // One sorted copy serves the median and its CI; min, max, mean and stddev
+    // read the samples in their own order (a sum's last bits depend on it).
+    std::vector<double> sorted(v.begin(), v.end());
+    std::sort(sorted.begin(), sorted.end());
+    s.median = stats::median_sorted(sorted);
     s.min = stats::min(v);
     s.max = stats::max(v);
     s.mean = stats::mean(v);
     s.stddev = stats::stddev(v);
     s.cv = stats::cv(v);
-    auto ci = stats::median_ci(v, 0.95);
+    auto ci = stats::median_ci_sorted(sorted, 0.95);
     s.ci_low = ci.low;
     s.ci_high = ci.high;
     s.ci_coverage = ci.coverage;
     return s;
 }
 
+double metric_value(const MetricDef& m, double count, double seconds) {
+    return m.lower_is_better ? seconds * m.scale / count : count / seconds / m.scale;
+}
+
 std::vector<double> metric_values(const MetricDef& m, const WorkCounts& w, std::span<const double> samples_s) {
     const double count = basis_count(w, m.basis);
     std::vector<double> out;
     out.reserve(samples_s.size());
-    for (double t : samples_s) out.push_back(m.lower_is_better ? t * m.scale / count : count / t / m.scale);
+    for (double t : samples_s) out.push_back(metric_value(m, count, t));
     return out;
 }
 

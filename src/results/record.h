@@ -22,7 +22,10 @@ struct Statistics {
 };
 Statistics compute_statistics(std::span<const double> values);
 
-// Per-sample metric values: count / seconds / scale for each sample.
+// One sample's metric value, `count` being basis_count(w, m.basis):
+// count / seconds / scale, or seconds * scale / count when lower is better.
+double metric_value(const MetricDef& m, double count, double seconds);
+// Per-sample metric values: metric_value of each sample.
 std::vector<double> metric_values(const MetricDef& m, const WorkCounts& w, std::span<const double> samples_s);
 
 enum class RecordStatus { ok, failed, unsupported, skipped };
