@@ -54,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (auto p = parse_path(text)) check(path_name(*p) == text, "path does not read back", text);
     (void)parse_suite(text);
     (void)parse_compare_format(text);
-    (void)specs::parse_output_format(text);
+    (void)parse_format(text);
     (void)specs::find_peak_dtype(text);
     (void)specs::dtype_bytes(std::string(text));
 

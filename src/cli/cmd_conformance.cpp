@@ -1,16 +1,18 @@
-// bakeoff conformance [--backend NAME] [--device ID] [--format table|json]:
+// bakeoff conformance [--backend NAME] [--device ID] [--format FORMAT]:
 // every op x dtype x path a backend claims, on small, odd and edge shapes,
 // against a host fp64 reference (src/conformance). Exit 0 when nothing failed,
 // 1 on any failure or error, 2 for an unknown backend or device.
 #include "cli/commands.h"
 #include "cli/default_registry.h"
+#include "cli/options.h"
 #include "cli/progress.h"
 #include "conformance/conformance.h"
-#include "report/table.h"
+#include "report/output.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <map>
 #include <memory>
 #include <set>
@@ -21,7 +23,8 @@ namespace bakeoff::cli {
 namespace {
 
 struct Options {
-    std::string backend, device, format = "table";
+    std::string backend, device;
+    Format format = Format::text;
     std::uint64_t seed = 42;
 };
 
@@ -55,7 +58,7 @@ std::string cell(const std::vector<const conformance::CaseResult*>& cases) {
     return s;
 }
 
-void print_table(const DeviceRun& run) {
+void print_table(const DeviceRun& run, Format format) {
     fmt::print("{} ({}, backend {} {})\n", run.info.id(), run.info.props.name, run.info.backend->name,
                run.info.backend->table->version ? run.info.backend->table->version : "");
     if (!run.open_error.empty()) {
@@ -71,10 +74,10 @@ void print_table(const DeviceRun& run) {
         groups[{r.op, r.dtype, r.path}].push_back(&r);
     }
     Table t;
-    t.header = {"op", "dtype", "vendor", "portable"};
+    t.columns = {"op", "dtype", "vendor", "portable"};
     for (const auto& [op, dt] : rows)
         t.rows.push_back({op, dt, cell(groups[{op, dt, "vendor"}]), cell(groups[{op, dt, "portable"}])});
-    fmt::print("{}", t.to_text());
+    fmt::print("{}", render(t, format));
 
     const auto s = conformance::summarize(run.results);
     fmt::print("{}: tests:{} passed:{} failed:{} errors:{} unsupported:{}\n", run.info.id(), run.results.size(),
@@ -93,6 +96,23 @@ void print_table(const DeviceRun& run) {
         if (seen.insert(line).second) fmt::print("  unsupported {}\n", line);
     }
     fmt::print("\n");
+}
+
+// CSV: one line per case of every device, the same fields as the JSON cases.
+Table case_table(const std::vector<DeviceRun>& runs) {
+    Table t;
+    t.columns = {"device", "op", "dtype", "path", "shape", "outcome", "error", "tolerance", "detail"};
+    for (const auto& run : runs) {
+        if (!run.open_error.empty()) t.rows.push_back({run.info.id(), "", "", "", "", "error", "", "", run.open_error});
+        for (const auto& r : run.results) {
+            const bool measured = r.outcome == conformance::Outcome::pass || r.outcome == conformance::Outcome::fail;
+            t.rows.push_back({run.info.id(), r.op, r.dtype, r.path, r.shape,
+                              std::string(conformance::outcome_name(r.outcome)),
+                              measured && std::isfinite(r.error) ? Cell::of_number(r.error, "") : Cell::unknown(""),
+                              measured ? Cell::of_number(r.tolerance, "") : Cell::unknown(""), r.detail});
+        }
+    }
+    return t;
 }
 
 nlohmann::json to_json(const DeviceRun& run) {
@@ -126,7 +146,7 @@ Subcommand add_conformance_command(CLI::App& parent) {
         "conformance", "Check every op, dtype and path a backend supports on odd and edge shapes against fp64");
     sub->add_option("--backend", o->backend, "Only this backend's devices (e.g. cpu, opencl)");
     sub->add_option("--device", o->device, "Only this device (e.g. cpu:0, opencl:1)");
-    sub->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json"}));
+    add_format_option(sub, o->format);
     sub->add_option("--seed", o->seed, "Seed of the random inputs");
     return {sub, [o]() {
                 auto reg = load_default_registry();
@@ -134,8 +154,7 @@ Subcommand add_conformance_command(CLI::App& parent) {
                 if (!o->backend.empty() && !reg->find(o->backend)) {
                     std::string names;
                     for (const auto& b : reg->backends()) names += (names.empty() ? "" : ", ") + b->name;
-                    fmt::print(stderr, "bakeoff: --backend: unknown backend '{}' (loaded: {})\n", o->backend, names);
-                    return 2;
+                    throw UsageError(fmt::format("--backend: unknown backend '{}' (loaded: {})", o->backend, names));
                 }
                 std::vector<DeviceInfo> selected;
                 for (const auto& d : reg->devices())
@@ -144,8 +163,7 @@ Subcommand add_conformance_command(CLI::App& parent) {
                 if (!o->device.empty() && selected.empty()) {
                     std::string ids;
                     for (const auto& d : reg->devices()) ids += (ids.empty() ? "" : ", ") + d.id();
-                    fmt::print(stderr, "bakeoff: --device: unknown device '{}' (devices: {})\n", o->device, ids);
-                    return 2;
+                    throw UsageError(fmt::format("--device: unknown device '{}' (devices: {})", o->device, ids));
                 }
                 if (selected.empty()) {
                     // A backend whose hardware is absent here (no GPU, no
@@ -178,13 +196,15 @@ Subcommand add_conformance_command(CLI::App& parent) {
                     const auto s = conformance::summarize(run.results);
                     if (s.failed || s.errors || !run.open_error.empty()) rc = 1;
                 }
-                if (o->format == "json") {
+                if (o->format == Format::json) {
                     nlohmann::json j = {{"devices", nlohmann::json::array()}};
                     for (const auto& run : runs) j["devices"].push_back(to_json(run));
                     j["ok"] = rc == 0;
                     fmt::print("{}\n", j.dump(2));
+                } else if (o->format == Format::csv) {
+                    fmt::print("{}", render_csv(case_table(runs)));
                 } else {
-                    for (const auto& run : runs) print_table(run);
+                    for (const auto& run : runs) print_table(run, o->format);
                     fmt::print("conformance: {}\n", rc == 0 ? "ok" : "FAILED");
                 }
                 return rc;

@@ -4,6 +4,7 @@
 // ever lost, and end with the summary table.
 #include "cli/commands.h"
 #include "cli/default_registry.h"
+#include "cli/options.h"
 #include "cli/progress.h"
 #include "cluster/session.h"
 #include "core/host_info.h"
@@ -39,6 +40,7 @@ struct RunArgs {
     std::vector<std::string> workloads, dtypes, sizes, paths, devices;
     std::uint64_t seed = 42;
     std::string out;
+    Format format = Format::text;  // of the summary table
     double time_budget = 0;
     double target_ci_percent = 2.0;
     bool quiet = false;
@@ -49,11 +51,6 @@ struct RunArgs {
     std::string weights;
     cluster::Options cluster;  // --rank-timeout (under MPI)
     std::vector<std::string> argv;
-};
-
-// A usage error: one line naming the flag and the bad value; exit 2.
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
 };
 
 SuiteFilter make_filter(const RunArgs& a) {
@@ -170,13 +167,7 @@ std::vector<std::string> missing_dtype_notes(Suite suite, const std::vector<Devi
 }
 
 int run(RunArgs& a) {
-    SuiteFilter filter;
-    try {
-        filter = make_filter(a);
-    } catch (const UsageError& e) {
-        fmt::print(stderr, "bakeoff: {}\n", e.what());
-        return 2;
-    }
+    const SuiteFilter filter = make_filter(a);  // throws UsageError
     const Suite suite = *parse_suite(a.suite);
     auto reg = load_default_registry();
     for (const auto& r : reg->refused()) fmt::print(stderr, "bakeoff: plugin refused: {}: {}\n", r.origin, r.reason);
@@ -189,18 +180,20 @@ int run(RunArgs& a) {
             std::string why;
             for (const auto& b : reg->backends())
                 if (b->name == d && b->device_count == 0) why = fmt::format(" (backend {}: {})", b->name, b->no_device_reason);
-            fmt::print(stderr, "bakeoff: --device: no device matches '{}'{} (see 'bakeoff devices')\n", d, why);
-            return 2;
+            throw UsageError(fmt::format("--device: no device matches '{}'{} (see 'bakeoff devices')", d, why));
         }
     }
     auto plan = plan_suite(suite, devices, filter);
-    const auto notes = missing_dtype_notes(suite, devices, filter);
-    for (const auto& n : notes) fmt::print(stderr, "bakeoff: {}\n", n);
+    auto notes = missing_dtype_notes(suite, devices, filter);
+    // With no case to run, the last note (or a line saying so) is the usage error.
+    std::optional<std::string> nothing_to_run;
     if (plan.empty()) {
-        if (notes.empty())
-            fmt::print(stderr, "bakeoff: the filters select no case (see 'bakeoff list --suite {}')\n", a.suite);
-        return 2;
+        nothing_to_run = notes.empty() ? fmt::format("the filters select no case (see 'bakeoff list --suite {}')", a.suite)
+                                       : notes.back();
+        if (!notes.empty()) notes.pop_back();
     }
+    for (const auto& n : notes) fmt::print(stderr, "bakeoff: {}\n", n);
+    if (nothing_to_run) throw UsageError(*nothing_to_run);
     // Under mpirun/srun: MPI starts here; every rank keeps its share of the
     // devices and the collective cases run across ranks after them.
     cluster::Session cluster(a.argv, a.cluster);
@@ -226,10 +219,7 @@ int run(RunArgs& a) {
             else if (device_matches(d, o.substr(0, eq))) override_id = o.substr(eq + 1);
         }
         auto m = specs::match_device(db, d.props.name, override_id);
-        if (m.status == specs::MatchStatus::unknown_override) {
-            fmt::print(stderr, "bakeoff: --chip: {}\n", m.reason);
-            return 2;
-        }
+        if (m.status == specs::MatchStatus::unknown_override) throw UsageError("--chip: " + m.reason);
         matches.emplace(d.id(), std::move(m));
     }
 
@@ -253,8 +243,7 @@ int run(RunArgs& a) {
     try {
         cluster.write(out, file);  // fail now, not after an hour of measuring
     } catch (const std::exception& e) {
-        fmt::print(stderr, "bakeoff: --out: {}\n", e.what());
-        return 2;
+        throw UsageError(fmt::format("--out: {}", e.what()));
     }
 
     std::optional<IsolatedRunner> isolated;
@@ -316,13 +305,16 @@ int run(RunArgs& a) {
     if (!cluster.is_root()) return failed ? 1 : 0;  // rank 0 reports for every rank
     progress.finish();
 
-    fmt::print("{}", run_summary(file.records, {.show_device = used.size() > 1, .markdown = false}));
+    fmt::print("{}", run_summary(file.records, {.show_device = used.size() > 1, .format = a.format}));
+    // The lines for people follow the table; under CSV or JSON they go to
+    // stderr so that standard output is only the table a program reads.
+    std::FILE* said = a.format == Format::csv || a.format == Format::json ? stderr : stdout;
     for (const auto& d : used) {
-        if (d.props.peak_basis[0]) fmt::print("\npeak of {}: {}", d.id(), d.props.peak_basis);
+        if (d.props.peak_basis[0]) fmt::print(said, "\npeak of {}: {}", d.id(), d.props.peak_basis);
         const auto& m = matches.at(d.id());
-        fmt::print("\nchip of {}: {}", d.id(), m.chip ? m.chip->vendor + " " + m.chip->name + " (" + m.reason + ")" : m.reason);
+        fmt::print(said, "\nchip of {}: {}", d.id(), m.chip ? m.chip->vendor + " " + m.chip->name + " (" + m.reason + ")" : m.reason);
     }
-    fmt::print("\n\nresults: {} ({} records, seed {})\n", out, file.records.size(), a.seed);
+    fmt::print(said, "\n\nresults: {} ({} records, seed {})\n", out, file.records.size(), a.seed);
     if (interrupted) {
         fmt::print(stderr, "bakeoff: interrupted by signal {}; {} finished records kept in {}\n", interrupt_signal(),
                    file.records.size() - 1, out);
@@ -347,7 +339,8 @@ Subcommand add_run_command(CLI::App& parent) {
     sub->add_option("--path", a->paths, "vendor (the platform library) or portable (bakeoff's kernel)")->delimiter(',');
     sub->add_option("--device", a->devices, "Backends or device ids (cpu, opencl:0, 'opencl:*')")->delimiter(',');
     sub->add_option("--seed", a->seed, "Seed of every random input")->capture_default_str();
-    sub->add_option("--out", a->out, "Results file (default bakeoff-<UTC time>.json)");
+    add_out_option(sub, a->out, "Results file (default bakeoff-<UTC time>.json)");
+    add_format_option(sub, a->format);
     sub->add_option("--time-budget", a->time_budget, "Seconds of timed samples per case (default by suite)")
         ->check(CLI::Range(0.0, 86400.0));
     sub->add_option("--target-ci", a->target_ci_percent,
