@@ -96,7 +96,7 @@ Subcommand add_chips_command(CLI::App& parent) {
     auto o = std::make_shared<ChipsOptions>();
     auto* sub = parent.add_subcommand(
         "chips", "Published chip specifications: table, one chip in full, export-control metrics, efficiency");
-    sub->add_option("--chips", o->chips_file, "Use this chip database (CSV, format of data/chips.csv) instead of the built-in one");
+    add_chips_option(sub, o->chips_file);
     sub->add_option("--vendor", o->vendors, "Only chips of this vendor (case-insensitive; repeat or comma-separate)")
         ->delimiter(',');
     sub->add_option("--filter", o->filter, "Only chips whose id or name contains this text, or matches this glob (* ?)");

@@ -361,7 +361,7 @@ void add_common(CLI::App* sub, Common& c, const char* dtype_help) {
         ->delimiter(',');
     sub->add_option("--results", c.results_file,
                     "Results file: each measured device becomes a row, calibrated by its best GEMM and membw records");
-    sub->add_option("--chips", c.chips_db, "Use this chip database (CSV, format of data/chips.csv) instead of the built-in one");
+    add_chips_option(sub, c.chips_db);
     sub->add_option_function<std::string>(
         "--chips-db",
         [&c](const std::string& v) {

@@ -350,7 +350,7 @@ Subcommand add_run_command(CLI::App& parent) {
     sub->add_option("--chip", a->chip_overrides,
                     "Chip database id for claimed vs measured: ID for every device, or DEVICE=ID (see 'bakeoff chips')")
         ->delimiter(',');
-    sub->add_option("--chips", a->chips_file, "Chip database file replacing the built-in one (same CSV format)");
+    add_chips_option(sub, a->chips_file);
     sub->add_option("--prices", a->prices_file, "CSV of chip prices for per-dollar figures (docs/chips.md)");
     sub->add_option("--weights", a->weights,
                     "A Llama-shaped safetensors checkpoint for llm.* workloads (default: random weights from the seed)");

@@ -15,8 +15,7 @@ void add_compare_input_options(CLI::App* sub, CompareInputArgs& a) {
     sub->add_option("--baseline", a.baseline,
                     "The column the others are compared with: a results file (added when not listed) or a column "
                     "label; default the first column");
-    sub->add_option("--chips", a.chips_file,
-                    "Chip database for claimed figures (CSV, format of data/chips.csv) instead of the built-in one");
+    add_chips_option(sub, a.chips_file);
     sub->add_option("--chip", a.chip_overrides,
                     "COLUMN=CHIP_ID: the chip a column's device is (column label or device name), when its name "
                     "does not match one chip of the database");

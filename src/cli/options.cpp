@@ -20,6 +20,11 @@ CLI::Option* add_format_option(CLI::App* sub, Format& format) {
     return opt;
 }
 
+CLI::Option* add_chips_option(CLI::App* sub, std::string& file) {
+    return sub->add_option("--chips", file,
+                           "Chip database (CSV, format of data/chips.csv) replacing the built-in one");
+}
+
 CLI::Option* add_out_option(CLI::App* sub, std::string& out, const std::string& help) {
     return sub->add_option("-o,--out", out, help);
 }

@@ -25,6 +25,10 @@ struct UsageError : CLI::ParseError {
 // in format_choices() is a usage error naming it.
 CLI::Option* add_format_option(CLI::App* sub, Format& format);
 
+// Adds --chips FILE: the chip database replacing the built-in one, the same
+// flag and help in every command that reads chips.
+CLI::Option* add_chips_option(CLI::App* sub, std::string& file);
+
 // Adds -o/--out, the file a command writes.
 CLI::Option* add_out_option(CLI::App* sub, std::string& out, const std::string& help);
 
