@@ -59,8 +59,10 @@ std::string cell(const std::vector<const conformance::CaseResult*>& cases) {
 }
 
 void print_table(const DeviceRun& run, Format format) {
-    fmt::print("{} ({}, backend {} {})\n", run.info.id(), run.info.props.name, run.info.backend->name,
-               run.info.backend->table->version ? run.info.backend->table->version : "");
+    // Markdown: a heading, so the table below starts a block of its own.
+    fmt::print("{}{} ({}, backend {} {})\n{}", format == Format::markdown ? "### " : "", run.info.id(), run.info.props.name, run.info.backend->name,
+               run.info.backend->table->version ? run.info.backend->table->version : "",
+               format == Format::markdown ? "\n" : "");
     if (!run.open_error.empty()) {
         fmt::print("  error: {}\n\n", run.open_error);
         return;
