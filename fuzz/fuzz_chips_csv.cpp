@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+using namespace bakeoff;
 using namespace bakeoff::specs;
 
 namespace {
@@ -37,10 +38,10 @@ void exercise_database(const ChipDatabase& db, const PriceList* prices) {
         o.prices = prices;
         for (const auto& key : sort_keys(o)) sort_chips(all, key, o);
         const Table t = build_chip_table(all, o);
-        for (OutputFormat f : {OutputFormat::table, OutputFormat::csv, OutputFormat::json, OutputFormat::markdown})
+        for (Format f : {Format::text, Format::csv, Format::json, Format::markdown})
             (void)render(t, f);
         if (!all.empty())
-            for (OutputFormat f : {OutputFormat::table, OutputFormat::json})
+            for (Format f : {Format::text, Format::markdown, Format::csv, Format::json})
                 (void)render_chip_details(*all.front(), o, f);
     }
 }

@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         CompareOptions o;
         o.chips = &db;
         Comparison c = build_comparison(std::move(inputs), o);
-        for (auto fmt : {CompareFormat::table, CompareFormat::markdown, CompareFormat::csv, CompareFormat::json})
+        for (auto fmt : {Format::text, Format::markdown, Format::csv, Format::json})
             (void)render_comparison(c, fmt);
         ReportOptions ro;
         ro.generated_utc = "2025-01-01T00:00:00Z";

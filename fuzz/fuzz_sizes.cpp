@@ -5,7 +5,7 @@
 // crashing, each accepted value must be in its documented range and survive a
 // round trip through its formatter.
 #include "core/dtype.h"
-#include "report/compare_format.h"
+#include "report/output.h"
 #include "specs/chip_db.h"
 #include "report/chip_table.h"
 #include "specs/device_match.h"
@@ -53,8 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (auto t = parse_dtype(text)) check(dtype_name(*t) == text, "dtype does not read back", text);
     if (auto p = parse_path(text)) check(path_name(*p) == text, "path does not read back", text);
     (void)parse_suite(text);
-    (void)parse_compare_format(text);
-    (void)specs::parse_output_format(text);
+    if (auto f = parse_format(text)) check(parse_format(format_name(*f)) == f, "format does not read back", text);
     (void)specs::find_peak_dtype(text);
     (void)specs::dtype_bytes(std::string(text));
 

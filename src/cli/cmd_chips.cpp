@@ -2,6 +2,7 @@
 // figures, one chip in full, US export-control metrics, efficiency per watt and
 // per dollar. Data and formulas: docs/chips.md, docs/export-control.md.
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "specs/chip_db.h"
 #include "report/chip_table.h"
 #include "specs/export_control.h"
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,7 +27,7 @@ struct ChipsOptions {
     std::string filter;
     std::string sort;
     bool reverse = false;
-    std::string format = "table";
+    Format format = Format::text;
     bool export_control = false;
     std::string as_of;
     bool efficiency = false;
@@ -34,28 +36,22 @@ struct ChipsOptions {
     std::string show_id;
 };
 
-int usage_error(const std::string& message) {
-    fmt::print(stderr, "bakeoff: {}\n", message);
-    return 2;
-}
-
 int run_chips(const ChipsOptions& o, bool show) {
     using namespace bakeoff::specs;
-    const auto format = parse_output_format(o.format);
-    if (!format) return usage_error("--format: unknown format '" + o.format + "' (table, csv, json, markdown)");
     if (o.export_control && (o.efficiency || !o.prices_file.empty()) && !show)
-        return usage_error("--export-control cannot be combined with --efficiency or --prices");
+        throw UsageError("--export-control cannot be combined with --efficiency or --prices");
 
     TableOptions opt;
     opt.dtype = o.dtype;
     if (!o.as_of.empty()) {
         const auto d = parse_date(o.as_of);
-        if (!d) return usage_error("--as-of: '" + o.as_of + "' is not a date (YYYY-MM-DD)");
+        if (!d) throw UsageError("--as-of: '" + o.as_of + "' is not a date (YYYY-MM-DD)");
         opt.as_of = *d;
     }
     if (o.export_control) opt.view = ChipView::export_control;
     else if (o.efficiency || !o.prices_file.empty()) opt.view = ChipView::efficiency;
 
+    // The table options' own checks (sort key, vendor, dtype) are usage errors too.
     try {
         const ChipDatabase db = ChipDatabase::load(o.chips_file);
         std::optional<PriceList> prices;
@@ -69,11 +65,11 @@ int run_chips(const ChipsOptions& o, bool show) {
             if (!chip) {
                 std::string similar;
                 for (const Chip* c : select_chips(db, {}, o.show_id)) similar += (similar.empty() ? "" : ", ") + c->id;
-                return usage_error("unknown chip id '" + o.show_id + "' in " + db.origin() +
+                throw UsageError("unknown chip id '" + o.show_id + "' in " + db.origin() +
                                    (similar.empty() ? std::string(" (list them with 'bakeoff chips')")
                                                     : " (did you mean: " + similar + "?)"));
             }
-            fmt::print("{}", render_chip_details(*chip, opt, *format));
+            fmt::print("{}", render_chip_details(*chip, opt, o.format));
             std::fflush(stdout);
             return 0;
         }
@@ -86,14 +82,11 @@ int run_chips(const ChipsOptions& o, bool show) {
             chips = std::move(priced);
         }
         if (!o.sort.empty()) sort_chips(chips, o.sort, opt, o.reverse);
-        fmt::print("{}", render(build_chip_table(chips, opt), *format));
+        fmt::print("{}", render(build_chip_table(chips, opt), o.format));
         std::fflush(stdout);
         return 0;
-    } catch (const UsageError& e) {
-        return usage_error(e.what());
-    } catch (const ParseError& e) {
-        fmt::print(stderr, "bakeoff: {}\n", e.what());
-        return 1;
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
     }
 }
 
@@ -103,7 +96,7 @@ Subcommand add_chips_command(CLI::App& parent) {
     auto o = std::make_shared<ChipsOptions>();
     auto* sub = parent.add_subcommand(
         "chips", "Published chip specifications: table, one chip in full, export-control metrics, efficiency");
-    sub->add_option("--chips", o->chips_file, "Use this chip database (CSV, format of data/chips.csv) instead of the built-in one");
+    add_chips_option(sub, o->chips_file);
     sub->add_option("--vendor", o->vendors, "Only chips of this vendor (case-insensitive; repeat or comma-separate)")
         ->delimiter(',');
     sub->add_option("--filter", o->filter, "Only chips whose id or name contains this text, or matches this glob (* ?)");
@@ -111,9 +104,7 @@ Subcommand add_chips_command(CLI::App& parent) {
                     "Sort by this field (a column key as in --format csv, e.g. bf16_tflops, tpp, year); "
                     "numbers largest first, text A-Z, unknown last");
     sub->add_flag("--reverse", o->reverse, "Reverse the --sort order (unknown values stay last)");
-    sub->add_option("--format", o->format, "Output format")
-        ->check(CLI::IsMember({"table", "csv", "json", "markdown"}))
-        ->capture_default_str();
+    add_format_option(sub, o->format);
     sub->add_flag("--export-control", o->export_control,
                   "Show TPP, performance density and the US ECCN 3A090 band of each chip");
     sub->add_option("--as-of", o->as_of,

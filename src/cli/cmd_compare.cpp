@@ -3,6 +3,7 @@
 // that is a win or a loss only when the difference is clear (docs/report.md).
 #include "cli/commands.h"
 #include "cli/compare_inputs.h"
+#include "cli/options.h"
 #include "results/atomic_write.h"
 #include "report/compare_format.h"
 
@@ -15,7 +16,7 @@ namespace bakeoff::cli {
 namespace {
 struct CompareArgs {
     CompareInputArgs in;
-    std::string format = "table";
+    Format format = Format::text;
     std::string out;
 };
 }  // namespace
@@ -24,14 +25,11 @@ Subcommand add_compare_command(CLI::App& parent) {
     auto a = std::make_shared<CompareArgs>();
     auto* sub = parent.add_subcommand("compare", "Compare results files: medians with 95 % CIs, ratios to a baseline, ties");
     add_compare_input_options(sub, a->in);
-    sub->add_option("--format", a->format, "Output format")
-        ->check(CLI::IsMember({"table", "markdown", "csv", "json"}))
-        ->capture_default_str();
-    sub->add_option("-o,--out", a->out, "Write to this file (atomically) instead of standard output");
+    add_format_option(sub, a->format);
+    add_out_option(sub, a->out, "Write to this file (atomically) instead of standard output");
     return {sub, [a]() {
                 return with_comparison(a->in, "compare", [&](const Comparison& c) {
-                    // --format is checked by CLI11 against the same names.
-                    const std::string text = render_comparison(c, *parse_compare_format(a->format));
+                    const std::string text = render_comparison(c, a->format);
                     if (a->out.empty())
                         fmt::print("{}", text);
                     else

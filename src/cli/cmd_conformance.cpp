@@ -1,18 +1,20 @@
-// bakeoff conformance [--backend NAME] [--device ID] [--format table|json]:
+// bakeoff conformance [--backend NAME] [--device ID] [--format FORMAT]:
 // every op x dtype x path a backend claims, on small, odd and edge shapes,
 // against a host fp64 reference (src/conformance). Devices are selected as for
 // run and list (harness/selection.h). Exit 0 when nothing failed, 1 on any
 // failure or error, 2 for an unknown backend or device.
 #include "cli/commands.h"
 #include "cli/default_registry.h"
+#include "cli/options.h"
 #include "cli/progress.h"
 #include "cli/selection_options.h"
 #include "conformance/conformance.h"
-#include "report/table.h"
+#include "report/output.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <map>
 #include <memory>
 #include <set>
@@ -24,7 +26,7 @@ namespace {
 
 struct Options {
     SelectionArgs selection;  // --backend, --device
-    std::string format = "table";
+    Format format = Format::text;
     std::uint64_t seed = 42;
 };
 
@@ -58,9 +60,11 @@ std::string cell(const std::vector<const conformance::CaseResult*>& cases) {
     return s;
 }
 
-void print_table(const DeviceRun& run) {
-    fmt::print("{} ({}, backend {} {})\n", run.info.id(), run.info.props.name, run.info.backend->name,
-               run.info.backend->table->version ? run.info.backend->table->version : "");
+void print_table(const DeviceRun& run, Format format) {
+    // Markdown: a heading, so the table below starts a block of its own.
+    fmt::print("{}{} ({}, backend {} {})\n{}", format == Format::markdown ? "### " : "", run.info.id(), run.info.props.name, run.info.backend->name,
+               run.info.backend->table->version ? run.info.backend->table->version : "",
+               format == Format::markdown ? "\n" : "");
     if (!run.open_error.empty()) {
         fmt::print("  error: {}\n\n", run.open_error);
         return;
@@ -74,10 +78,10 @@ void print_table(const DeviceRun& run) {
         groups[{r.op, r.dtype, r.path}].push_back(&r);
     }
     Table t;
-    t.header = {"op", "dtype", "vendor", "portable"};
+    t.columns = {"op", "dtype", "vendor", "portable"};
     for (const auto& [op, dt] : rows)
         t.rows.push_back({op, dt, cell(groups[{op, dt, "vendor"}]), cell(groups[{op, dt, "portable"}])});
-    fmt::print("{}", t.to_text());
+    fmt::print("{}", render(t, format));
 
     const auto s = conformance::summarize(run.results);
     fmt::print("{}: tests:{} passed:{} failed:{} errors:{} unsupported:{}\n", run.info.id(), run.results.size(),
@@ -96,6 +100,23 @@ void print_table(const DeviceRun& run) {
         if (seen.insert(line).second) fmt::print("  unsupported {}\n", line);
     }
     fmt::print("\n");
+}
+
+// CSV: one line per case of every device, the same fields as the JSON cases.
+Table case_table(const std::vector<DeviceRun>& runs) {
+    Table t;
+    t.columns = {"device", "op", "dtype", "path", "shape", "outcome", "error", "tolerance", "detail"};
+    for (const auto& run : runs) {
+        if (!run.open_error.empty()) t.rows.push_back({run.info.id(), "", "", "", "", "error", "", "", run.open_error});
+        for (const auto& r : run.results) {
+            const bool measured = r.outcome == conformance::Outcome::pass || r.outcome == conformance::Outcome::fail;
+            t.rows.push_back({run.info.id(), r.op, r.dtype, r.path, r.shape,
+                              std::string(conformance::outcome_name(r.outcome)),
+                              measured && std::isfinite(r.error) ? Cell::of_number(r.error, "") : Cell::unknown(""),
+                              measured ? Cell::of_number(r.tolerance, "") : Cell::unknown(""), r.detail});
+        }
+    }
+    return t;
 }
 
 nlohmann::json to_json(const DeviceRun& run) {
@@ -128,18 +149,13 @@ Subcommand add_conformance_command(CLI::App& parent) {
     auto* sub = parent.add_subcommand(
         "conformance", "Check every op, dtype and path a backend supports on odd and edge shapes against fp64");
     add_device_options(*sub, o->selection);
-    sub->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json"}));
+    add_format_option(sub, o->format);
     sub->add_option("--seed", o->seed, "Seed of the random inputs");
     return {sub, [o]() {
                 auto reg = load_default_registry();
                 for (const auto& r : reg->refused()) fmt::print(stderr, "bakeoff: plugin refused: {}: {}\n", r.origin, r.reason);
-                DeviceSelection selected;
-                try {
-                    selected = select_devices(*reg, o->selection.devices, o->selection.backends);
-                } catch (const UsageError& e) {
-                    fmt::print(stderr, "bakeoff: {}\n", e.what());
-                    return 2;
-                }
+                // An unknown backend or device: UsageError, exit 2.
+                const DeviceSelection selected = select_devices(*reg, o->selection.devices, o->selection.backends);
                 if (selected.devices.empty()) {
                     // A backend whose hardware is absent here (no GPU, no
                     // driver) is skipped, not failed: nothing was found wrong.
@@ -170,13 +186,15 @@ Subcommand add_conformance_command(CLI::App& parent) {
                     const auto s = conformance::summarize(run.results);
                     if (s.failed || s.errors || !run.open_error.empty()) rc = 1;
                 }
-                if (o->format == "json") {
+                if (o->format == Format::json) {
                     nlohmann::json j = {{"devices", nlohmann::json::array()}};
                     for (const auto& run : runs) j["devices"].push_back(to_json(run));
                     j["ok"] = rc == 0;
                     fmt::print("{}\n", j.dump(2));
+                } else if (o->format == Format::csv) {
+                    fmt::print("{}", render_csv(case_table(runs)));
                 } else {
-                    for (const auto& run : runs) print_table(run);
+                    for (const auto& run : runs) print_table(run, o->format);
                     fmt::print("conformance: {}\n", rc == 0 ? "ok" : "FAILED");
                 }
                 return rc;

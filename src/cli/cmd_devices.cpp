@@ -2,9 +2,10 @@
 // that were refused, and backends without devices, with the reason.
 #include "cli/commands.h"
 #include "cli/default_registry.h"
+#include "cli/options.h"
 #include "report/format.h"
+#include "report/output.h"
 #include "results/results_header.h"
-#include "report/table.h"
 
 #include <fmt/format.h>
 
@@ -13,13 +14,14 @@
 namespace bakeoff::cli {
 
 Subcommand add_devices_command(CLI::App& parent) {
-    auto format = std::make_shared<std::string>("table");
+    auto format = std::make_shared<Format>(Format::text);
     auto* sub = parent.add_subcommand("devices", "List backends and devices with their properties");
-    sub->add_option("--format", *format, "Output format")->check(CLI::IsMember({"table", "json"}));
+    add_format_option(sub, *format);
     return {sub, [format]() {
                 auto reg = load_default_registry();
                 const auto devices = reg->devices();
-                if (*format == "json") {
+                // JSON: a document of devices, backends and refused plugins, as before the shared formats.
+                if (*format == Format::json) {
                     nlohmann::json j = {{"devices", nlohmann::json::array()}, {"backends", nlohmann::json::array()},
                                         {"refused", nlohmann::json::array()}};
                     for (const auto& d : devices) j["devices"].push_back(device_json(d));
@@ -31,15 +33,23 @@ Subcommand add_devices_command(CLI::App& parent) {
                     return 0;
                 }
                 Table t;
-                t.header = {"device", "name", "kind", "units", "threads", "memory", "clock MHz", "fp32 peak GFLOP/s"};
-                t.right_align = {false, false, false, true, true, true, true, true};
+                const auto right = Align::right;
+                t.columns = {{"device", Align::left, "id"}, "name", "kind", {"units", right}, {"threads", right},
+                             {"memory", right, "memory_bytes"}, {"clock MHz", right, "clock_mhz"},
+                             {"fp32 peak GFLOP/s", right, "fp32_peak_gflops"}};
                 for (const auto& d : devices) {
                     const auto& p = d.props;
-                    t.rows.push_back({d.id(), p.name, p.kind, std::to_string(p.compute_units), std::to_string(p.threads),
-                                      format_gib(p.memory_bytes), p.clock_mhz > 0 ? fmt::format("{:.0f}", p.clock_mhz) : "—",
-                                      p.peak_gflops[BK_F32] > 0 ? format_figure(p.peak_gflops[BK_F32]) : "—"});
+                    auto positive = [](double v, std::string shown) {
+                        return v > 0 ? Cell::of_number(v, std::move(shown)) : Cell::unknown("—");
+                    };
+                    t.rows.push_back({d.id(), p.name, p.kind, Cell::of_number(p.compute_units, std::to_string(p.compute_units)),
+                                      Cell::of_number(p.threads, std::to_string(p.threads)),
+                                      positive(double(p.memory_bytes), format_gib(p.memory_bytes)),
+                                      positive(p.clock_mhz, fmt::format("{:.0f}", p.clock_mhz)),
+                                      positive(p.peak_gflops[BK_F32], format_figure(p.peak_gflops[BK_F32]))});
                 }
-                fmt::print("{}", t.to_text());
+                fmt::print("{}", render(t, *format));
+                if (*format != Format::text) return 0;  // the properties below are for people
                 for (const auto& d : devices) {
                     fmt::print("\n{}: {}\n", d.id(), d.props.name);
                     if (d.props.library_versions[0]) fmt::print("  libraries: {}\n", d.props.library_versions);

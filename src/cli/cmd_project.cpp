@@ -3,6 +3,7 @@
 // op, LLM serving bounds, training plans. Formulas and worked examples:
 // docs/projections.md.
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "results/results_file.h"
 #include "specs/chip_db.h"
 #include "specs/csv.h"
@@ -18,6 +19,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -31,16 +33,12 @@ namespace {
 
 using namespace bakeoff::specs;
 
-// A command-line mistake: one line, exit 2.
-struct Usage : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
 
 struct Common {
-    std::vector<std::string> chips;
+    std::vector<std::string> chip_ids;  // --chip
     std::string results_file;
-    std::string chips_db;
-    std::string format = "table";
+    std::string chips_db;               // --chips, as in every command (--chips-db: deprecated)
+    Format format = Format::text;
     std::string prices_file;
     std::string price_per_hour;
     std::string dtype = "bf16";
@@ -66,7 +64,7 @@ struct TrainOpts {
 
 double count(const std::string& flag, const std::string& text) {
     const auto v = parse_count(text);
-    if (!v) throw Usage(flag + ": '" + text + "' is not a positive number (e.g. 4096, 1.5e9, 70B, 14.8T)");
+    if (!v) throw UsageError(flag + ": '" + text + "' is not a positive number (e.g. 4096, 1.5e9, 70B, 14.8T)");
     return *v;
 }
 std::optional<double> opt_count(const std::string& flag, const std::string& text) {
@@ -75,42 +73,51 @@ std::optional<double> opt_count(const std::string& flag, const std::string& text
 }
 double whole(const std::string& flag, const std::string& text) {
     const double v = count(flag, text);
-    if (v != std::floor(v)) throw Usage(flag + ": '" + text + "' is not a whole number");
+    if (v != std::floor(v)) throw UsageError(flag + ": '" + text + "' is not a whole number");
     return v;
 }
 double fraction(const std::string& flag, const std::string& text, double lo, double hi, bool lo_open) {
     const auto v = parse_number(text);
     if (!v || (lo_open ? *v <= lo : *v < lo) || *v > hi)
-        throw Usage(fmt::format("{}: '{}' is not a number in {}{}, {}]", flag, text, lo_open ? "(" : "[", lo, hi));
+        throw UsageError(fmt::format("{}: '{}' is not a number in {}{}, {}]", flag, text, lo_open ? "(" : "[", lo, hi));
     return *v;
 }
 
 std::string dtype_checked(const std::string& flag, const std::string& d) {
-    if (!dtype_bytes(d)) throw Usage(flag + ": unknown precision '" + d + "' (fp64 fp32 tf32 bf16 fp16 fp8 int8 int4)");
+    if (!dtype_bytes(d)) throw UsageError(flag + ": unknown precision '" + d + "' (fp64 fp32 tf32 bf16 fp16 fp8 int8 int4)");
     return to_lower(d);
 }
 
 std::string sci(double v) { return fmt::format("{:.4g}", v); }
+
+// `--chips` named the chip list here before it meant the database, as it does
+// in every other command: a value that is no file but reads as chip ids is
+// that old spelling, and gets told the new one rather than "cannot open".
+void check_chips_db(const std::string& value) {
+    if (value.empty() || std::filesystem::exists(value)) return;
+    const bool ids = value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_,") ==
+                         std::string::npos &&
+                     !(value.size() > 4 && to_lower(value.substr(value.size() - 4)) == ".csv");
+    if (ids)
+        throw UsageError(fmt::format("--chips is the chip database (a CSV file) and '{}' is no file; "
+                                "to name chips write --chip {}", value, value));
+}
 
 // Everything a projection needs besides its own flags.
 struct Context {
     ChipDatabase db;
     std::optional<PriceList> prices;
     std::vector<ProjectTarget> targets;
-    ProjectionFormat format = ProjectionFormat::table;
     std::string calibration;  // one assumption line
 };
 
 Context load_context(const Common& c, const std::string& peak_dtype) {
     Context ctx;
-    if (c.format == "table") ctx.format = ProjectionFormat::table;
-    else if (c.format == "markdown" || c.format == "md") ctx.format = ProjectionFormat::markdown;
-    else if (c.format == "json") ctx.format = ProjectionFormat::json;
-    else throw Usage("--format: unknown format '" + c.format + "' (table, markdown, json)");
-    if (c.chips.empty() && c.results_file.empty())
-        throw Usage("name the chips (--chips ID,ID; see 'bakeoff chips') or a results file (--results FILE)");
+    check_chips_db(c.chips_db);
+    if (c.chip_ids.empty() && c.results_file.empty())
+        throw UsageError("name the chips (--chip ID,ID; see 'bakeoff chips') or a results file (--results FILE)");
     if (!c.price_per_hour.empty() && !c.prices_file.empty())
-        throw Usage("--price-per-hour and --prices cannot be combined");
+        throw UsageError("--price-per-hour and --prices cannot be combined");
     PriceSource price;
     if (!c.price_per_hour.empty()) price.flat_per_hour = count("--price-per-hour", c.price_per_hour);
 
@@ -119,9 +126,9 @@ Context load_context(const Common& c, const std::string& peak_dtype) {
         ctx.prices = PriceList::load_file(c.prices_file, &ctx.db);
         price.prices = &*ctx.prices;
     }
-    for (const auto& id : c.chips) {
+    for (const auto& id : c.chip_ids) {
         const Chip* chip = ctx.db.find(id);
-        if (!chip) throw Usage("unknown chip id '" + id + "' (list them with 'bakeoff chips')");
+        if (!chip) throw UsageError("unknown chip id '" + id + "' (list them with 'bakeoff chips')");
         ctx.targets.push_back(target_for_chip(*chip, peak_dtype, price));
     }
     if (!c.results_file.empty()) {
@@ -146,23 +153,23 @@ ModelShape model_from(const ModelOpts& o, bool need_kv) {
         if (!p) {
             std::string known;
             for (const auto& x : model_presets()) known += (known.empty() ? "" : ", ") + x.id;
-            throw Usage("--model: unknown preset '" + o.model + "' (known: " + known + ")");
+            throw UsageError("--model: unknown preset '" + o.model + "' (known: " + known + ")");
         }
         m = *p;
         if (!o.params.empty() || !o.active_params.empty() || !o.layers.empty() || !o.kv_heads.empty() ||
             !o.head_dim.empty())
-            throw Usage("--model cannot be combined with --params, --active-params, --layers, --kv-heads, --head-dim");
+            throw UsageError("--model cannot be combined with --params, --active-params, --layers, --kv-heads, --head-dim");
         return m;
     }
-    if (o.params.empty()) throw Usage("give --model PRESET or --params N");
+    if (o.params.empty()) throw UsageError("give --model PRESET or --params N");
     m.name = "custom";
     m.total_params = count("--params", o.params);
     m.active_params = o.active_params.empty() ? m.total_params : count("--active-params", o.active_params);
-    if (m.active_params > m.total_params) throw Usage("--active-params exceeds --params");
+    if (m.active_params > m.total_params) throw UsageError("--active-params exceeds --params");
     const bool any_kv = !o.layers.empty() || !o.kv_heads.empty() || !o.head_dim.empty();
     if (any_kv || need_kv) {
         if (o.layers.empty() || o.kv_heads.empty() || o.head_dim.empty())
-            throw Usage("the KV cache needs --layers, --kv-heads and --head-dim (or a --model preset)");
+            throw UsageError("the KV cache needs --layers, --kv-heads and --head-dim (or a --model preset)");
         m.layers = int(whole("--layers", o.layers));
         m.kv_heads = int(whole("--kv-heads", o.kv_heads));
         m.head_dim = int(whole("--head-dim", o.head_dim));
@@ -178,8 +185,8 @@ std::string model_line(const ModelShape& m) {
     return s;
 }
 
-int emit(const Projection& p, const Context& ctx) {
-    fmt::print("{}", render_projection(p, ctx.format));
+int emit(const Projection& p, const Common& c) {
+    fmt::print("{}", render_projection(p, c.format));
     std::fflush(stdout);
     return 0;
 }
@@ -205,7 +212,7 @@ int run_roofline(const Common& c, double flops, double bytes, std::string what) 
                           cell(t.bandwidth_gbs()), cell(ms(r.compute_s)), cell(ms(r.memory_s)), cell(ms(r.time_s)),
                           cell(r.bound), cell(r.achieved_tflops), cell(r.ridge)});
     }
-    return emit(p, ctx);
+    return emit(p, c);
 }
 
 int run_gemm(const Common& c, const GemmOpts& g) {
@@ -271,7 +278,7 @@ int run_serve(const Common& c, const ServeOpts& o) {
                           cell(r.fits), cell(gb), cell(r.decode_tokens_s), cell(r.decode_tokens_s_per_seq),
                           cell(r.decode_bound), cell(r.prefill_tokens_s)});
     }
-    return emit(p, ctx);
+    return emit(p, c);
 }
 
 // ---- train ---------------------------------------------------------------------------
@@ -282,11 +289,11 @@ int run_train(const Common& c, const TrainOpts& o) {
     std::string flops_line;
     if (!o.flops.empty()) {
         if (!o.tokens.empty() || !o.model.model.empty() || !o.model.params.empty())
-            throw Usage("--flops cannot be combined with --tokens, --model or --params");
+            throw UsageError("--flops cannot be combined with --tokens, --model or --params");
         in.flops = count("--flops", o.flops);
         flops_line = fmt::format("Total FLOPs: {} (given)", sci(in.flops));
     } else {
-        if (o.tokens.empty()) throw Usage("give --tokens N (with --model or --params) or --flops N");
+        if (o.tokens.empty()) throw UsageError("give --tokens N (with --model or --params) or --flops N");
         const ModelShape m = model_from(o.model, false);
         const double tokens = count("--tokens", o.tokens);
         in.flops = training_flops(m.active_params, tokens);
@@ -344,17 +351,25 @@ int run_train(const Common& c, const TrainOpts& o) {
                 p.notes.push_back(fmt::format("{}: warning: MFU {} exceeds the measured GEMM efficiency", t.label, in.mfu));
         }
     }
-    return emit(p, ctx);
+    return emit(p, c);
 }
 
 // ---- registration -----------------------------------------------------------------------
 
 void add_common(CLI::App* sub, Common& c, const char* dtype_help) {
-    sub->add_option("--chips", c.chips, "Chip ids to compare (comma-separated; see 'bakeoff chips')")->delimiter(',');
+    sub->add_option("--chip", c.chip_ids, "Chip ids to compare (comma-separated or repeated; see 'bakeoff chips')")
+        ->delimiter(',');
     sub->add_option("--results", c.results_file,
                     "Results file: each measured device becomes a row, calibrated by its best GEMM and membw records");
-    sub->add_option("--chips-db", c.chips_db, "Use this chip database (CSV) instead of the built-in one");
-    sub->add_option("--format", c.format, "Output format: table, markdown, json")->capture_default_str();
+    add_chips_option(sub, c.chips_db);
+    sub->add_option_function<std::string>(
+        "--chips-db",
+        [&c](const std::string& v) {
+            fmt::print(stderr, "bakeoff: --chips-db is deprecated; write --chips {}\n", v);
+            c.chips_db = v;
+        },
+        "Deprecated: the old name of --chips");
+    add_format_option(sub, c.format);
     sub->add_option("--dtype", c.dtype, dtype_help)->capture_default_str();
 }
 
@@ -365,21 +380,6 @@ void add_model(CLI::App* sub, ModelOpts& m) {
     sub->add_option("--layers", m.layers, "Transformer layers (KV cache)");
     sub->add_option("--kv-heads", m.kv_heads, "Key/value heads per layer (KV cache)");
     sub->add_option("--head-dim", m.head_dim, "Elements per head (KV cache)");
-}
-
-int guarded(const std::function<int()>& f) {
-    try {
-        return f();
-    } catch (const Usage& e) {
-        fmt::print(stderr, "bakeoff: {}\n", e.what());
-        return 2;
-    } catch (const ParseError& e) {
-        fmt::print(stderr, "bakeoff: {}\n", e.what());
-        return 1;
-    } catch (const InputError& e) {
-        fmt::print(stderr, "bakeoff: {}\n", e.what());
-        return 1;
-    }
 }
 
 }  // namespace
@@ -428,10 +428,10 @@ Subcommand add_project_command(CLI::App& parent) {
     t->add_option("--prices", common->prices_file, "CSV of user prices (price_per_hour_usd column; see docs/chips.md)");
 
     auto run = [=]() -> int {
-        if (g->parsed()) return guarded([&] { return run_gemm(*common, *gemm); });
-        if (r->parsed()) return guarded([&] { return run_op(*common, *op); });
-        if (s->parsed()) return guarded([&] { return run_serve(*common, *serve); });
-        if (t->parsed()) return guarded([&] { return run_train(*common, *train); });
+        if (g->parsed()) return run_gemm(*common, *gemm);
+        if (r->parsed()) return run_op(*common, *op);
+        if (s->parsed()) return run_serve(*common, *serve);
+        if (t->parsed()) return run_train(*common, *train);
         return 2;
     };
     return {sub, run};

@@ -2,6 +2,7 @@
 // (inline CSS and SVG, no script, opens offline). docs/report.md.
 #include "cli/commands.h"
 #include "cli/compare_inputs.h"
+#include "cli/options.h"
 #include "core/host_info.h"
 #include "results/atomic_write.h"
 #include "report/html_report.h"
@@ -25,7 +26,7 @@ Subcommand add_report_command(CLI::App& parent) {
     auto a = std::make_shared<ReportArgs>();
     auto* sub = parent.add_subcommand("report", "Write a self-contained HTML report (charts and tables) of results files");
     add_compare_input_options(sub, a->in);
-    sub->add_option("-o,--out", a->out, "The HTML file to write (atomically)")->required();
+    add_out_option(sub, a->out, "The HTML file to write (atomically)")->required();
     sub->add_option("--title", a->title, "The report's title");
     return {sub, [a]() {
                 int rc = with_comparison(a->in, "report", [&](const Comparison& c) {

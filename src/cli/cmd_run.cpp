@@ -5,6 +5,7 @@
 // rewrites the results file after every case, so nothing finished is lost.
 #include "cli/commands.h"
 #include "cli/default_registry.h"
+#include "cli/options.h"
 #include "cli/progress.h"
 #include "cli/selection_options.h"
 #include "cluster/run_session.h"
@@ -23,6 +24,7 @@ namespace {
 
 struct RunArgs {
     cluster::RunConfig config;
+    Format format = Format::text;  // of the summary table
     bool quiet = false;
 };
 
@@ -30,12 +32,14 @@ struct RunArgs {
 // value that cannot be used, anything else is exit 1.
 int run_steps(cluster::RunSession& s, const RunArgs& a) {
     s.select();
-    for (const auto& n : s.notes()) fmt::print(stderr, "bakeoff: {}\n", n);
-    if (s.plan().empty()) {
-        if (s.notes().empty())
-            fmt::print(stderr, "bakeoff: the filters select no case (see 'bakeoff list --suite {}')\n",
-                       a.config.selection.suite.empty() ? "quick" : a.config.selection.suite);
-        return 2;
+    auto notes = s.notes();
+    // With no case to run, the last note (or a line saying so) is the usage error.
+    if (s.plan().empty() && notes.empty())
+        notes.push_back(fmt::format("the filters select no case (see 'bakeoff list --suite {}')",
+                                    a.config.selection.suite.empty() ? "quick" : a.config.selection.suite));
+    for (std::size_t i = 0; i < notes.size(); ++i) {
+        if (s.plan().empty() && i + 1 == notes.size()) throw UsageError(notes[i]);
+        fmt::print(stderr, "bakeoff: {}\n", notes[i]);
     }
     if (auto code = s.start()) return *code;
     s.open_results();
@@ -55,13 +59,16 @@ int run_steps(cluster::RunSession& s, const RunArgs& a) {
     progress.finish();
 
     const auto& used = s.used_devices();
-    fmt::print("{}", run_summary(s.records(), {.show_device = used.size() > 1, .markdown = false}));
+    fmt::print("{}", run_summary(s.records(), {.show_device = used.size() > 1, .format = a.format}));
+    // The lines for people follow the table; under CSV or JSON they go to
+    // stderr so that standard output is only the table a program reads.
+    std::FILE* said = a.format == Format::csv || a.format == Format::json ? stderr : stdout;
     for (const auto& d : used) {
-        if (d.props.peak_basis[0]) fmt::print("\npeak of {}: {}", d.id(), d.props.peak_basis);
+        if (d.props.peak_basis[0]) fmt::print(said, "\npeak of {}: {}", d.id(), d.props.peak_basis);
         const auto& m = s.chip_match(d.id());
-        fmt::print("\nchip of {}: {}", d.id(), m.chip ? m.chip->vendor + " " + m.chip->name + " (" + m.reason + ")" : m.reason);
+        fmt::print(said, "\nchip of {}: {}", d.id(), m.chip ? m.chip->vendor + " " + m.chip->name + " (" + m.reason + ")" : m.reason);
     }
-    fmt::print("\n\nresults: {} ({} records, seed {})\n", s.out(), s.records().size(), a.config.seed);
+    fmt::print(said, "\n\nresults: {} ({} records, seed {})\n", s.out(), s.records().size(), a.config.seed);
     if (s.interrupted()) {
         fmt::print(stderr, "bakeoff: interrupted by signal {}; {} finished records kept in {}\n", interrupt_signal(),
                    s.records().size() - 1, s.out());
@@ -75,15 +82,7 @@ int run(RunArgs& a) {
     for (const auto& r : reg->refused()) fmt::print(stderr, "bakeoff: plugin refused: {}: {}\n", r.origin, r.reason);
     a.config.stop = &install_interrupt_handlers();
     cluster::RunSession session(a.config, *reg);
-    try {
-        return run_steps(session, a);
-    } catch (const UsageError& e) {
-        fmt::print(stderr, "bakeoff: {}\n", e.what());
-        return 2;
-    } catch (const std::exception& e) {
-        fmt::print(stderr, "bakeoff: {}\n", e.what());
-        return 1;
-    }
+    return run_steps(session, a);  // run_guarded: UsageError exits 2, anything else 1
 }
 
 }  // namespace
@@ -95,7 +94,8 @@ Subcommand add_run_command(CLI::App& parent) {
     auto* sub = parent.add_subcommand("run", "Run a suite of workloads on the devices found");
     add_selection_options(*sub, c.selection);
     sub->add_option("--seed", c.seed, "Seed of every random input")->capture_default_str();
-    sub->add_option("--out", c.out, "Results file (default bakeoff-<UTC time>.json)");
+    add_out_option(sub, c.out, "Results file (default bakeoff-<UTC time>.json)");
+    add_format_option(sub, a->format);
     sub->add_option("--time-budget", c.time_budget_s, "Seconds of timed samples per case (default by suite)")
         ->check(CLI::Range(0.0, 86400.0));
     sub->add_option("--target-ci", c.target_ci_percent,
@@ -105,7 +105,7 @@ Subcommand add_run_command(CLI::App& parent) {
     sub->add_option("--chip", c.chip_overrides,
                     "Chip database id for claimed vs measured: ID for every device, or DEVICE=ID (see 'bakeoff chips')")
         ->delimiter(',');
-    sub->add_option("--chips", c.chips_file, "Chip database file replacing the built-in one (same CSV format)");
+    add_chips_option(sub, c.chips_file);
     sub->add_option("--prices", c.prices_file, "CSV of chip prices for per-dollar figures (docs/chips.md)");
     sub->add_option("--weights", c.selection.weights,
                     "A Llama-shaped safetensors checkpoint for llm.* workloads (default: random weights from the seed)");

@@ -1,5 +1,6 @@
 #include "cli/compare_inputs.h"
 
+#include "cli/options.h"
 #include "results/results_file.h"
 #include "specs/chip_db.h"
 
@@ -14,8 +15,7 @@ void add_compare_input_options(CLI::App* sub, CompareInputArgs& a) {
     sub->add_option("--baseline", a.baseline,
                     "The column the others are compared with: a results file (added when not listed) or a column "
                     "label; default the first column");
-    sub->add_option("--chips", a.chips_file,
-                    "Chip database for claimed figures (CSV, format of data/chips.csv) instead of the built-in one");
+    add_chips_option(sub, a.chips_file);
     sub->add_option("--chip", a.chip_overrides,
                     "COLUMN=CHIP_ID: the chip a column's device is (column label or device name), when its name "
                     "does not match one chip of the database");
@@ -27,33 +27,21 @@ int with_comparison(const CompareInputArgs& a, const std::string& command,
     o.baseline = a.baseline;
     for (const auto& s : a.chip_overrides) {
         auto eq = s.rfind('=');
-        if (eq == std::string::npos || eq == 0 || eq + 1 == s.size()) {
-            fmt::print(stderr, "bakeoff: --chip: expected COLUMN=CHIP_ID, got '{}' (see 'bakeoff {} --help')\n", s,
-                       command);
-            return 2;
-        }
+        if (eq == std::string::npos || eq == 0 || eq + 1 == s.size())
+            throw UsageError(fmt::format("--chip: expected COLUMN=CHIP_ID, got '{}' (see 'bakeoff {} --help')", s, command));
         o.chip_overrides[s.substr(0, eq)] = s.substr(eq + 1);
     }
-    specs::ChipDatabase db;
-    try {
-        db = specs::ChipDatabase::load(a.chips_file);
-    } catch (const std::exception& e) {
-        fmt::print(stderr, "bakeoff: {}\n", e.what());
-        return 1;
-    }
+    // A database or results file that cannot be read, or an output file that
+    // cannot be written, is a failure (exit 1, from run_guarded).
+    const specs::ChipDatabase db = specs::ChipDatabase::load(a.chips_file);
     o.chips = &db;
+    Comparison c;
     try {
-        use(build_comparison(read_inputs(with_baseline_file(a.files, a.baseline)), o));
-    } catch (const InputError& e) {
-        fmt::print(stderr, "bakeoff: {}\n", e.what());
-        return 1;
-    } catch (const std::invalid_argument& e) {
-        fmt::print(stderr, "bakeoff: {} (see 'bakeoff {} --help')\n", e.what(), command);
-        return 2;
-    } catch (const std::runtime_error& e) {  // an output file that cannot be written
-        fmt::print(stderr, "bakeoff: {}\n", e.what());
-        return 1;
+        c = build_comparison(read_inputs(with_baseline_file(a.files, a.baseline)), o);
+    } catch (const std::invalid_argument& e) {  // a baseline or --chip naming no column
+        throw UsageError(fmt::format("{} (see 'bakeoff {} --help')", e.what(), command));
     }
+    use(c);
     return 0;
 }
 

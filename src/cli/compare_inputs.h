@@ -22,7 +22,8 @@ struct CompareInputArgs {
 
 void add_compare_input_options(CLI::App* sub, CompareInputArgs& a);
 
-// Builds the comparison and hands it to `use`; returns the exit code.
+// Builds the comparison and hands it to `use`; returns 0. Throws UsageError
+// for a bad --chip or --baseline, and lets a file that cannot be read through.
 int with_comparison(const CompareInputArgs& a, const std::string& command,
                     const std::function<void(const Comparison&)>& use);
 

@@ -1,5 +1,6 @@
 // bakeoff: the command-line front end. Each subcommand lives in cmd_<name>.cpp.
 #include "cli/commands.h"
+#include "cli/options.h"
 
 #include <bakeoff/build_info.h>
 #include <fmt/format.h>
@@ -30,17 +31,13 @@ int main(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {
         return app.exit(e);  // --help, --version
+    } catch (const bakeoff::cli::UsageError& e) {
+        return bakeoff::cli::usage_exit(e.what());  // ours, from an option's callback: it names the flag
     } catch (const CLI::ParseError& e) {
-        // One line naming the flag or value, then a pointer to --help; exit 2.
-        fmt::print(stderr, "bakeoff: {} (see 'bakeoff --help')\n", e.what());
-        return 2;
+        // CLI11's own: the flag or value, then a pointer to --help.
+        return bakeoff::cli::usage_exit(fmt::format("{} (see 'bakeoff --help')", e.what()));
     }
-    try {
-        for (auto& s : subs)
-            if (s.app->parsed()) return s.run();
-    } catch (const std::exception& e) {
-        fmt::print(stderr, "bakeoff: {}\n", e.what());
-        return 1;
-    }
+    for (auto& s : subs)
+        if (s.app->parsed()) return bakeoff::cli::run_guarded(s.run);
     return 2;
 }

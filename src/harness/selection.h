@@ -4,6 +4,8 @@
 // command and a bad one is refused with the same line.
 #pragma once
 
+#include "core/usage_error.h"
+
 #include "core/plugin_registry.h"
 #include "harness/suite.h"
 
@@ -25,11 +27,6 @@ struct SelectionArgs {
     bool selects_cases() const;
 };
 
-// A value given to a selection option that is not one, or names nothing here:
-// one line naming the flag and the value. The commands exit 2 on it.
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
 
 // The suite --suite names ("" = quick). Throws UsageError.
 Suite selected_suite(const SelectionArgs& a);

@@ -12,192 +12,71 @@
 #include <cmath>
 #include <functional>
 #include <set>
+#include <stdexcept>
 
 namespace bakeoff::specs {
 
-std::optional<OutputFormat> parse_output_format(std::string_view name) {
-    if (name == "table") return OutputFormat::table;
-    if (name == "csv") return OutputFormat::csv;
-    if (name == "json") return OutputFormat::json;
-    if (name == "markdown" || name == "md") return OutputFormat::markdown;
-    return std::nullopt;
-}
-
 namespace {
 
-// ---- number text ---------------------------------------------------------------
+// ---- columns and values -----------------------------------------------------------
 
-std::string shortest(double v) {
-    char buf[64];
-    const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    return ec == std::errc() ? std::string(buf, ptr) : fmt::format("{}", v);
-}
+// A column of the registry: what it is called, and how its values read.
+struct ChipColumn {
+    std::string key;      // machine name: CSV header, JSON key, --sort key
+    std::string header;   // for people: table and Markdown header
+    bool numeric = false;
+    bool detail = false;  // long text: a line under the table (table/Markdown), a column (CSV/JSON)
+    std::string empty_text = "-";  // what table/Markdown show for an empty cell
+};
+// One chip's value in a column, before it becomes a table cell; --sort compares these.
+struct Value {
+    std::string text;               // text columns ("" = unknown)
+    std::optional<double> number;   // numeric columns (nullopt = unknown)
+    int decimals = -1;              // display decimals; -1 = as stored (shortest exact text)
+};
 
-std::string display_number(const Cell& c) {
+std::string shortest(double v) { return shortest_number(v); }
+
+std::string display_number(const Value& c) {
     if (!c.number) return "-";
     if (c.decimals < 0) return shortest(*c.number);
     return fmt::format("{:.{}f}", *c.number, c.decimals);
 }
 
 // CSV/JSON: as stored, or derived values rounded to two more decimals than shown.
-double raw_number(const Cell& c) {
+double raw_number(const Value& c) {
     if (c.decimals < 0) return *c.number;
     const double scale = std::pow(10.0, c.decimals + 2);
     return std::round(*c.number * scale) / scale;
 }
 
-std::size_t text_width(std::string_view s) {
-    std::size_t n = 0;
-    for (unsigned char ch : s)
-        if ((ch & 0xC0) != 0x80) ++n;
-    return n;
-}
-
-std::string pad(std::string_view s, std::size_t width, bool right) {
-    const std::size_t w = text_width(s);
-    const std::string fill(width > w ? width - w : 0, ' ');
-    return right ? fill + std::string(s) : std::string(s) + fill;
-}
-
-std::string cell_display(const Column& col, const Cell& c) {
-    if (col.numeric) return c.number ? display_number(c) : col.empty_text;
-    return c.text.empty() ? col.empty_text : c.text;
-}
-
-std::string markdown_escape(std::string_view s) {
-    std::string out;
-    for (char ch : s) {
-        if (ch == '|') out += "\\|";
-        else if (ch == '\n') out += ' ';
-        else out += ch;
-    }
-    return out;
-}
-
-std::string render_text(const Table& t, bool markdown) {
-    std::vector<std::size_t> grid;  // indices of grid (non-detail) columns
-    std::vector<std::size_t> details;
-    for (std::size_t i = 0; i < t.columns.size(); ++i) (t.columns[i].detail ? details : grid).push_back(i);
-
-    std::string out;
-    for (const auto& line : t.title) out += line + "\n";
-    if (!t.title.empty()) out += "\n";
-
-    if (markdown) {
-        out += "|";
-        for (auto i : grid) {
-            out += ' ';
-            out += markdown_escape(t.columns[i].header);
-            out += " |";
-        }
-        out += "\n|";
-        for (auto i : grid) out += t.columns[i].numeric ? "---:|" : "---|";
-        out += "\n";
-        for (const auto& row : t.rows) {
-            out += "|";
-            for (auto i : grid) {
-                out += ' ';
-                out += markdown_escape(cell_display(t.columns[i], row[i]));
-                out += " |";
-            }
-            out += "\n";
-        }
-    } else {
-        std::vector<std::size_t> width(t.columns.size(), 0);
-        for (auto i : grid) {
-            width[i] = text_width(t.columns[i].header);
-            for (const auto& row : t.rows) width[i] = std::max(width[i], text_width(cell_display(t.columns[i], row[i])));
-        }
-        auto emit = [&](auto&& text_of) {
-            std::string line;
-            for (std::size_t k = 0; k < grid.size(); ++k) {
-                const auto i = grid[k];
-                if (k) line += "  ";
-                line += pad(text_of(i), width[i], t.columns[i].numeric);
-            }
-            while (!line.empty() && line.back() == ' ') line.pop_back();
-            out += line + "\n";
-        };
-        emit([&](std::size_t i) { return t.columns[i].header; });
-        emit([&](std::size_t i) { return std::string(width[i], '-'); });
-        for (const auto& row : t.rows) emit([&](std::size_t i) { return cell_display(t.columns[i], row[i]); });
-    }
-
-    // Long text columns: one block per row, under the table.
-    bool first = true;
-    for (const auto& row : t.rows) {
-        std::vector<std::string> parts;
-        for (auto i : details)
-            if (!row[i].text.empty()) parts.push_back(t.columns[i].header + ": " + row[i].text);
-        if (parts.empty()) continue;
-        if (first) out += "\n";
-        first = false;
-        const std::string id = grid.empty() ? std::string() : cell_display(t.columns[grid[0]], row[grid[0]]);
-        if (markdown) {
-            out += "- **" + markdown_escape(id) + "**: ";
-            for (std::size_t k = 0; k < parts.size(); ++k) out += (k ? "; " : "") + markdown_escape(parts[k]);
-            out += "\n";
-        } else {
-            for (std::size_t k = 0; k < parts.size(); ++k)
-                out += (k ? std::string(id.size() + 2, ' ') : id + ": ") + parts[k] + "\n";
-        }
-    }
-    return out;
-}
-
-std::string render_csv(const Table& t) {
-    std::string out;
-    for (std::size_t i = 0; i < t.columns.size(); ++i) out += (i ? "," : "") + csv_escape(t.columns[i].key);
-    out += "\n";
-    for (const auto& row : t.rows) {
-        for (std::size_t i = 0; i < t.columns.size(); ++i) {
-            if (i) out += ",";
-            const Cell& c = row[i];
-            if (t.columns[i].numeric) {
-                if (c.number) out += shortest(raw_number(c));
-            } else {
-                out += csv_escape(c.text);
-            }
-        }
-        out += "\n";
-    }
-    return out;
-}
-
-std::string render_json(const Table& t) {
-    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-    for (const auto& row : t.rows) {
-        nlohmann::ordered_json o = nlohmann::ordered_json::object();
-        for (std::size_t i = 0; i < t.columns.size(); ++i) {
-            const Cell& c = row[i];
-            if (t.columns[i].numeric)
-                o[t.columns[i].key] = c.number ? nlohmann::ordered_json(raw_number(c)) : nlohmann::ordered_json();
-            else
-                o[t.columns[i].key] = c.text.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(c.text);
-        }
-        arr.push_back(std::move(o));
-    }
-    return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
-
 // ---- the column registry ---------------------------------------------------------
 
-Cell txt(std::string s) {
-    Cell c;
+Value txt(std::string s) {
+    Value c;
     c.text = std::move(s);
     return c;
 }
-Cell num(std::optional<double> v, int decimals = -1) {
-    Cell c;
+Value num(std::optional<double> v, int decimals = -1) {
+    Value c;
     c.number = v;
     c.decimals = decimals;
     return c;
 }
 
 struct ColumnDef {
-    Column column;
-    std::function<Cell(const Chip&)> get;
+    ChipColumn column;
+    std::function<Value(const Chip&)> get;
 };
+
+// The shared table's column and cell for a registry column and value.
+Column to_column(const ChipColumn& c) {
+    return Column(c.header, c.numeric ? Align::right : Align::left, c.key, c.detail);
+}
+Cell to_cell(const ChipColumn& col, const Value& v) {
+    if (col.numeric) return v.number ? Cell::of_number(raw_number(v), display_number(v)) : Cell::unknown(col.empty_text);
+    return v.text.empty() ? Cell::unknown(col.empty_text) : Cell(v.text);
+}
 
 std::string_view short_header(std::string_view field) {
     static const std::pair<std::string_view, std::string_view> kHeaders[] = {
@@ -224,7 +103,7 @@ const PeakDtype& dtype_of(const TableOptions& o) {
     if (!d) {
         std::string names;
         for (const auto& p : peak_dtypes()) names += (names.empty() ? "" : ", ") + std::string(p.name);
-        throw UsageError("unknown dtype '" + o.dtype + "' (known: " + names + ")");
+        throw std::invalid_argument("unknown dtype '" + o.dtype + "' (known: " + names + ")");
     }
     return *d;
 }
@@ -243,7 +122,7 @@ std::vector<ColumnDef> registry(const TableOptions& o) {
         cols.push_back({{name, std::string(short_header(f.name)), numeric,
                          f.name == "source" || f.name == "device_patterns"},
                         [name, numeric](const Chip& c) {
-                            Cell cell;
+                            Value cell;
                             if (numeric) cell.number = numeric_field(c, name);
                             else cell.text = field_text(c, name);
                             return cell;
@@ -256,7 +135,7 @@ std::vector<ColumnDef> registry(const TableOptions& o) {
     cols.push_back({{"tpp", "TPP", true}, [](const Chip& c) { return num(compute_tpp(c).value, -1); }});
     cols.push_back({{"tpp_basis", "TPP from"}, [](const Chip& c) {
                         const auto t = compute_tpp(c);
-                        if (!t.basis) return Cell();
+                        if (!t.basis) return Value();
                         return txt(fmt::format("{} {}x{}", t.basis->dtype, shortest(t.basis->figure), t.basis->bits));
                     }});
     cols.push_back({{"pd", "PD", true}, [](const Chip& c) { return num(performance_density(c), 2); }});
@@ -334,16 +213,6 @@ std::vector<std::string> view_keys(const TableOptions& o) {
 
 }  // namespace
 
-std::string render(const Table& table, OutputFormat format) {
-    switch (format) {
-        case OutputFormat::table: return render_text(table, false);
-        case OutputFormat::markdown: return render_text(table, true);
-        case OutputFormat::csv: return render_csv(table);
-        case OutputFormat::json: return render_json(table);
-    }
-    return {};
-}
-
 std::vector<std::string> sort_keys(const TableOptions& options) {
     std::vector<std::string> keys;
     for (const auto& d : registry(options)) keys.push_back(d.column.key);
@@ -360,7 +229,7 @@ std::vector<const Chip*> select_chips(const ChipDatabase& db, const std::vector<
             for (const auto& c : db.chips()) names.insert(c.vendor);
             std::string list;
             for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-            throw UsageError("unknown vendor '" + v + "' (known: " + list + ")");
+            throw std::invalid_argument("unknown vendor '" + v + "' (known: " + list + ")");
         }
     }
     std::vector<const Chip*> out;
@@ -381,10 +250,10 @@ std::vector<const Chip*> select_chips(const ChipDatabase& db, const std::vector<
 void sort_chips(std::vector<const Chip*>& chips, std::string_view key, const TableOptions& options, bool reverse) {
     const auto defs = registry(options);
     const ColumnDef* def = find_def(defs, key);
-    if (!def) throw UsageError("unknown sort field '" + std::string(key) + "' (known: " + join(sort_keys(options), ", ") + ")");
+    if (!def) throw std::invalid_argument("unknown sort field '" + std::string(key) + "' (known: " + join(sort_keys(options), ", ") + ")");
     struct Keyed {
         const Chip* chip;
-        Cell cell;
+        Value cell;
     };
     std::vector<Keyed> keyed;
     for (const Chip* c : chips) keyed.push_back({c, def->get(*c)});
@@ -406,10 +275,10 @@ Table build_chip_table(const std::vector<const Chip*>& chips, const TableOptions
     Table t;
     std::vector<const ColumnDef*> use;
     for (const auto& k : view_keys(options)) use.push_back(find_def(defs, k));
-    for (const auto* d : use) t.columns.push_back(d->column);
+    for (const auto* d : use) t.columns.push_back(to_column(d->column));
     for (const Chip* c : chips) {
         std::vector<Cell> row;
-        for (const auto* d : use) row.push_back(d->get(*c));
+        for (const auto* d : use) row.push_back(to_cell(d->column, d->get(*c)));
         t.rows.push_back(std::move(row));
     }
     switch (options.view) {
@@ -439,10 +308,10 @@ Table build_chip_table(const std::vector<const Chip*>& chips, const TableOptions
 
 Table build_chip_details(const Chip& chip, const TableOptions& options) {
     Table t;
-    t.columns = {{"field", "field"}, {"value", "value"}, {"unit", "unit"}, {"note", "note"}};
-    t.columns[2].empty_text = t.columns[3].empty_text = "";
+    t.columns = {"field", "value", "unit", "note"};
+    auto opt = [](std::string s) { return s.empty() ? Cell::unknown("") : Cell(std::move(s)); };
     auto add = [&](std::string field, std::string value, std::string unit = {}, std::string note = {}) {
-        t.rows.push_back({txt(std::move(field)), txt(std::move(value)), txt(std::move(unit)), txt(std::move(note))});
+        t.rows.push_back({Cell(std::move(field)), Cell(std::move(value)), opt(std::move(unit)), opt(std::move(note))});
     };
     t.title = {fmt::format("{} {} ({})", chip.vendor, chip.name, chip.id),
                fmt::format("source: {}", chip.source),
@@ -528,25 +397,25 @@ Table build_chip_details(const Chip& chip, const TableOptions& options) {
     return t;
 }
 
-std::string render_chip_details(const Chip& chip, const TableOptions& options, OutputFormat format) {
-    if (format == OutputFormat::table) {
+std::string render_chip_details(const Chip& chip, const TableOptions& options, Format format) {
+    if (format == Format::text) {
         // A list rather than a grid: the notes are long.
         const Table t = build_chip_details(chip, options);
         std::size_t w = 0;
-        for (const auto& row : t.rows) w = std::max(w, text_width(row[0].text));
+        for (const auto& row : t.rows) w = std::max(w, display_width(row[0].text));
         std::string out;
         for (const auto& line : t.title) out += line + "\n";
         out += "\n";
         for (const auto& row : t.rows) {
             if (row[0].text == "tpp") out += "\nderived figures\n";
-            std::string line = pad(row[0].text, w + 2, false) + row[1].text;
+            std::string line = row[0].text + std::string(w + 2 - display_width(row[0].text), ' ') + row[1].text;
             if (!row[2].text.empty()) line += " " + row[2].text;
             out += line + "\n";
             if (!row[3].text.empty()) out += std::string(w + 4, ' ') + row[3].text + "\n";
         }
         return out;
     }
-    if (format != OutputFormat::json) return render(build_chip_details(chip, options), format);
+    if (format != Format::json) return render(build_chip_details(chip, options), format);
 
     using J = nlohmann::ordered_json;
     auto opt = [](std::optional<double> v) { return v ? J(*v) : J(); };

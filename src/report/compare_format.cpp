@@ -1,21 +1,13 @@
 #include "report/compare_format.h"
 
 #include "report/format.h"
-#include "report/table.h"
+#include "report/output.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
 
 namespace bakeoff {
-
-std::optional<CompareFormat> parse_compare_format(std::string_view s) {
-    if (s == "table") return CompareFormat::table;
-    if (s == "markdown") return CompareFormat::markdown;
-    if (s == "csv") return CompareFormat::csv;
-    if (s == "json") return CompareFormat::json;
-    return std::nullopt;
-}
 
 std::string cell_figure(const CompareCell& cell) {
     if (!cell.record) return "missing";
@@ -66,24 +58,16 @@ bool column_has_claims(const Comparison& c, std::size_t col) {
 
 Table build_table(const Comparison& c, Notes& notes) {
     Table t;
-    t.header = {"workload", "dtype", "size", "path", "unit"};
-    t.right_align = {false, false, true, false, false};
+    t.columns = {"workload", "dtype", {"size", Align::right}, "path", "unit"};
     std::vector<bool> claims(c.columns.size());
     for (std::size_t i = 0; i < c.columns.size(); ++i) {
-        t.header.push_back(c.columns[i].label + (i == c.baseline ? " (baseline)" : ""));
-        t.right_align.push_back(true);
-        if (i != c.baseline) {
-            t.header.push_back("vs baseline");
-            t.right_align.push_back(true);
-        }
+        t.columns.emplace_back(c.columns[i].label + (i == c.baseline ? " (baseline)" : ""), Align::right);
+        if (i != c.baseline) t.columns.emplace_back("vs baseline", Align::right);
         claims[i] = column_has_claims(c, i);
-        if (claims[i]) {
-            t.header.push_back("% of claim");
-            t.right_align.push_back(true);
-        }
+        if (claims[i]) t.columns.emplace_back("% of claim", Align::right);
     }
     for (const auto& row : c.rows) {
-        std::vector<std::string> cells = {row.key.workload, row.key.dtype, row.key.size_label, row.key.path, row.unit};
+        std::vector<Cell> cells = {row.key.workload, row.key.dtype, row.key.size_label, row.key.path, row.unit};
         for (std::size_t i = 0; i < row.cells.size(); ++i) {
             const CompareCell& cell = row.cells[i];
             std::string fig = cell_figure(cell);
@@ -109,7 +93,7 @@ Table build_table(const Comparison& c, Notes& notes) {
 std::string legend(const Comparison& c) {
     return fmt::format(
         "Median [95 % CI]; higher is better (for latencies in units of time, lower). Baseline: {}. \"≈\": no clear difference — the CIs overlap, or a "
-        "Mann–Whitney U test on the samples gives p ≥ {:.2f}.\n",
+        "Mann–Whitney U test on the samples gives p ≥ {:.2f}.",
         c.columns.empty() ? "—" : c.columns[c.baseline].label, kRankTestAlpha);
 }
 
@@ -137,48 +121,53 @@ std::string sanitize(const std::string& s, bool markdown) {
     return o;
 }
 
+// The table with the legend above it and the columns and notes below: Markdown
+// as headings and lists, text as an indented block.
 std::string render_text_raw(const Comparison& c, bool markdown) {
     Notes notes;
-    const Table t = build_table(c, notes);
-    std::string out;
+    Table t = build_table(c, notes);
+    t.title = {legend(c)};
     if (markdown) {
-        out += legend(c) + "\n" + t.to_markdown() + "\n";
-        out += "**Columns**\n\n";
+        t.notes = {"**Columns**", ""};
         for (std::size_t i = 0; i < c.columns.size(); ++i) {
             const auto& col = c.columns[i];
-            out += fmt::format("- {}: {} ({}, {}) — {}; chip: {}\n", col.label, col.device_name, col.device_id,
-                               col.backend, coverage_text(c.coverage[i]), chip_text(col));
+            t.notes.push_back(fmt::format("- {}: {} ({}, {}) — {}; chip: {}", col.label, col.device_name,
+                                          col.device_id, col.backend, coverage_text(c.coverage[i]), chip_text(col)));
         }
         if (!notes.lines.empty()) {
-            out += "\n**Notes**\n\n";
-            for (std::size_t i = 0; i < notes.lines.size(); ++i) out += fmt::format("{}. {}\n", i + 1, notes.lines[i]);
+            t.notes.insert(t.notes.end(), {"", "**Notes**", ""});
+            for (std::size_t i = 0; i < notes.lines.size(); ++i)
+                t.notes.push_back(fmt::format("{}. {}", i + 1, notes.lines[i]));
         }
-        return out;
+        return render_markdown(t);
     }
-    out += legend(c) + "\n" + t.to_text() + "\n";
-    out += "columns:\n";
+    t.notes = {"columns:"};
     for (std::size_t i = 0; i < c.columns.size(); ++i) {
         const auto& col = c.columns[i];
-        out += fmt::format("  {}: {} ({}, {})\n    coverage: {}\n    chip: {}\n", col.label, col.device_name,
-                           col.device_id, col.backend, coverage_text(c.coverage[i]), chip_text(col));
+        t.notes.push_back(fmt::format("  {}: {} ({}, {})\n    coverage: {}\n    chip: {}", col.label, col.device_name,
+                                      col.device_id, col.backend, coverage_text(c.coverage[i]), chip_text(col)));
     }
     if (!notes.lines.empty()) {
-        out += "notes:\n";
-        for (std::size_t i = 0; i < notes.lines.size(); ++i) out += fmt::format("  [{}] {}\n", i + 1, notes.lines[i]);
+        t.notes.push_back("notes:");
+        for (std::size_t i = 0; i < notes.lines.size(); ++i)
+            t.notes.push_back(fmt::format("  [{}] {}", i + 1, notes.lines[i]));
     }
-    return out;
+    return render_text(t);
 }
 
-std::string render_text(const Comparison& c, bool markdown) {
+std::string render_for_people(const Comparison& c, bool markdown) {
     return sanitize(render_text_raw(c, markdown), markdown);
 }
 
 std::string num(std::optional<double> v) { return v && std::isfinite(*v) ? fmt::format("{:.6g}", *v) : ""; }
 
-std::string render_csv(const Comparison& c) {
-    std::string out =
-        "workload,dtype,size,size_label,path,unit,column,baseline,file,device_id,device_name,backend,status,"
-        "median,ci95_low,ci95_high,n,ratio,verdict,ci_overlap,p_value,claimed,percent_of_claim,reason\n";
+// One line per case and column, every figure unrounded, for spreadsheets.
+Table csv_table(const Comparison& c) {
+    Table t;
+    for (const char* k : {"workload", "dtype", "size", "size_label", "path", "unit", "column", "baseline", "file",
+                          "device_id", "device_name", "backend", "status", "median", "ci95_low", "ci95_high", "n",
+                          "ratio", "verdict", "ci_overlap", "p_value", "claimed", "percent_of_claim", "reason"})
+        t.columns.emplace_back(k);
     for (const auto& row : c.rows) {
         for (std::size_t i = 0; i < row.cells.size(); ++i) {
             const CompareCell& cell = row.cells[i];
@@ -186,7 +175,7 @@ std::string render_csv(const Comparison& c) {
             const Record* r = cell.record;
             const bool has = r && r->status == RecordStatus::ok && r->stats;
             const auto& d = cell.vs_baseline;
-            std::vector<std::string> f = {
+            t.rows.push_back({
                 row.key.workload, row.key.dtype, std::to_string(row.key.size), row.key.size_label, row.key.path,
                 row.unit, col.label, i == c.baseline ? "true" : "false", c.inputs[col.file].path, col.device_id,
                 col.device_name, col.backend, r ? std::string(record_status_name(r->status)) : "missing",
@@ -194,29 +183,13 @@ std::string render_csv(const Comparison& c) {
                 has ? std::to_string(r->stats->n) : "", d ? num(d->ratio) : "",
                 d ? std::string(verdict_name(d->verdict)) : "", d ? (d->ci_overlap ? "true" : "false") : "",
                 d ? num(d->rank_test.p_value) : "", num(cell.claimed), num(cell.percent_of_claim),
-                r ? r->reason : ""};
-            std::string line;
-            for (std::size_t k = 0; k < f.size(); ++k) {
-                if (k) line += ',';
-                line += csv_field(f[k]);
-            }
-            out += line + "\n";
+                r ? r->reason : ""});
         }
     }
-    return out;
+    return t;
 }
 
 }  // namespace
-
-std::string csv_field(std::string_view s) {
-    if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-    std::string o = "\"";
-    for (char ch : s) {
-        if (ch == '"') o += '"';
-        o += ch;
-    }
-    return o + "\"";
-}
 
 nlohmann::json comparison_json(const Comparison& c) {
     using nlohmann::json;
@@ -266,12 +239,13 @@ nlohmann::json comparison_json(const Comparison& c) {
     return doc;
 }
 
-std::string render_comparison(const Comparison& c, CompareFormat f) {
+std::string render_comparison(const Comparison& c, Format f) {
     switch (f) {
-        case CompareFormat::table: return render_text(c, false);
-        case CompareFormat::markdown: return render_text(c, true);
-        case CompareFormat::csv: return render_csv(c);
-        case CompareFormat::json: return comparison_json(c).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        case Format::text: return render_for_people(c, false);
+        case Format::markdown: return render_for_people(c, true);
+        case Format::csv: return render_csv(csv_table(c));
+        // A document rather than an array of rows: the columns and the tests behind each verdict.
+        case Format::json: return comparison_json(c).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     }
     return {};
 }

@@ -1,6 +1,6 @@
 #include "report/project_table.h"
 
-#include "report/table.h"
+#include "report/output.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -32,31 +32,27 @@ std::string format_number(double v, int decimals) {
     return s;
 }
 
-std::string render_text(const Projection& p, bool markdown) {
-    std::string out;
-    for (const auto& a : p.assumptions) out += (markdown ? "- " : "") + a + "\n";
-    if (!p.assumptions.empty()) out += "\n";
+// The rows as the shared table; for people the assumptions above it and the
+// notes below (a list in Markdown). An unknown number reads "unknown: <why>"
+// once per row and reason, "-" after; CSV and JSON carry it as empty/null.
+Table projection_table(const Projection& p, bool markdown) {
     Table t;
-    for (const auto& c : p.columns) {
-        t.header.push_back(c.header);
-        t.right_align.push_back(c.decimals != -1);
-    }
+    for (const auto& a : p.assumptions) t.title.push_back((markdown ? "- " : "") + a);
+    for (const auto& n : p.notes) t.notes.push_back((markdown ? "- " : "") + n);
+    for (const auto& c : p.columns) t.columns.emplace_back(c.header, c.decimals != -1 ? Align::right : Align::left, c.key);
     for (const auto& row : p.rows) {
-        std::vector<std::string> cells;
+        std::vector<Cell> cells;
         std::set<std::string> said;
         for (std::size_t i = 0; i < p.columns.size() && i < row.size(); ++i) {
             const auto& c = row[i];
-            if (p.columns[i].decimals == -1) cells.push_back(c.text.empty() ? "-" : c.text);
-            else if (c.number) cells.push_back(format_number(*c.number, p.columns[i].decimals));
-            else if (!c.missing.empty() && said.insert(c.missing).second) cells.push_back("unknown: " + c.missing);
-            else cells.push_back("-");
+            if (p.columns[i].decimals == -1) cells.push_back(c.text.empty() ? Cell::unknown() : Cell(c.text));
+            else if (c.number) cells.push_back(Cell::of_number(*c.number, format_number(*c.number, p.columns[i].decimals)));
+            else if (!c.missing.empty() && said.insert(c.missing).second) cells.push_back(Cell::unknown("unknown: " + c.missing));
+            else cells.push_back(Cell::unknown());
         }
         t.rows.push_back(std::move(cells));
     }
-    out += markdown ? t.to_markdown() : t.to_text();
-    if (!p.notes.empty()) out += "\n";
-    for (const auto& n : p.notes) out += (markdown ? "- " : "") + n + "\n";
-    return out;
+    return t;
 }
 
 std::string render_json(const Projection& p) {
@@ -87,13 +83,12 @@ std::string render_json(const Projection& p) {
 
 }  // namespace
 
-std::string render_projection(const Projection& p, ProjectionFormat format) {
+std::string render_projection(const Projection& p, Format format) {
     switch (format) {
-        case ProjectionFormat::table: return render_text(p, false);
-        case ProjectionFormat::markdown: return render_text(p, true);
-        case ProjectionFormat::json: return render_json(p);
+        // A document, not an array of rows: the assumptions belong with the figures.
+        case Format::json: return render_json(p);
+        default: return render(projection_table(p, format == Format::markdown), format);
     }
-    return {};
 }
 
 }  // namespace bakeoff::specs

@@ -1,9 +1,10 @@
 // The answer of a projection: the assumptions it rests on, one row per target,
-// notes. Rendered as an aligned terminal table, Markdown, or JSON. An unknown
+// notes. Rendered in every output format (report/output.h). An unknown
 // number reads "unknown: <why>" in tables (once per row and reason; "-" after)
 // and null in JSON, with the reasons listed in the row's "missing".
 #pragma once
 
+#include "report/output.h"
 #include "specs/project_target.h"
 
 #include <string>
@@ -34,7 +35,8 @@ struct Projection {
     std::vector<std::string> notes;
 };
 
-enum class ProjectionFormat { table, markdown, json };
-std::string render_projection(const Projection& p, ProjectionFormat format);
+// Text and Markdown: assumptions, the table, notes. CSV: the rows only, a column
+// per key. JSON: {projection, assumptions, rows (with "missing"), notes}.
+std::string render_projection(const Projection& p, Format format);
 
 }  // namespace bakeoff::specs

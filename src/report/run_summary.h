@@ -3,6 +3,7 @@
 // reasons and warnings as numbered notes below it.
 #pragma once
 
+#include "report/output.h"
 #include "results/record.h"
 
 #include <string>
@@ -12,9 +13,10 @@ namespace bakeoff {
 
 struct RunSummaryOptions {
     bool show_device = false;  // add a device column (several devices in one run)
-    bool markdown = false;
+    Format format = Format::text;
 };
 
+Table run_summary_table(const std::vector<Record>& records, const RunSummaryOptions& o);
 std::string run_summary(const std::vector<Record>& records, const RunSummaryOptions& o);
 
 }  // namespace bakeoff

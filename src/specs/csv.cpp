@@ -189,15 +189,4 @@ std::string read_text_file(const std::string& path) {
     return ss.str();
 }
 
-std::string csv_escape(std::string_view field) {
-    if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
-    std::string out = "\"";
-    for (char c : field) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
-
 }  // namespace bakeoff::specs

@@ -55,7 +55,4 @@ std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& origi
 // Reads a file into a string; throws ParseError(path, 0, 0, reason) when it cannot.
 std::string read_text_file(const std::string& path);
 
-// Quotes a field for CSV output when it holds a comma, quote, CR or LF.
-std::string csv_escape(std::string_view field);
-
 }  // namespace bakeoff::specs

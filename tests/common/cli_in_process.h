@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "common/command_runner.h"
 
 #include <fmt/format.h>
@@ -27,10 +28,11 @@ inline CommandResult run_in_process(bakeoff::cli::Subcommand (*add)(CLI::App&), 
     ::testing::internal::CaptureStderr();
     try {
         app.parse(static_cast<int>(argv.size()), argv.data());
-        r.code = sub.app->parsed() ? sub.run() : 2;
-    } catch (const CLI::ParseError& e) {  // as main() does
-        fmt::print(stderr, "bakeoff: {}\n", e.what());
-        r.code = 2;
+        r.code = sub.app->parsed() ? bakeoff::cli::run_guarded(sub.run) : 2;
+    } catch (const bakeoff::cli::UsageError& e) {  // as main() does
+        r.code = bakeoff::cli::usage_exit(e.what());
+    } catch (const CLI::ParseError& e) {
+        r.code = bakeoff::cli::usage_exit(e.what());
     }
     std::fflush(stdout);
     std::fflush(stderr);

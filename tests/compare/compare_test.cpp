@@ -150,7 +150,7 @@ TEST(Compare, BaselineChoiceFlipsTheVerdicts) {
 TEST(Compare, MarkdownText) {
     const Files f = write_files("compare-md");
     Comparison c = build_comparison(read_inputs({f.a.string(), f.b.string()}), {});
-    const std::string md = render_comparison(c, CompareFormat::markdown);
+    const std::string md = render_comparison(c, Format::markdown);
     EXPECT_NE(md.find("| workload | dtype | size | path | unit | a.json (baseline) | b.json | vs baseline |\n"
                       "| --- | --- | ---: | --- | --- | ---: | ---: | ---: |\n"),
               std::string::npos)
@@ -185,7 +185,7 @@ TEST(Compare, MarkdownText) {
 TEST(Compare, CsvText) {
     const Files f = write_files("compare-csv");
     Comparison c = build_comparison(read_inputs({f.a.string(), f.b.string()}), {});
-    const std::string csv = render_comparison(c, CompareFormat::csv);
+    const std::string csv = render_comparison(c, Format::csv);
     EXPECT_EQ(csv.substr(0, csv.find('\n')),
               "workload,dtype,size,size_label,path,unit,column,baseline,file,device_id,device_name,backend,status,"
               "median,ci95_low,ci95_high,n,ratio,verdict,ci_overlap,p_value,claimed,percent_of_claim,reason");
@@ -212,7 +212,7 @@ TEST(Compare, CsvText) {
 TEST(Compare, JsonHasVerdictsAndRankTest) {
     const Files f = write_files("compare-json");
     Comparison c = build_comparison(read_inputs({f.a.string(), f.b.string()}), {});
-    auto j = nlohmann::json::parse(render_comparison(c, CompareFormat::json));
+    auto j = nlohmann::json::parse(render_comparison(c, Format::json));
     EXPECT_EQ(j["baseline"], "a.json");
     EXPECT_EQ(j["rows"][0]["cells"][1]["verdict"], "win");
     EXPECT_EQ(j["rows"][0]["cells"][1]["rank_test"]["test"], "mann-whitney-u");
@@ -248,7 +248,7 @@ TEST(Compare, PercentOfClaimFromTheChipDatabase) {
     EXPECT_NEAR(*row(c, "membw.copy").cells[0].percent_of_claim, 50.0, 1e-6);  // 100 of 200 GB/s
     EXPECT_NEAR(*row(c, "gemm", "fp32").cells[0].percent_of_claim, 50.0, 1e-6);  // 500 GFLOP/s of 1 TFLOPS
     EXPECT_FALSE(row(c, "gemm", "bf16").cells[0].percent_of_claim);             // no bf16 claim
-    const std::string text = render_comparison(c, CompareFormat::table);
+    const std::string text = render_comparison(c, Format::text);
     EXPECT_NE(text.find("% of claim"), std::string::npos) << text;
     EXPECT_NE(text.find("50.0 %"), std::string::npos) << text;
 
@@ -265,10 +265,10 @@ TEST(Compare, UntrustedTextIsNeutralised) {
     const TestDevice evil{"cpu:0", "Evil\x1b[31m <b>CPU</b>", "cpu"};
     write_results(dir / "e.json", make_file({evil}, {make_record(evil, "membw.copy", "fp64", "portable", 4096, spread(50, 1, 8))}));
     Comparison c = build_comparison(read_inputs({(dir / "e.json").string()}), {});
-    const std::string text = render_comparison(c, CompareFormat::table);
+    const std::string text = render_comparison(c, Format::text);
     EXPECT_EQ(text.find('\x1b'), std::string::npos);
     EXPECT_NE(text.find("Evil?[31m <b>CPU</b>"), std::string::npos) << text;
-    const std::string md = render_comparison(c, CompareFormat::markdown);
+    const std::string md = render_comparison(c, Format::markdown);
     EXPECT_NE(md.find("Evil?[31m \\<b\\>CPU\\</b\\>"), std::string::npos) << md;
 }
 
@@ -279,7 +279,7 @@ TEST(CompareCli, FormatsFlagsAndErrors) {
     CompareOptions o;
     o.chips = &specs::ChipDatabase::embedded();  // what the command uses without --chips
     Comparison c = build_comparison(read_inputs({f.a.string(), f.b.string()}), o);
-    EXPECT_EQ(csv.out, render_comparison(c, CompareFormat::csv));
+    EXPECT_EQ(csv.out, render_comparison(c, Format::csv));
 
     auto table = bakeoff_cmd("compare '" + f.a.string() + "' '" + f.b.string() + "'");
     ASSERT_EQ(table.code, 0) << table.err;
@@ -295,7 +295,7 @@ TEST(CompareCli, FormatsFlagsAndErrors) {
     auto written = bakeoff_cmd("compare '" + f.a.string() + "' '" + f.b.string() + "' --format markdown -o '" + out.string() + "'");
     ASSERT_EQ(written.code, 0) << written.err;
     EXPECT_EQ(written.out, "");
-    EXPECT_EQ(slurp(out), render_comparison(c, CompareFormat::markdown));
+    EXPECT_EQ(slurp(out), render_comparison(c, Format::markdown));
 
     const auto bad = f.a.parent_path() / "bad.json";
     std::ofstream(bad) << "{\"schema\": \"bakeoff-results\", \"schema_version\": 1, \"records\": [";

@@ -180,3 +180,60 @@ TEST(Cli, InterruptKeepsFinishedRecordsAndExitsNonZero) {
     ASSERT_GE(doc["records"].size(), 1u);
     EXPECT_EQ(doc["records"][0]["status"], "ok");
 }
+
+// One --format for every command that prints a table: the same spellings, and
+// the same one-line usage error for a bad one.
+TEST(Cli, EveryCommandAcceptsEveryFormat) {
+    const auto file = work_dir() / "formats.json";
+    const std::string f = "'" + file.string() + "'";
+    // run: -o is --out; the summary in each format, only the table on stdout under CSV and JSON.
+    for (const char* fmt : {"text", "table", "markdown", "md", "csv", "json"}) {
+        auto r = run_bakeoff(std::string("run --suite smoke --workload membw.copy --device cpu:0 --quiet -o ") + f +
+                             " --format " + fmt);
+        ASSERT_EQ(r.code, 0) << fmt << "\n" << r.err;
+        EXPECT_NE(r.out.find("membw.copy"), std::string::npos) << fmt;
+        if (std::string(fmt) == "json") EXPECT_EQ(nlohmann::json::parse(r.out)[0]["workload"], "membw.copy");
+        if (std::string(fmt) == "csv") EXPECT_EQ(r.out.rfind("workload,dtype,size,path,median,", 0), 0u) << r.out;
+    }
+    ASSERT_TRUE(fs::exists(file));
+    const std::vector<std::string> commands = {"devices", "list", "list --suite smoke", "chips --filter h100",
+                                               "chips show h20", "project gemm --chip h20 --m 64 --n 64 --k 64",
+                                               "compare " + f, "conformance --device cpu:0"};
+    for (const auto& cmd : commands) {
+        std::string text_out;
+        for (const char* fmt : {"text", "table", "markdown", "md", "csv", "json"}) {
+            auto r = run_bakeoff(cmd + " --format " + fmt);
+            EXPECT_EQ(r.code, 0) << cmd << " --format " << fmt << "\n" << r.err;
+            EXPECT_FALSE(r.out.empty()) << cmd << " --format " << fmt;
+            if (std::string(fmt) == "json") EXPECT_NO_THROW((void)nlohmann::json::parse(r.out)) << cmd;
+            if (std::string(fmt) == "text") text_out = r.out;
+            // The same output under both spellings, where it does not measure anything.
+            const bool measures = cmd.rfind("conformance", 0) == 0 || cmd.rfind("devices", 0) == 0;
+            if (std::string(fmt) == "table" && !measures) EXPECT_EQ(r.out, text_out) << cmd;
+        }
+    }
+}
+
+TEST(Cli, BadFormatIsAUsageErrorOfOneLine) {
+    for (const char* cmd : {"run --suite smoke", "devices", "list", "chips", "chips show h20",
+                            "project gemm --chip h20 --m 1 --n 1 --k 1", "compare nope.json", "conformance"}) {
+        auto r = run_bakeoff(std::string(cmd) + " --format xml");
+        EXPECT_EQ(r.code, 2) << cmd << "\n" << r.err;
+        EXPECT_EQ(lines(r.err), 1) << cmd << "\n" << r.err;
+        EXPECT_EQ(r.err, "bakeoff: --format: unknown format 'xml' (text (or table), markdown (or md), csv, json)\n")
+            << cmd;
+        EXPECT_TRUE(r.out.empty()) << cmd;
+    }
+}
+
+TEST(Cli, ProjectChipsIsTheDatabase) {
+    auto old = run_bakeoff("project gemm --chips h20 --m 1 --n 1 --k 1");
+    EXPECT_EQ(old.code, 2);
+    EXPECT_EQ(lines(old.err), 1) << old.err;
+    EXPECT_NE(old.err.find("write --chip h20"), std::string::npos) << old.err;
+    auto dep = run_bakeoff("project gemm --chips-db '" + std::string(BAKEOFF_SOURCE_DIR) +
+                           "/data/chips.csv' --chip h20 --m 1 --n 1 --k 1");
+    EXPECT_EQ(dep.code, 0) << dep.err;
+    EXPECT_EQ(lines(dep.err), 1) << dep.err;
+    EXPECT_NE(dep.err.find("deprecated"), std::string::npos);
+}

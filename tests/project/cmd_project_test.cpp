@@ -22,7 +22,7 @@ Result project(std::vector<std::string> args) {
 bool has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
 
 TEST(CmdProject, TrainSideBySide) {
-    auto r = project({"train", "--chips", "h800-sxm5-80gb,h20,ascend-910c", "--model", "deepseek-v3", "--tokens",
+    auto r = project({"train", "--chip", "h800-sxm5-80gb,h20,ascend-910c", "--model", "deepseek-v3", "--tokens",
                       "14.8T", "--devices", "2048", "--chip-hours", "2.788M"});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_TRUE(has(r.out, "MFU: 0.4 (assumed")) << r.out;
@@ -35,7 +35,7 @@ TEST(CmdProject, TrainSideBySide) {
 }
 
 TEST(CmdProject, TrainJsonImpliedMfu) {
-    auto r = project({"train", "--chips", "h800-sxm5-80gb", "--active-params", "37e9", "--params", "671e9", "--tokens",
+    auto r = project({"train", "--chip", "h800-sxm5-80gb", "--active-params", "37e9", "--params", "671e9", "--tokens",
                       "14.8e12", "--chip-hours", "2788000", "--format", "json"});
     ASSERT_EQ(r.code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
@@ -47,7 +47,7 @@ TEST(CmdProject, TrainJsonImpliedMfu) {
 }
 
 TEST(CmdProject, TrainMissingFiguresInJson) {
-    auto r = project({"train", "--chips", "ascend-910c", "--dtype", "fp16", "--flops", "1e24", "--price-per-hour", "1.5",
+    auto r = project({"train", "--chip", "ascend-910c", "--dtype", "fp16", "--flops", "1e24", "--price-per-hour", "1.5",
                       "--format", "json"});
     ASSERT_EQ(r.code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
@@ -58,18 +58,18 @@ TEST(CmdProject, TrainMissingFiguresInJson) {
 }
 
 TEST(CmdProject, GemmTableAndMarkdown) {
-    auto r = project({"gemm", "--chips", "h100-sxm5-80gb,h20", "--m", "8192", "--n", "8192", "--k", "8192"});
+    auto r = project({"gemm", "--chip", "h100-sxm5-80gb,h20", "--m", "8192", "--n", "8192", "--k", "8192"});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_TRUE(has(r.out, "time = max(FLOPs / peak, bytes / bandwidth)"));
     EXPECT_TRUE(has(r.out, "compute"));
-    auto m = project({"gemm", "--chips", "h20", "--m", "1", "--n", "8192", "--k", "8192", "--format", "markdown"});
+    auto m = project({"gemm", "--chip", "h20", "--m", "1", "--n", "8192", "--k", "8192", "--format", "markdown"});
     ASSERT_EQ(m.code, 0) << m.err;
     EXPECT_TRUE(has(m.out, "| h20 |")) << m.out;
     EXPECT_TRUE(has(m.out, "| memory |"));
 }
 
 TEST(CmdProject, RooflineMemoryOp) {
-    auto r = project({"roofline", "--chips", "ascend-910c", "--bytes", "1e9", "--format", "json"});
+    auto r = project({"roofline", "--chip", "ascend-910c", "--bytes", "1e9", "--format", "json"});
     ASSERT_EQ(r.code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     // 1e9 B / 3.2e12 B/s = 0.3125 ms
@@ -78,43 +78,93 @@ TEST(CmdProject, RooflineMemoryOp) {
 }
 
 TEST(CmdProject, Serve) {
-    auto r = project({"serve", "--chips", "h100-sxm5-80gb,h20", "--model", "llama-3.1-70b", "--context", "8192",
+    auto r = project({"serve", "--chip", "h100-sxm5-80gb,h20", "--model", "llama-3.1-70b", "--context", "8192",
                       "--batch", "8", "--format", "json"});
     ASSERT_EQ(r.code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     ASSERT_EQ(j["rows"].size(), 2u);
     EXPECT_TRUE(j["rows"][0]["decode_tokens_s"].is_number());
     EXPECT_TRUE(j["rows"][1]["prefill_tokens_s"].is_number());
-    auto c = project({"serve", "--chips", "h20", "--params", "7B", "--layers", "32", "--kv-heads", "8", "--head-dim",
+    auto c = project({"serve", "--chip", "h20", "--params", "7B", "--layers", "32", "--kv-heads", "8", "--head-dim",
                       "128", "--devices", "1"});
     ASSERT_EQ(c.code, 0) << c.err;
     EXPECT_TRUE(has(c.out, "yes"));
 }
 
 TEST(CmdProject, BadInput) {
-    auto u = project({"train", "--chips", "h100-sxm5-80gb,nope-9000", "--flops", "1e24"});
+    auto u = project({"train", "--chip", "h100-sxm5-80gb,nope-9000", "--flops", "1e24"});
     EXPECT_EQ(u.code, 2);
     EXPECT_EQ(u.err, "bakeoff: unknown chip id 'nope-9000' (list them with 'bakeoff chips')\n");
     EXPECT_TRUE(u.out.empty());
     for (std::vector<std::string> args : {
-             std::vector<std::string>{"train", "--chips", "h20", "--flops", "1e2x"},
-             {"train", "--chips", "h20", "--flops", "1e24", "--mfu", "1.5"},
-             {"train", "--chips", "h20", "--flops", "1e24", "--mfu", "abc"},
-             {"train", "--chips", "h20", "--flops", "1e24", "--pue", "0.9"},
-             {"train", "--chips", "h20", "--tokens", "1T"},  // no model
-             {"gemm", "--chips", "h20", "--m", "-5", "--n", "1", "--k", "1"},
-             {"gemm", "--chips", "h20", "--m", "1.5", "--n", "1", "--k", "1"},
-             {"gemm", "--chips", "h20", "--m", "1", "--n", "1", "--k", "1", "--dtype", "fp7"},
+             std::vector<std::string>{"train", "--chip", "h20", "--flops", "1e2x"},
+             {"train", "--chip", "h20", "--flops", "1e24", "--mfu", "1.5"},
+             {"train", "--chip", "h20", "--flops", "1e24", "--mfu", "abc"},
+             {"train", "--chip", "h20", "--flops", "1e24", "--pue", "0.9"},
+             {"train", "--chip", "h20", "--tokens", "1T"},  // no model
+             {"gemm", "--chip", "h20", "--m", "-5", "--n", "1", "--k", "1"},
+             {"gemm", "--chip", "h20", "--m", "1.5", "--n", "1", "--k", "1"},
+             {"gemm", "--chip", "h20", "--m", "1", "--n", "1", "--k", "1", "--dtype", "fp7"},
              {"gemm", "--m", "1", "--n", "1", "--k", "1"},  // no chips
-             {"serve", "--chips", "h20", "--model", "gpt-9"},
-             {"serve", "--chips", "h20", "--params", "7B"},  // no KV geometry
-             {"serve", "--chips", "h20", "--model", "llama-3.1-8b", "--batch", "0"},
-             {"gemm", "--chips", "h20", "--m", "1", "--n", "1", "--k", "1", "--format", "xml"},
+             {"serve", "--chip", "h20", "--model", "gpt-9"},
+             {"serve", "--chip", "h20", "--params", "7B"},  // no KV geometry
+             {"serve", "--chip", "h20", "--model", "llama-3.1-8b", "--batch", "0"},
+             {"gemm", "--chip", "h20", "--m", "1", "--n", "1", "--k", "1", "--format", "xml"},
          }) {
         auto r = project(args);
         EXPECT_EQ(r.code, 2) << fmt::format("{}", fmt::join(args, " ")) << "\n" << r.out;
         EXPECT_FALSE(r.err.empty());
     }
+}
+
+TEST(CmdProject, EverySpellingOfEveryFormat) {
+    const std::vector<std::string> gemm = {"gemm", "--chip", "h20", "--m", "64", "--n", "64", "--k", "64", "--format"};
+    auto with = [&](const std::string& f) {
+        auto args = gemm;
+        args.push_back(f);
+        return project(args);
+    };
+    const auto text = project({"gemm", "--chip", "h20", "--m", "64", "--n", "64", "--k", "64"});
+    ASSERT_EQ(text.code, 0) << text.err;
+    EXPECT_EQ(with("text").out, text.out);
+    EXPECT_EQ(with("table").out, text.out);
+    EXPECT_EQ(with("md").out, with("markdown").out);
+    const auto csv = with("csv");
+    ASSERT_EQ(csv.code, 0) << csv.err;
+    EXPECT_EQ(csv.out.rfind("target,basis,peak_tflops,bandwidth_gbs,compute_ms,memory_ms,time_ms,bound,tflops,"
+                            "ridge_flop_per_byte\nh20,", 0),
+              0u)
+        << csv.out;
+    EXPECT_EQ(nlohmann::json::parse(with("json").out)["projection"], "roofline");
+    const auto bad = with("xml");
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_EQ(bad.err, "bakeoff: --format: unknown format 'xml' (text (or table), markdown (or md), csv, json)\n");
+}
+
+TEST(CmdProject, ChipsIsTheDatabaseAsInEveryCommand) {
+    // The old spelling of the chip list is a usage error that gives the new one.
+    auto old = project({"gemm", "--chips", "h100-sxm5-80gb,h20", "--m", "1", "--n", "1", "--k", "1"});
+    EXPECT_EQ(old.code, 2);
+    EXPECT_EQ(old.err, "bakeoff: --chips is the chip database (a CSV file) and 'h100-sxm5-80gb,h20' is no file; "
+                       "to name chips write --chip h100-sxm5-80gb,h20\n");
+    EXPECT_TRUE(old.out.empty());
+
+    const auto db = std::filesystem::temp_directory_path() / "bakeoff_project_chips.csv";
+    std::ofstream(db) << "vendor,chip,bf16_tflops,memory_bandwidth_gbs,source,confidence\nAcme,Rocket 1,100,1000,lab,estimate\n";
+    auto r = project({"gemm", "--chips", db.string(), "--chip", "rocket-1", "--m", "1", "--n", "1", "--k", "1"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, "rocket-1")) << r.out;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+
+    // --chips-db still works, with a one-line note.
+    auto dep = project({"gemm", "--chips-db", db.string(), "--chip", "rocket-1", "--m", "1", "--n", "1", "--k", "1"});
+    EXPECT_EQ(dep.code, 0) << dep.err;
+    EXPECT_EQ(dep.out, r.out);
+    EXPECT_EQ(dep.err, "bakeoff: --chips-db is deprecated; write --chips " + db.string() + "\n");
+
+    // A database that is named but missing is a failure to read, not a usage error.
+    EXPECT_EQ(project({"gemm", "--chips", "/nonexistent/chips.csv", "--chip", "h20", "--m", "1", "--n", "1", "--k", "1"}).code, 1);
+    std::filesystem::remove(db);
 }
 
 TEST(CmdProject, CalibratedByResultsFile) {

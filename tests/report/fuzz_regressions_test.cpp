@@ -152,6 +152,6 @@ TEST_F(FuzzRegressions, ComparisonJsonWithANonUtf8FileNameIsWritten) {
     std::vector<InputFile> in;
     in.push_back({"a\xff.json", read_results(write("plain.json", file_with("1")))});
     const Comparison c = build_comparison(std::move(in), {});
-    const std::string json = render_comparison(c, CompareFormat::json);
+    const std::string json = render_comparison(c, Format::json);
     EXPECT_NE(json.find("a\xEF\xBF\xBD.json"), std::string::npos) << json;
 }

@@ -186,7 +186,7 @@ TEST(RunSummary, TextTableIsAlignedAndNotesExplainFailures) {
 TEST(RunSummary, MarkdownEscapesPipes) {
     auto f = sample_file();
     f.records[0].size_label = "1|2";
-    const std::string md = run_summary(f.records, {.show_device = true, .markdown = true});
+    const std::string md = run_summary(f.records, {.show_device = true, .format = Format::markdown});
     EXPECT_NE(md.find("1\\|2"), std::string::npos) << md;
     EXPECT_EQ(md.rfind("| workload | dtype | size | path | device |", 0), 0u);
     EXPECT_NE(md.find("| ---: |"), std::string::npos);

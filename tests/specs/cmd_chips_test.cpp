@@ -68,7 +68,8 @@ TEST(ChipsCommand, MarkdownWithAnUnknownCell) {
     EXPECT_EQ(ls[1], "");
     EXPECT_EQ(ls[2], "| id | vendor | chip | year | GB | memory | GB/s | FP64 | FP32 | TF32 | BF16 | FP16 | FP8 | INT8 "
                      "| TDP W | confidence |");
-    EXPECT_EQ(ls[3], "|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    // The shared Markdown renderer's rule: "---:" right-aligns the numbers.
+    EXPECT_EQ(ls[3], "| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
     EXPECT_EQ(ls[4], "| l40s | NVIDIA | L40S | 2023 | 48 | GDDR6 | 864 | - | 91.6 | 183 | 362.05 | 362.05 | 733 | "
                      "733 | 350 | vendor datasheet |");
 }
@@ -145,6 +146,23 @@ TEST(ChipsCommand, UsageErrorsExitTwoWithOneLine) {
     }
     EXPECT_NE(chips({"--sort", "nope"}).err.find("unknown sort field 'nope'"), std::string::npos);
     EXPECT_NE(chips({"show", "h10"}).err.find("did you mean: h100-sxm5-80gb, h100-pcie-80gb"), std::string::npos);
+}
+
+TEST(ChipsCommand, EverySpellingOfEveryFormat) {
+    const auto text = chips({"--filter", "h100"});
+    EXPECT_EQ(chips({"--filter", "h100", "--format", "table"}).out, text.out);
+    EXPECT_EQ(chips({"--filter", "h100", "--format", "text"}).out, text.out);
+    const auto md = chips({"--filter", "h100", "--format", "markdown"});
+    ASSERT_EQ(md.code, 0) << md.err;
+    EXPECT_EQ(chips({"--filter", "h100", "--format", "md"}).out, md.out);  // refused before the shared flag
+    for (const char* f : {"csv", "json"}) EXPECT_EQ(chips({"--filter", "h100", "--format", f}).code, 0) << f;
+    for (const char* f : {"text", "md", "csv", "json"}) {
+        const auto r = chips({"show", "h20", "--format", f});
+        EXPECT_EQ(r.code, 0) << f << r.err;
+        EXPECT_NE(r.out.find("h20"), std::string::npos) << f;
+    }
+    const auto bad = chips({"--format", "xml"});
+    EXPECT_EQ(bad.err, "bakeoff: --format: unknown format 'xml' (text (or table), markdown (or md), csv, json)\n");
 }
 
 TEST(ChipsCommand, MalformedDatabaseExitsOneNamingFileLineColumn) {
