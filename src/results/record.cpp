@@ -1,5 +1,6 @@
 #include "results/record.h"
 
+#include "core/name_table.h"
 #include "numeric/statistics.h"
 
 #include <fmt/format.h>
@@ -45,21 +46,16 @@ std::vector<double> metric_values(const MetricDef& m, const WorkCounts& w, std::
     return out;
 }
 
-std::string_view record_status_name(RecordStatus s) {
-    switch (s) {
-        case RecordStatus::ok: return "ok";
-        case RecordStatus::failed: return "failed";
-        case RecordStatus::unsupported: return "unsupported";
-        case RecordStatus::skipped: return "skipped";
-    }
-    return "unknown";
+namespace {
+constexpr NameEntry<RecordStatus> kStatusNames[] = {{RecordStatus::ok, "ok"},
+                                                    {RecordStatus::failed, "failed"},
+                                                    {RecordStatus::unsupported, "unsupported"},
+                                                    {RecordStatus::skipped, "skipped"}};
 }
 
-std::optional<RecordStatus> parse_record_status(std::string_view s) {
-    for (auto st : {RecordStatus::ok, RecordStatus::failed, RecordStatus::unsupported, RecordStatus::skipped})
-        if (record_status_name(st) == s) return st;
-    return std::nullopt;
-}
+std::string_view record_status_name(RecordStatus s) { return name_of(kStatusNames, s); }
+
+std::optional<RecordStatus> parse_record_status(std::string_view s) { return value_named(kStatusNames, s); }
 
 std::optional<double> Record::value() const {
     if (status != RecordStatus::ok || !stats) return std::nullopt;

@@ -1,27 +1,24 @@
 #include "workloads/workload.h"
 
+#include "core/name_table.h"
+
 #include <fmt/format.h>
 
 #include <stdexcept>
 
 namespace bakeoff {
 
-std::string_view suite_name(Suite s) {
-    switch (s) {
-        case Suite::smoke: return "smoke";
-        case Suite::quick: return "quick";
-        case Suite::standard: return "standard";
-        case Suite::full: return "full";
-        case Suite::collective: return "collective";
-    }
-    return "unknown";
+namespace {
+constexpr NameEntry<Suite> kSuiteNames[] = {{Suite::smoke, "smoke"},
+                                            {Suite::quick, "quick"},
+                                            {Suite::standard, "standard"},
+                                            {Suite::full, "full"},
+                                            {Suite::collective, "collective"}};
 }
 
-std::optional<Suite> parse_suite(std::string_view name) {
-    for (Suite s : {Suite::smoke, Suite::quick, Suite::standard, Suite::full, Suite::collective})
-        if (suite_name(s) == name) return s;
-    return std::nullopt;
-}
+std::string_view suite_name(Suite s) { return name_of(kSuiteNames, s); }
+
+std::optional<Suite> parse_suite(std::string_view name) { return value_named(kSuiteNames, name); }
 
 std::string CaseSpec::id() const {
     return fmt::format("{}/{}/{}/{}", workload, dtype_name(dtype), size_label, path_name(path));

@@ -1,32 +1,21 @@
 #include "workloads/collective/bus_bandwidth.h"
 
+#include "core/name_table.h"
+
 #include <algorithm>
 
 namespace bakeoff {
 
 namespace {
-constexpr CollectiveKind kAll[] = {CollectiveKind::allreduce, CollectiveKind::allgather,
-                                   CollectiveKind::reduce_scatter, CollectiveKind::alltoall,
-                                   CollectiveKind::broadcast, CollectiveKind::sendrecv};
+constexpr NameEntry<CollectiveKind> kCollectiveNames[] = {
+    {CollectiveKind::allreduce, "allreduce"}, {CollectiveKind::allgather, "allgather"},
+    {CollectiveKind::reduce_scatter, "reduce_scatter"}, {CollectiveKind::alltoall, "alltoall"},
+    {CollectiveKind::broadcast, "broadcast"}, {CollectiveKind::sendrecv, "sendrecv"}};
 }
 
-std::string_view collective_name(CollectiveKind k) {
-    switch (k) {
-        case CollectiveKind::allreduce: return "allreduce";
-        case CollectiveKind::allgather: return "allgather";
-        case CollectiveKind::reduce_scatter: return "reduce_scatter";
-        case CollectiveKind::alltoall: return "alltoall";
-        case CollectiveKind::broadcast: return "broadcast";
-        case CollectiveKind::sendrecv: return "sendrecv";
-    }
-    return "unknown";
-}
+std::string_view collective_name(CollectiveKind k) { return name_of(kCollectiveNames, k); }
 
-std::optional<CollectiveKind> parse_collective(std::string_view name) {
-    for (auto k : kAll)
-        if (collective_name(k) == name) return k;
-    return std::nullopt;
-}
+std::optional<CollectiveKind> parse_collective(std::string_view name) { return value_named(kCollectiveNames, name); }
 
 double busbw_factor(CollectiveKind k, int n) {
     if (n < 2) return 0;
