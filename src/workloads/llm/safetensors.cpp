@@ -125,22 +125,18 @@ void SafetensorsFile::read_f32(const StTensor& t, std::uint64_t first, std::uint
         throw SafetensorsError(fmt::format("{}: tensor '{}': read of elements [{}, {}) is out of range", path_, t.name,
                                            first, first + count));
     const unsigned char* p = map_ + data_offset_ + t.begin + first * es;
+    // 16-bit elements, possibly unaligned in the mapping, widened one by one.
+    auto widen = [&](float (*to_float)(std::uint16_t)) {
+        for (std::uint64_t i = 0; i < count; ++i) {
+            std::uint16_t h;
+            std::memcpy(&h, p + 2 * i, 2);
+            out[i] = to_float(h);
+        }
+    };
     switch (t.dtype) {
         case StDtype::f32: std::memcpy(out, p, count * 4); break;
-        case StDtype::bf16:
-            for (std::uint64_t i = 0; i < count; ++i) {
-                std::uint16_t h;
-                std::memcpy(&h, p + 2 * i, 2);
-                out[i] = bf16_to_float(h);
-            }
-            break;
-        case StDtype::f16:
-            for (std::uint64_t i = 0; i < count; ++i) {
-                std::uint16_t h;
-                std::memcpy(&h, p + 2 * i, 2);
-                out[i] = f16_to_float(h);
-            }
-            break;
+        case StDtype::bf16: widen(bf16_to_float); break;
+        case StDtype::f16: widen(f16_to_float); break;
     }
 }
 
