@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #include "cpu_internal.h"
 #include "fp16.h"
@@ -39,49 +40,44 @@ inline void st(double* p, int64_t i, double v) { p[i] = v; }
 inline void st(bf16* p, int64_t i, float v) { p[i].bits = bk_f32_to_bf16(v); }
 inline void st(f16* p, int64_t i, float v) { p[i].bits = bk_f32_to_f16(v); }
 
-// Runs f(i) for i in [0, n) over the pinned OpenMP team, statically split;
-// on one thread when the whole op is below `serial_work` element-operations,
-// where waking the team costs more than it saves.
+// Runs f(i) for i in [0, n) over the pinned OpenMP team; on one thread when
+// the whole op is below `kSerialWork` element-operations, where waking the team
+// costs more than it saves. Static: split evenly; dynamic: handed out one
+// iteration at a time.
 constexpr int64_t kSerialWork = 1 << 15;
+enum class Schedule { static_split, dynamic };
+
+template <Schedule S, class F>
+void parallel_for_scheduled(int64_t n, int64_t work, F&& f) {
+    if (work < kSerialWork || n == 1) {
+        for (int64_t i = 0; i < n; ++i) f(i);
+        return;
+    }
+    LaunchPin pin;
+#pragma omp parallel
+    {
+        pin_omp_thread();
+        if constexpr (S == Schedule::dynamic) {
+#pragma omp for schedule(dynamic, 1)
+            for (int64_t i = 0; i < n; ++i) f(i);
+        } else {
+#pragma omp for schedule(static)
+            for (int64_t i = 0; i < n; ++i) f(i);
+        }
+    }
+}
+
 template <class F>
 void parallel_for(int64_t n, int64_t work, F&& f) {
-    if (work < kSerialWork || n == 1) {
-        for (int64_t i = 0; i < n; ++i) f(i);
-        return;
-    }
-    LaunchPin pin;
-#pragma omp parallel
-    {
-        pin_omp_thread();
-#pragma omp for schedule(static)
-        for (int64_t i = 0; i < n; ++i) f(i);
-    }
+    parallel_for_scheduled<Schedule::static_split>(n, work, std::forward<F>(f));
 }
 
-}  // namespace bk_cpu
-
-namespace bk_cpu {
-
-// As parallel_for, handing out iterations dynamically in chunks: for work
-// that differs per iteration (causal attention: later queries see more keys).
+// For work that differs per iteration (causal attention: later queries see
+// more keys).
 template <class F>
 void parallel_for_dynamic(int64_t n, int64_t work, F&& f) {
-    if (work < kSerialWork || n == 1) {
-        for (int64_t i = 0; i < n; ++i) f(i);
-        return;
-    }
-    LaunchPin pin;
-#pragma omp parallel
-    {
-        pin_omp_thread();
-#pragma omp for schedule(dynamic, 1)
-        for (int64_t i = 0; i < n; ++i) f(i);
-    }
+    parallel_for_scheduled<Schedule::dynamic>(n, work, std::forward<F>(f));
 }
-
-}  // namespace bk_cpu
-
-namespace bk_cpu {
 
 // Calls f(T{}) with T the storage type of an activation dtype.
 template <class F>
