@@ -81,20 +81,21 @@ std::string trimmed(std::string s) {
     return s.substr(b);
 }
 
-static std::string device_string(cl_device_id d, cl_device_info what) {
+// A string-valued query (clGetDeviceInfo, clGetPlatformInfo): asks its size,
+// then its text; "" when either call fails.
+template <class Handle, class Info>
+static std::string info_string(cl_int(CL_API_CALL* get)(Handle, Info, size_t, void*, size_t*), Handle h, Info what) {
     size_t size = 0;
-    if (clGetDeviceInfo(d, what, 0, nullptr, &size) != CL_SUCCESS || size == 0) return {};
+    if (get(h, what, 0, nullptr, &size) != CL_SUCCESS || size == 0) return {};
     std::string s(size, '\0');
-    if (clGetDeviceInfo(d, what, size, s.data(), nullptr) != CL_SUCCESS) return {};
+    if (get(h, what, size, s.data(), nullptr) != CL_SUCCESS) return {};
     return trimmed(std::move(s));
 }
 
+static std::string device_string(cl_device_id d, cl_device_info what) { return info_string(clGetDeviceInfo, d, what); }
+
 static std::string platform_string(cl_platform_id p, cl_platform_info what) {
-    size_t size = 0;
-    if (clGetPlatformInfo(p, what, 0, nullptr, &size) != CL_SUCCESS || size == 0) return {};
-    std::string s(size, '\0');
-    if (clGetPlatformInfo(p, what, size, s.data(), nullptr) != CL_SUCCESS) return {};
-    return trimmed(std::move(s));
+    return info_string(clGetPlatformInfo, p, what);
 }
 
 template <class T>
