@@ -8,7 +8,7 @@
 //   cuda_*_kernels.cu   bakeoff's own kernels (cuda_kernels.h)
 //   cuda_backend.cpp    the ABI entry points and the table
 // The opaque ABI handles are defined here. Nothing is exported but the entry
-// point (exports.map).
+// point (backends/plugin_exports.map).
 #pragma once
 
 #include "bakeoff/backend_abi.h"

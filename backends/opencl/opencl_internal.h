@@ -4,7 +4,7 @@
 //   opencl_nn_ops.cpp   the neural-network ops: checks, program, launches
 //   opencl_backend.cpp  the ABI entry points and the table
 // The opaque ABI handles (bk_device, bk_buffer, bk_stream, bk_event) are
-// defined here. Nothing in this header is exported (see exports.map).
+// defined here. Nothing in this header is exported (see backends/plugin_exports.map).
 #pragma once
 
 #include "bakeoff/backend_abi.h"
