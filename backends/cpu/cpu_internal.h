@@ -45,6 +45,19 @@ const CpuIsa& cpu_isa();  // detected once, thread-safe
 enum class KernelIsa { scalar = 0, avx2 = 1, avx512 = 2 };
 // Best variant this CPU runs, capped by BAKEOFF_CPU_ISA=scalar|avx2|avx512.
 KernelIsa kernel_isa();
+
+// The kernel set for kernel_isa(): each variant getter returns nullptr when its
+// ISA was not compiled in, and the scalar set serves then.
+template <class Set>
+const Set& kernels_for_isa(const Set* (*avx512)(), const Set* (*avx2)(), const Set* (*scalar)()) {
+    const Set* s = nullptr;
+    switch (kernel_isa()) {
+        case KernelIsa::avx512: s = avx512(); break;
+        case KernelIsa::avx2: s = avx2(); break;
+        case KernelIsa::scalar: break;
+    }
+    return s ? *s : *scalar();
+}
 const char* kernel_isa_name(KernelIsa isa);
 
 // ---------------------------------------------------------------- topology (cpu_topology.cpp)

@@ -28,16 +28,8 @@ constexpr int64_t kKC = 256;
 constexpr double kSingleThreadMacs = 64.0 * 64.0 * 64.0;
 
 const GemmKernelSet& kernels() {
-    static const GemmKernelSet* set = [] {
-        const GemmKernelSet* s = nullptr;
-        switch (kernel_isa()) {
-            case KernelIsa::avx512: s = gemm_kernels_avx512(); break;
-            case KernelIsa::avx2: s = gemm_kernels_avx2(); break;
-            case KernelIsa::scalar: break;
-        }
-        return s ? s : gemm_kernels_scalar();
-    }();
-    return *set;
+    static const GemmKernelSet& set = kernels_for_isa(gemm_kernels_avx512, gemm_kernels_avx2, gemm_kernels_scalar);
+    return set;
 }
 
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }

@@ -37,16 +37,8 @@ uint64_t nt_threshold() {
 }
 
 const StreamKernelSet& kernels() {
-    static const StreamKernelSet* set = [] {
-        const StreamKernelSet* s = nullptr;
-        switch (kernel_isa()) {
-            case KernelIsa::avx512: s = stream_kernels_avx512(); break;
-            case KernelIsa::avx2: s = stream_kernels_avx2(); break;
-            case KernelIsa::scalar: break;
-        }
-        return s ? s : stream_kernels_scalar();
-    }();
-    return *set;
+    static const StreamKernelSet& set = kernels_for_isa(stream_kernels_avx512, stream_kernels_avx2, stream_kernels_scalar);
+    return set;
 }
 
 size_t elem_size(uint32_t dt) { return dt == BK_F64 ? 8 : 4; }
