@@ -237,6 +237,20 @@ void bk_gemm(const int M, const int N, const int K,
 #define TN (WGX * RN) /* columns of C per work-group */
 #define NT (WGX * WGY)
 
+/* Loads the TK x TO slice of op(X) at (k0, o0) into local T[kk][o], zero past
+ * the edges; op(X)[o][k] is X[k * ld + o] when o_contig (A transposed, B not)
+ * and X[o * ld + k] otherwise. The work-items read along the contiguous index. */
+#define BK_LOAD_TILE(T, X, ld, o_contig, o0, O, TO)                                           \
+    for (int l = tid; l < (TO) * TK; l += NT) {                                               \
+        int o, kk;                                                                            \
+        if (o_contig) { o = l % (TO); kk = l / (TO); } else { kk = l % TK; o = l / TK; }      \
+        const int go = (o0) + o, gk = k0 + kk;                                                \
+        ACC v = (ACC)(0);                                                                     \
+        if (go < (O) && gk < K)                                                               \
+            v = (o_contig) ? LOAD_IN(X, (long)gk * (ld) + go) : LOAD_IN(X, (long)go * (ld) + gk); \
+        T[kk][o] = v;                                                                         \
+    }
+
 /* GPUs and accelerators. A work-group of WGX x WGY work-items computes a
  * TM x TN tile of C, each work-item an RM x RN block (rows ty + r*WGY,
  * columns tx + c*WGX); op(A) and op(B) pass through local memory in TK-deep
@@ -260,26 +274,8 @@ void bk_gemm(const int M, const int N, const int K,
         for (int c = 0; c < RN; ++c) acc[r][c] = (ACC)(0);
 
     for (int k0 = 0; k0 < K; k0 += TK) {
-        /* op(A)[m0 + i][k0 + kk]; read along the contiguous index. */
-        for (int l = tid; l < TM * TK; l += NT) {
-            int i, kk;
-            if (ta) { i = l % TM; kk = l / TM; } else { kk = l % TK; i = l / TK; }
-            const int gi = m0 + i, gk = k0 + kk;
-            ACC v = (ACC)(0);
-            if (gi < M && gk < K)
-                v = ta ? LOAD_IN(A, (long)gk * lda + gi) : LOAD_IN(A, (long)gi * lda + gk);
-            As[kk][i] = v;
-        }
-        /* op(B)[k0 + kk][n0 + j] */
-        for (int l = tid; l < TK * TN; l += NT) {
-            int j, kk;
-            if (tb) { kk = l % TK; j = l / TK; } else { j = l % TN; kk = l / TN; }
-            const int gj = n0 + j, gk = k0 + kk;
-            ACC v = (ACC)(0);
-            if (gj < N && gk < K)
-                v = tb ? LOAD_IN(B, (long)gj * ldb + gk) : LOAD_IN(B, (long)gk * ldb + gj);
-            Bs[kk][j] = v;
-        }
+        BK_LOAD_TILE(As, A, lda, ta, m0, M, TM);  /* op(A)[m0 + i][k0 + kk] */
+        BK_LOAD_TILE(Bs, B, ldb, !tb, n0, N, TN); /* op(B)[k0 + kk][n0 + j] */
         barrier(CLK_LOCAL_MEM_FENCE);
 #pragma unroll
         for (int kk = 0; kk < TK; ++kk) {

@@ -201,17 +201,28 @@ inline void bk_rope_pair(__global const ACT_T* x, __global ACT_T* y, const ulong
     ST(y, base + i + hd2, a1 * c + a0 * s);
 }
 
+/* The pair a work-item rotates: (row, pair) with pair = head * hd2 + i, and
+ * where the row's head starts. False past the last pair. */
+typedef struct { int i, hd2; long row, base; } bk_rope_at;
+inline bool bk_rope_locate(const int heads, const int head_dim, bk_rope_at* at)
+{
+    at->hd2 = head_dim / 2;
+    const int pair = get_global_id(0);
+    if (pair >= heads * at->hd2) return false;
+    at->row = get_global_id(1);
+    const int h = pair / at->hd2;
+    at->i = pair - h * at->hd2;
+    at->base = at->row * (long)heads * head_dim + (long)h * head_dim;
+    return true;
+}
+
 __kernel void bk_rope(__global const ACT_T* x, __global ACT_T* y, __global const ulong* turns,
                       const int heads, const int head_dim, const long seq, const long pos_offset,
                       const int inverse)
 {
-    const int hd2 = head_dim / 2;
-    const int pair = get_global_id(0);
-    if (pair >= heads * hd2) return;
-    const long row = get_global_id(1);
-    const int h = pair / hd2, i = pair - h * hd2;
-    bk_rope_pair(x, y, turns[i], pos_offset + row % seq, inverse, row * (long)heads * head_dim + (long)h * head_dim,
-                 i, hd2);
+    bk_rope_at at;
+    if (!bk_rope_locate(heads, head_dim, &at)) return;
+    bk_rope_pair(x, y, turns[at.i], pos_offset + at.row % seq, inverse, at.base, at.i, at.hd2);
 }
 
 #ifdef BK_FP64
@@ -221,16 +232,12 @@ __kernel void bk_rope_freq(__global const ACT_T* x, __global const double* freq,
                            const int heads, const int head_dim, const long seq, const long pos_offset,
                            const int inverse)
 {
-    const int hd2 = head_dim / 2;
-    const int pair = get_global_id(0);
-    if (pair >= heads * hd2) return;
-    const long row = get_global_id(1);
-    const int h = pair / hd2, i = pair - h * hd2;
-    double g = freq[i] * 0.15915494309189535; /* 1 / (2 pi) */
+    bk_rope_at at;
+    if (!bk_rope_locate(heads, head_dim, &at)) return;
+    double g = freq[at.i] * 0.15915494309189535; /* 1 / (2 pi) */
     g -= floor(g);
     const ulong tf = (ulong)(g * 18446744073709551616.0); /* < 2^64: g <= 1 - 2^-53 */
-    bk_rope_pair(x, y, tf, pos_offset + row % seq, inverse, row * (long)heads * head_dim + (long)h * head_dim, i,
-                 hd2);
+    bk_rope_pair(x, y, tf, pos_offset + at.row % seq, inverse, at.base, at.i, at.hd2);
 }
 #endif
 
