@@ -51,6 +51,20 @@ inline CommandResult run_binary(const std::filesystem::path& binary, const std::
     return r;
 }
 
+#ifdef BAKEOFF_BINARY_PATH
+// The built bakeoff run in one scratch folder per test process (named after
+// `prefix`): `env ENV MORE_ENV bakeoff ARGS`, ENV set for every run.
+struct BakeoffInScratch {
+    std::filesystem::path dir;
+    std::string env;
+    explicit BakeoffInScratch(const std::string& prefix, std::string always_env = "")
+        : dir(scratch_dir(prefix)), env(std::move(always_env)) {}
+    CommandResult operator()(const std::string& args, const std::string& more_env = "") const {
+        return run_binary(BAKEOFF_BINARY_PATH, dir, env + " " + more_env, args);
+    }
+};
+#endif
+
 inline int count_lines(const std::string& s) {
     int n = 0;
     for (char c : s) n += c == '\n';

@@ -23,15 +23,13 @@ namespace {
 using Result = bakeoff::testing_support::CommandResult;
 using bakeoff::testing_support::slurp;
 
-fs::path work_dir() {
-    static const fs::path dir = bakeoff::testing_support::scratch_dir("bakeoff-e2e");
-    return dir;
+// `bakeoff ARGS` with the default plugin search path (test plugins hidden).
+const bakeoff::testing_support::BakeoffInScratch& bakeoff_e2e() {
+    static const bakeoff::testing_support::BakeoffInScratch b("bakeoff-e2e");
+    return b;
 }
-
-// Runs `bakeoff ARGS` with the default plugin search path (test plugins hidden).
-Result run_bakeoff(const std::string& args) {
-    return bakeoff::testing_support::run_binary(BAKEOFF_BINARY_PATH, work_dir(), "", args);
-}
+fs::path work_dir() { return bakeoff_e2e().dir; }
+Result run_bakeoff(const std::string& args) { return bakeoff_e2e()(args); }
 
 int lines(const std::string& s) { return bakeoff::testing_support::count_lines(s); }
 

@@ -1,7 +1,7 @@
 // The runner against a test-only backend that can be told to misbehave: a
 // planted wrong element and a skipped computation must both fail verification
 // and carry no figure; a correct run must pass with consistent statistics.
-#include "core/plugin_registry.h"
+#include "common/fake_device.h"
 #include "harness/runner.h"
 #include "results/validate.h"
 #include "workloads/workload.h"
@@ -15,14 +15,8 @@ using namespace bakeoff;
 
 namespace {
 
-class RunnerTest : public ::testing::Test {
+class RunnerTest : public bakeoff::testing::FakeDeviceTest {
 protected:
-    void SetUp() override {
-        ASSERT_TRUE(reg_.load_file(std::filesystem::path(BAKEOFF_TEST_PLUGIN_DIR) / "libbakeoff_fake.so"));
-        info_ = reg_.devices().at(0);
-        dev_ = std::make_unique<Device>(info_);
-        opts_.time_budget_s = 0.01;
-    }
     void TearDown() override { ::unsetenv("BAKEOFF_FAKE_MODE"); }
 
     CaseSpec spec(const std::string& workload, bk_dtype t, std::int64_t size) {
@@ -37,11 +31,6 @@ protected:
         ::setenv("BAKEOFF_FAKE_MODE", mode, 1);
         return run_case(*dev_, *find_workload(workload), spec(workload, t, size), 7, opts_);
     }
-
-    PluginRegistry reg_;
-    DeviceInfo info_;
-    std::unique_ptr<Device> dev_;
-    RunOptions opts_;
 };
 
 }  // namespace

@@ -1,4 +1,3 @@
-#include "core/dtype.h"
 #include "workloads/sizes.h"
 
 #include <gtest/gtest.h>
@@ -24,16 +23,4 @@ TEST(Sizes, FormatsWithTheLargestExactUnit) {
     EXPECT_EQ(format_bytes(3ull << 30), "3GiB");
     EXPECT_EQ(format_bytes(1000), "1000B");
     EXPECT_EQ(format_bytes(1536), "1536B");  // not a whole KiB
-}
-
-TEST(Dtypes, NamesRoundTrip) {
-    for (int t = 0; t < BK_DTYPE_COUNT; ++t) {
-        auto name = dtype_name(bk_dtype(t));
-        auto back = parse_dtype(name);
-        ASSERT_TRUE(back.has_value()) << name;
-        EXPECT_EQ(*back, bk_dtype(t));
-    }
-    EXPECT_FALSE(parse_dtype("fp33").has_value());
-    EXPECT_EQ(dtype_size(BK_BF16), 2u);
-    EXPECT_EQ(dtype_size(BK_F64), 8u);
 }

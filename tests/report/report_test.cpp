@@ -1,6 +1,6 @@
 // bakeoff report: the HTML it writes, and that page loaded in headless
 // Chromium (charts present, hostile strings inert, a screenshot that is not blank).
-#include "../compare/compare_fixtures.h"
+#include "compare_fixtures.h"
 
 #include "report/compare.h"
 #include "report/html_report.h"

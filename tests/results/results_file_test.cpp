@@ -1,6 +1,6 @@
 #include "results/results_file.h"
-#include "report/run_summary.h"
 #include "results/validate.h"
+#include "sample_results.h"
 
 #include <gtest/gtest.h>
 
@@ -10,51 +10,10 @@
 #include <unistd.h>
 
 using namespace bakeoff;
+using bakeoff::testing::sample_file;
 namespace fs = std::filesystem;
 
 namespace {
-
-Record sample_record(const std::string& id, std::vector<double> samples) {
-    Record r;
-    r.id = id;
-    r.workload = "membw.triad";
-    r.dtype = "fp64";
-    r.path = "portable";
-    r.size = 1 << 20;
-    r.size_label = "1MiB";
-    r.params = {{"elements", 131072}};
-    r.device_id = "cpu:0";
-    r.device_name = "Test CPU <script>";
-    r.backend = "cpu";
-    r.status = RecordStatus::ok;
-    r.seed = 5;
-    r.work = {262144, 3145728};
-    r.metric = {"bandwidth", "GB/s", "bytes", 1e9};
-    r.samples_s = std::move(samples);
-    r.first_call_s = 0.01;
-    r.stats = compute_statistics(metric_values(r.metric, r.work, r.samples_s));
-    r.peak = 100;
-    r.peak_basis = "test";
-    r.verification = Verification{true, "exact", "elements that differ", 0, 0, ""};
-    return r;
-}
-
-ResultsFile sample_file() {
-    ResultsFile f;
-    f.header = {{"schema", kResultsSchema}, {"schema_version", kResultsSchemaVersion},
-                {"tool", {{"name", "bakeoff"}}}, {"host", {{"hostname", "h"}}}, {"devices", nlohmann::json::array()},
-                {"created_utc", "2026-11-22T00:00:00Z"}, {"seed", 5}, {"command_line", {"bakeoff"}},
-                {"complete", true}};
-    f.records.push_back(sample_record("a@cpu:0", {0.001, 0.0011, 0.00105, 0.00102, 0.00099, 0.001}));
-    Record failed = sample_record("b@cpu:0", {0.001, 0.002});
-    failed.status = RecordStatus::failed;
-    failed.reason = "verification failed: 3 of 131072 elements wrong";
-    failed.stats.reset();
-    failed.verification->ok = false;
-    failed.verification->error = 3;
-    f.records.push_back(failed);
-    return f;
-}
 
 fs::path temp_file(const std::string& name) {
     auto dir = fs::temp_directory_path() / ("bakeoff-test-" + std::to_string(::getpid()));
@@ -158,36 +117,4 @@ TEST(ReadResults, MalformedInputsGiveOneLineNamingTheFile) {
         }
     }
     EXPECT_THROW(read_results(temp_file("does-not-exist.json")), InputError);
-}
-
-TEST(RunSummary, TextTableIsAlignedAndNotesExplainFailures) {
-    auto f = sample_file();
-    f.records[0].warnings = {"OPENBLAS_CORETYPE=Haswell forces AVX2 kernels"};
-    const std::string text = run_summary(f.records, {});
-    // Header, rule, two rows, blank line, two notes.
-    EXPECT_NE(text.find("median"), std::string::npos);
-    EXPECT_NE(text.find("FAILED"), std::string::npos);
-    EXPECT_NE(text.find("[1] membw.triad fp64 1MiB portable on cpu:0: warning: OPENBLAS_CORETYPE"), std::string::npos);
-    EXPECT_NE(text.find("failed: verification failed"), std::string::npos);
-    // Aligned: the "median" column starts at the same offset in the header and under it.
-    std::istringstream in(text);
-    std::string header, rule, row1, row2;
-    std::getline(in, header);
-    std::getline(in, rule);
-    std::getline(in, row1);
-    std::getline(in, row2);
-    const auto col = header.find("95% CI");
-    ASSERT_NE(col, std::string::npos);
-    EXPECT_EQ(row1.substr(col, 1), "[");
-    // % of peak: the median over 100 GB/s.
-    EXPECT_NE(row1.find(" %"), std::string::npos);
-}
-
-TEST(RunSummary, MarkdownEscapesPipes) {
-    auto f = sample_file();
-    f.records[0].size_label = "1|2";
-    const std::string md = run_summary(f.records, {.show_device = true, .format = Format::markdown});
-    EXPECT_NE(md.find("1\\|2"), std::string::npos) << md;
-    EXPECT_EQ(md.rfind("| workload | dtype | size | path | device |", 0), 0u);
-    EXPECT_NE(md.find("| ---: |"), std::string::npos);
 }

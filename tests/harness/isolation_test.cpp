@@ -24,16 +24,14 @@ namespace {
 using Result = bakeoff::testing_support::CommandResult;
 using bakeoff::testing_support::slurp;
 
-fs::path work_dir() {
-    static const fs::path dir = bakeoff::testing_support::scratch_dir("bakeoff-iso");
-    return dir;
+// `bakeoff ARGS` with the test plugins on the search path and ENV set.
+const bakeoff::testing_support::BakeoffInScratch& bakeoff_iso() {
+    static const bakeoff::testing_support::BakeoffInScratch b(
+        "bakeoff-iso", "BAKEOFF_PLUGIN_PATH='" BAKEOFF_TEST_PLUGIN_DIR "'");
+    return b;
 }
-
-// Runs `bakeoff ARGS` with the test plugins on the search path and ENV set.
-Result run_bakeoff(const std::string& env, const std::string& args) {
-    return bakeoff::testing_support::run_binary(BAKEOFF_BINARY_PATH, work_dir(),
-                                                "BAKEOFF_PLUGIN_PATH='" BAKEOFF_TEST_PLUGIN_DIR "' " + env, args);
-}
+fs::path work_dir() { return bakeoff_iso().dir; }
+Result run_bakeoff(const std::string& env, const std::string& args) { return bakeoff_iso()(args, env); }
 
 // Records of a results file by workload id (the fake runs one case per
 // workload with --dtype fp32 --path portable).

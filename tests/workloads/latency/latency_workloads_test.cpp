@@ -2,7 +2,7 @@
 // patterns, and that a backend without the ops or host buffers records them as
 // unsupported with the reason (here the test-only fake backend and the CPU
 // backend, neither of which has BK_OP_EMPTY, BK_OP_TRANSFER or host buffers).
-#include "core/plugin_registry.h"
+#include "common/fake_device.h"
 #include "harness/runner.h"
 #include "results/record.h"
 #include "workloads/latency/transfer_workload.h"
@@ -17,19 +17,7 @@ using namespace bakeoff;
 
 namespace {
 
-class LatencyWorkloads : public ::testing::Test {
-protected:
-    void SetUp() override {
-        ASSERT_TRUE(reg_.load_file(std::filesystem::path(BAKEOFF_TEST_PLUGIN_DIR) / "libbakeoff_fake.so"));
-        info_ = reg_.devices().at(0);
-        dev_ = std::make_unique<Device>(info_);
-        opts_.time_budget_s = 0.01;
-    }
-    PluginRegistry reg_;
-    DeviceInfo info_;
-    std::unique_ptr<Device> dev_;
-    RunOptions opts_;
-};
+using LatencyWorkloads = bakeoff::testing::FakeDeviceTest;
 
 }  // namespace
 
