@@ -10,8 +10,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev libfmt-dev libhwloc-dev
   libgtest-dev
   pocl-opencl-icd ocl-icd-opencl-dev opencl-headers clinfo
-  openmpi-bin libopenmpi-dev  # collectives across ranks (mpirun), tests/mpi
-  chromium  # headless, for the HTML report tests (tests/html)
+  openmpi-bin libopenmpi-dev  # collectives across ranks (mpirun), tests/cluster
+  chromium  # headless, for the HTML report tests (tests/report)
 )
 if [ "${BAKEOFF_SETUP_EXTRA:-}" != "" ]; then
   # shellcheck disable=SC2206

@@ -3,7 +3,7 @@
  * returns, wall-clock events and last_error(). What stays to write is what
  * makes a backend: supports() and launch() (and device_props' numbers).
  *
- * Who uses it: bakeoff's test plugins (tests/plugins, tests/mpi) and the
+ * Who uses it: bakeoff's test plugins (tests/plugins, tests/cluster) and the
  * backend template (examples/backend-template). A vendor porting a chip
  * starts from the template: base_table() gives a table that passes
  * `bakeoff conformance` from the first build, and each group of entry points
