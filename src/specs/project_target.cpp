@@ -33,7 +33,7 @@ Quantity price_for(const Chip* chip, const PriceSource& price) {
     if (price.flat_per_hour) return Quantity::of(*price.flat_per_hour);
     if (price.prices && chip)
         if (const auto* p = price.prices->find(chip->id); p && p->price_per_hour_usd)
-            return Quantity::of(*p->price_per_hour_usd);
+            return Quantity::of(*p->price_per_hour_usd / devices_per_package(*chip));  // a unit's price, per device
     return Quantity::unknown("no price per chip-hour given");
 }
 
@@ -41,8 +41,9 @@ void fill_claims(ProjectTarget& t, const Chip& chip, std::string_view dtype) {
     const std::string d = to_lower(dtype);
     t.claimed_peak_tflops = known_or(claimed_peak(chip, d), "no " + d + " peak in the database");
     t.claimed_bandwidth_gbs = known_or(claimed_bandwidth_gbs(chip), "no memory bandwidth in the database");
-    t.tdp_w = known_or(chip.tdp_w, "no TDP in the database");
-    t.capacity_gb = known_or(chip.memory_capacity_gb, "no memory capacity in the database");
+    // Per device, like the peaks (a 910C package is two devices).
+    t.tdp_w = known_or(claimed_tdp_w(chip), "no TDP in the database");
+    t.capacity_gb = known_or(capacity_claim(chip).value, "no memory capacity in the database");
 }
 
 }  // namespace
