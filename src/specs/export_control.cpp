@@ -474,7 +474,7 @@ Classification classify(const Chip& chip, Date as_of, const ExportRules& rules) 
                           "(General Prohibition 10)");
     const ExportRule* ceiling = rules.ceiling_in_force(as_of);
     if (ceiling && (c.band == Band::a || c.band == Band::b)) {
-        const std::string what = ceiling->note + " (" + ceiling->rule_set() + ")";
+        const std::string what = ceiling->note + " (" + ceiling->rule + ", effective " + ceiling->effective.str();
         const Tri h = holds(*ceiling, figs);
         std::vector<std::string> parts;
         for (const auto& b : bounds(*ceiling)) {
@@ -487,20 +487,20 @@ Classification classify(const Chip& chip, Date as_of, const ExportRules& rules) 
         }
         if (h == Tri::yes) {
             c.within_2026_ceiling = true;
-            c.notes.push_back("inside the ceiling of " + what + ": " + joined(parts, ", "));
+            c.notes.push_back("inside the ceiling of " + what + "): " + joined(parts, ", "));
         } else if (h == Tri::no) {
             c.within_2026_ceiling = false;
             std::vector<std::string> limits;
             for (const auto& b : bounds(*ceiling))
                 limits.push_back(fmt::format("{} < {}{}", kMetricLabel[b.metric], num(*b.max),
                                              b.metric == kMem ? " GB/s" : ""));
-            c.notes.push_back("above the ceiling of " + what + " (" + joined(limits, " and ") + "): " +
+            c.notes.push_back("above the ceiling of " + what + "; " + joined(limits, " and ") + "): " +
                               joined(parts, ", "));
         } else {
             std::vector<std::string> unknown;
             for (const auto& b : bounds(*ceiling))
                 if (!figs[b.metric]) unknown.emplace_back(kMetricLabel[b.metric]);
-            c.notes.push_back("ceiling of " + what + ": " + joined(unknown, ", ") + " unknown");
+            c.notes.push_back("ceiling of " + what + "): " + joined(unknown, ", ") + " unknown");
         }
         std::vector<std::string> near_ceiling;
         for (const auto& b : bounds(*ceiling))
