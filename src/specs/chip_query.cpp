@@ -29,12 +29,13 @@ std::optional<double> sort_value(const Chip& chip, std::string_view key) {
     throw std::invalid_argument("cannot sort by '" + std::string(key) + "' (numeric keys: " + known + ")");
 }
 
-std::vector<const Chip*> sort_chips(std::span<const Chip* const> chips, std::string_view key, bool ascending) {
+std::vector<const Chip*> sort_chips_by(std::span<const Chip* const> chips,
+                                       const std::function<std::optional<double>(const Chip&)>& value,
+                                       bool ascending) {
     using Keyed = std::pair<std::optional<double>, const Chip*>;
     std::vector<Keyed> keyed;
     keyed.reserve(chips.size());
-    for (const Chip* c : chips) keyed.emplace_back(sort_value(*c, key), c);
-    if (chips.empty()) (void)sort_value(Chip{}, key);  // an unknown key is an error even with no chips
+    for (const Chip* c : chips) keyed.emplace_back(value(*c), c);
     std::stable_sort(keyed.begin(), keyed.end(), [ascending](const Keyed& a, const Keyed& b) {
         if (!a.first || !b.first) return a.first.has_value() && !b.first.has_value();
         return ascending ? *a.first < *b.first : *a.first > *b.first;
@@ -43,6 +44,11 @@ std::vector<const Chip*> sort_chips(std::span<const Chip* const> chips, std::str
     out.reserve(keyed.size());
     for (const auto& k : keyed) out.push_back(k.second);
     return out;
+}
+
+std::vector<const Chip*> sort_chips(std::span<const Chip* const> chips, std::string_view key, bool ascending) {
+    (void)sort_value(Chip{}, key);  // an unknown key is an error, even with no chips
+    return sort_chips_by(chips, [key](const Chip& c) { return sort_value(c, key); }, ascending);
 }
 
 std::vector<const Chip*> sort_chips(const ChipDatabase& db, std::string_view key, bool ascending) {

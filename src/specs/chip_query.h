@@ -5,6 +5,7 @@
 
 #include "specs/chip_db.h"
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -26,6 +27,12 @@ std::optional<double> sort_value(const Chip& chip, std::string_view key);
 // Throws std::invalid_argument for an unknown key (message lists the keys).
 std::vector<const Chip*> sort_chips(std::span<const Chip* const> chips, std::string_view key, bool ascending = false);
 std::vector<const Chip*> sort_chips(const ChipDatabase& db, std::string_view key, bool ascending = false);
+// The one ordering behind sort_chips(), for any numeric value of a chip (the
+// report's derived columns: per watt, per dollar): largest first (smallest
+// first with `ascending`), unknown values last either way, ties in the given order.
+std::vector<const Chip*> sort_chips_by(std::span<const Chip* const> chips,
+                                       const std::function<std::optional<double>(const Chip&)>& value,
+                                       bool ascending = false);
 
 // Claimed figures of several chips side by side, each divided by the first
 // chip's (ratio = value / first's value; nullopt when either is unknown).
