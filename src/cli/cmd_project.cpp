@@ -127,9 +127,9 @@ Context load_context(const Common& c, const std::string& peak_dtype) {
         price.prices = &*ctx.prices;
     }
     for (const auto& id : c.chip_ids) {
-        const Chip* chip = ctx.db.find(id);
-        if (!chip) throw UsageError("unknown chip id '" + id + "' (list them with 'bakeoff chips')");
-        ctx.targets.push_back(target_for_chip(*chip, peak_dtype, price));
+        const auto found = ctx.db.lookup(id);  // id or plain name, any case; else the closest ids
+        if (!found.chip) throw UsageError(found.error);
+        ctx.targets.push_back(target_for_chip(*found.chip, peak_dtype, price));
     }
     if (!c.results_file.empty()) {
         const ResultsFile rf = read_results(c.results_file);

@@ -1,5 +1,6 @@
 #include "report/chip_table.h"
 
+#include "specs/chip_query.h"
 #include "specs/device_match.h"
 #include "specs/efficiency.h"
 #include "specs/text_util.h"
@@ -83,6 +84,7 @@ std::string_view short_header(std::string_view field) {
         {"process_node", "process"}, {"die_area_mm2", "die mm2"}, {"fp64_tflops", "FP64"},
         {"fp32_tflops", "FP32"},     {"tf32_tflops", "TF32"},     {"bf16_tflops", "BF16"},
         {"fp16_tflops", "FP16"},     {"fp8_tflops", "FP8"},       {"int8_tops", "INT8"},
+        {"fp4_tflops", "FP4"},       {"fp4_format", "FP4 format"}, {"devices_per_package", "devices"},
         {"memory_type", "memory"},   {"memory_capacity_gb", "GB"}, {"memory_bandwidth_gbs", "GB/s"},
         {"tdp_w", "TDP W"},          {"interconnect_gbs", "link GB/s"}, {"device_patterns", "device patterns"},
     };
@@ -187,7 +189,7 @@ std::vector<std::string> view_keys(const TableOptions& o) {
         case ChipView::specs:
             return {"id", "vendor", "chip", "year", "memory_capacity_gb", "memory_type", "memory_bandwidth_gbs",
                     "fp64_tflops", "fp32_tflops", "tf32_tflops", "bf16_tflops", "fp16_tflops", "fp8_tflops",
-                    "int8_tops", "tdp_w", "confidence"};
+                    "int8_tops", "fp4_tflops", "tdp_w", "confidence"};
         case ChipView::export_control:
             return {"id", "vendor", "chip", "tpp", "tpp_basis", "die_area_mm2", "pd", "band", "clause",
                     "confidence", "uncertain", "why", "notes"};
@@ -251,21 +253,26 @@ void sort_chips(std::vector<const Chip*>& chips, std::string_view key, const Tab
     const auto defs = registry(options);
     const ColumnDef* def = find_def(defs, key);
     if (!def) throw std::invalid_argument("unknown sort field '" + std::string(key) + "' (known: " + join(sort_keys(options), ", ") + ")");
+    if (def->column.numeric) {
+        // Numbers: the database's one ordering (specs/chip_query.h), by the
+        // database's key where it has one, else by this view's derived value.
+        const auto keys = numeric_sort_keys();
+        if (std::find(keys.begin(), keys.end(), def->column.key) != keys.end())
+            chips = specs::sort_chips(chips, def->column.key, reverse);
+        else
+            chips = sort_chips_by(chips, [def](const Chip& c) { return def->get(c).number; }, reverse);
+        return;
+    }
+    // Text: A-Z (Z-A with `reverse`), unknown last.
     struct Keyed {
         const Chip* chip;
-        Value cell;
+        std::string text;
     };
     std::vector<Keyed> keyed;
-    for (const Chip* c : chips) keyed.push_back({c, def->get(*c)});
-    const bool numeric = def->column.numeric;
+    for (const Chip* c : chips) keyed.push_back({c, to_lower(def->get(*c).text)});
     std::stable_sort(keyed.begin(), keyed.end(), [&](const Keyed& a, const Keyed& b) {
-        if (numeric) {
-            if (!a.cell.number || !b.cell.number) return a.cell.number.has_value() && !b.cell.number.has_value();
-            return reverse ? *a.cell.number < *b.cell.number : *a.cell.number > *b.cell.number;
-        }
-        if (a.cell.text.empty() || b.cell.text.empty()) return !a.cell.text.empty() && b.cell.text.empty();
-        const std::string x = to_lower(a.cell.text), y = to_lower(b.cell.text);
-        return reverse ? x > y : x < y;
+        if (a.text.empty() || b.text.empty()) return !a.text.empty() && b.text.empty();
+        return reverse ? a.text > b.text : a.text < b.text;
     });
     for (std::size_t i = 0; i < chips.size(); ++i) chips[i] = keyed[i].chip;
 }
@@ -274,7 +281,9 @@ Table build_chip_table(const std::vector<const Chip*>& chips, const TableOptions
     const auto defs = registry(options);
     Table t;
     std::vector<const ColumnDef*> use;
-    for (const auto& k : view_keys(options)) use.push_back(find_def(defs, k));
+    const bool any_fp4 = std::any_of(chips.begin(), chips.end(), [](const Chip* c) { return c->fp4_tflops.has_value(); });
+    for (const auto& k : view_keys(options))
+        if (k != "fp4_tflops" || any_fp4 || !options.drop_unknown_fp4) use.push_back(find_def(defs, k));
     for (const auto* d : use) t.columns.push_back(to_column(d->column));
     for (const Chip* c : chips) {
         std::vector<Cell> row;
@@ -283,16 +292,13 @@ Table build_chip_table(const std::vector<const Chip*>& chips, const TableOptions
     }
     switch (options.view) {
         case ChipView::specs:
-            t.title = {"Dense peaks in TFLOPS (INT8: TOPS) = 1e12 operations/s; GB = 1e9 bytes; GB/s = 1e9 bytes/s; "
+            t.title = {"Dense peaks in TFLOPS (INT8: TOPS; FP4: the format in 'bakeoff chips show ID') = 1e12 operations/s; GB = 1e9 bytes; GB/s = 1e9 bytes/s; "
                        "'-' = unknown. Sources and formulas: bakeoff chips show ID."};
             break;
         case ChipView::export_control:
             t.title = {fmt::format("US ECCN 3A090, rules in force on {} ({}). TPP = max over precisions of dense "
                                    "TFLOPS/TOPS x bit length; PD = TPP / die mm2; '-' = unknown.",
-                                   options.as_of.str(),
-                                   options.as_of < kRule2022   ? std::string("none")
-                                   : options.as_of < kRule2023 ? std::string("87 FR 62186 criteria")
-                                                               : std::string("88 FR 73458 thresholds")),
+                                   options.as_of.str(), classify(Chip{}, options.as_of).rule_set),
                        "Arithmetic on published figures, not legal advice; rule text: docs/export-control.md."};
             break;
         case ChipView::efficiency: {
@@ -303,6 +309,46 @@ Table build_chip_table(const std::vector<const Chip*>& chips, const TableOptions
             break;
         }
     }
+    return t;
+}
+
+Table build_chip_comparison(const ChipComparison& cmp) {
+    Table t;
+    if (cmp.chips.empty()) return t;
+    const std::string& first = cmp.chips.front()->id;
+    t.columns = {Column("figure", Align::left, "field"), Column("unit")};
+    for (std::size_t i = 0; i < cmp.chips.size(); ++i) {
+        const std::string& id = cmp.chips[i]->id;
+        t.columns.emplace_back(id, Align::right, id);
+        if (i > 0) t.columns.emplace_back(id + " ratio", Align::right, id + "_ratio");
+    }
+    // Each chip's class first: every figure below is as good as it.
+    std::vector<Cell> conf = {Cell("confidence"), Cell::unknown("")};
+    for (std::size_t i = 0; i < cmp.chips.size(); ++i) {
+        conf.emplace_back(std::string(to_string(cmp.confidence[i])));
+        if (i > 0) conf.push_back(Cell::unknown(""));
+    }
+    t.rows.push_back(std::move(conf));
+    std::vector<std::string> none;
+    for (const auto& r : cmp.rows) {
+        if (std::none_of(r.values.begin(), r.values.end(), [](const auto& v) { return v.has_value(); })) {
+            none.emplace_back(r.column);
+            continue;
+        }
+        std::vector<Cell> row = {Cell(std::string(r.column)), r.unit.empty() ? Cell::unknown("") : Cell(std::string(r.unit))};
+        for (std::size_t i = 0; i < r.values.size(); ++i) {
+            row.push_back(r.values[i] ? Cell::of_number(*r.values[i], shortest(*r.values[i])) : Cell::unknown());
+            if (i > 0) {
+                const Value v = num(r.ratios[i], 2);
+                row.push_back(v.number ? Cell::of_number(raw_number(v), display_number(v)) : Cell::unknown());
+            }
+        }
+        t.rows.push_back(std::move(row));
+    }
+    t.title = {fmt::format("Claimed figures as published (package figures; dense peaks in TFLOPS, INT8 in TOPS); "
+                           "ratio = the chip's figure / {}'s; '-' = unknown.", first),
+               "Sources, FP4 format and devices per package: bakeoff chips show ID."};
+    if (!none.empty()) t.notes = {"No figure for any of these chips: " + join(none, ", ") + "."};
     return t;
 }
 
@@ -320,6 +366,9 @@ Table build_chip_details(const Chip& chip, const TableOptions& options) {
         const std::string v = field_text(chip, f.name);
         std::string note;
         if (f.name == "device_patterns" && v.empty()) note = "no patterns: never matched by device name";
+        if (f.name == "devices_per_package" && devices_per_package(chip) > 1)
+            note = fmt::format("the figures are the package's; a measured device is compared with figure / {}",
+                               devices_per_package(chip));
         add(std::string(f.name), v.empty() ? "unknown" : v, std::string(f.unit), note);
     }
 

@@ -8,6 +8,7 @@
 #include "report/output.h"
 #include "report/table.h"
 #include "specs/chip_db.h"
+#include "specs/chip_query.h"
 #include "specs/export_control.h"
 #include "specs/prices.h"
 
@@ -25,6 +26,9 @@ struct TableOptions {
     std::string dtype = "bf16";        // precision of the efficiency columns
     const PriceList* prices = nullptr; // adds per-dollar columns to the efficiency view
     Date as_of = latest_rule_date();   // export-control rules
+    // Text and Markdown: leave out the FP4 column when no listed chip has an
+    // FP4 figure (the grid is wide); CSV and JSON keep every column.
+    bool drop_unknown_fp4 = false;
 };
 
 // The keys --sort accepts with these options.
@@ -42,6 +46,11 @@ void sort_chips(std::vector<const Chip*>& chips, std::string_view key, const Tab
                 bool reverse = false);
 
 Table build_chip_table(const std::vector<const Chip*>& chips, const TableOptions& options);
+
+// Chips side by side (`bakeoff chips --compare A,B`): a row of each chip's
+// confidence, then one row per claimed figure any of them has (field, unit,
+// each chip's value, each later chip's ratio to the first chip).
+Table build_chip_comparison(const ChipComparison& comparison);
 
 // Every field of one chip, with units, its source and confidence, and the
 // derived figures with their formulas.

@@ -4,16 +4,25 @@
 
 namespace bakeoff {
 
-std::optional<double> claim_in_record_unit(const Record& r, const specs::Chip& chip) {
+namespace {
+// The vendor's claim for this record's metric (per device and per package),
+// in the database's unit (GB/s; TFLOPS/TOPS), with the factor to the record's unit.
+std::optional<std::pair<specs::Claim, double>> record_claim(const Record& r, const specs::Chip& chip) {
     if (r.metric.unit == "GB/s") {
         if (r.cache_resident()) return std::nullopt;  // a cache figure is no memory-bandwidth claim's match
-        return specs::claimed_bandwidth_gbs(chip);
+        return std::pair{specs::bandwidth_claim(chip), 1.0};
     }
-    if (r.metric.unit == "GFLOP/s" || r.metric.unit == "GOP/s") {
-        auto t = specs::claimed_peak(chip, r.dtype);  // TFLOPS / TOPS
-        if (t) return *t * 1000.0;
-    }
+    if (r.metric.unit == "GFLOP/s" || r.metric.unit == "GOP/s") return std::pair{specs::peak_claim(chip, r.dtype), 1000.0};
     return std::nullopt;
+}
+std::optional<double> scaled(std::optional<double> v, double factor) {
+    return v ? std::optional<double>(*v * factor) : std::nullopt;
+}
+}  // namespace
+
+std::optional<double> claim_in_record_unit(const Record& r, const specs::Chip& chip) {
+    const auto c = record_claim(r, chip);
+    return c ? scaled(c->first.value, c->second) : std::nullopt;  // per device
 }
 
 nlohmann::json claim_json(const Record& r, const specs::DeviceMatch& match, const specs::PriceList* prices) {
@@ -33,9 +42,18 @@ nlohmann::json claim_json(const Record& r, const specs::DeviceMatch& match, cons
               {"unit", r.metric.unit},
               {"percent", value ? opt(specs::percent_of_claim(*value, claimed)) : json(nullptr)},
               {"tdp_w", opt(chip.tdp_w)}};
+    // A package software sees as several devices: `claimed` and `per_watt` are
+    // one device's share; the package's own figure beside them.
+    const int devices = specs::devices_per_package(chip);
+    if (devices > 1) {
+        const auto c = record_claim(r, chip);
+        j["devices_per_package"] = devices;
+        j["claimed_package"] = c ? opt(scaled(c->first.package_value, c->second)) : json(nullptr);
+    }
     if (value) {
-        j["per_watt"] = opt(specs::per_watt(*value, chip.tdp_w));
-        j["per_watt_unit"] = r.metric.unit + " per W (claimed TDP)";
+        j["per_watt"] = opt(specs::measured_per_watt(*value, chip));
+        j["per_watt_unit"] = r.metric.unit + (devices > 1 ? " per W (claimed TDP / devices per package)"
+                                                          : " per W (claimed TDP)");
         if (prices) {
             if (const auto* p = prices->find(chip.id)) {
                 j["per_kusd"] = opt(specs::per_kusd(*value, p->price_usd));

@@ -34,7 +34,10 @@ std::string coverage_text(const Coverage& cov) {
 
 std::string chip_text(const CompareColumn& col) {
     const auto& m = col.chip;
-    if (m.chip) return fmt::format("{} ({})", m.chip->id, m.reason.empty() ? std::string(specs::to_string(m.status)) : m.reason);
+    if (m.chip)
+        return fmt::format("{} ({}; claims: {})", m.chip->id,
+                           m.reason.empty() ? std::string(specs::to_string(m.status)) : m.reason,
+                           specs::to_string(m.chip->confidence));
     if (!m.reason.empty()) return "no claim: " + m.reason;
     return "no claim: chip database not consulted";
 }

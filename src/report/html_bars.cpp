@@ -123,8 +123,8 @@ std::string claims_section(const Comparison& c) {
     chart.reference_label = "100 %";
     TableSpec t;
     t.caption = "Claimed vs measured";
-    t.header = {"device", "case", "median", "unit", "claimed", "% of claim", "device peak", "% of peak", "chip"};
-    t.numeric = {false, false, true, false, true, true, true, true, false};
+    t.header = {"device", "case", "median", "unit", "claimed", "confidence", "% of claim", "device peak", "% of peak", "chip"};
+    t.numeric = {false, false, true, false, true, false, true, true, true, false};
     for (const auto& row : c.rows) {
         for (std::size_t i = 0; i < row.cells.size(); ++i) {
             const CompareCell& cell = row.cells[i];
@@ -144,7 +144,11 @@ std::string claims_section(const Comparison& c) {
                                               format_figure(r->peak), row.unit)});
             chart.groups.push_back(std::move(g));
             t.rows.push_back({c.columns[i].label, row.key.text(), format_figure(*r->value()), row.unit,
-                              cell.claimed ? format_figure(*cell.claimed) : "—", format_percent(cell.percent_of_claim),
+                              cell.claimed ? format_figure(*cell.claimed) : "—",
+                              cell.claimed && c.columns[i].chip.chip
+                                  ? std::string(specs::to_string(c.columns[i].chip.chip->confidence))
+                                  : "—",
+                              format_percent(cell.percent_of_claim),
                               r->peak > 0 ? format_figure(r->peak) : "—", format_percent(pct_peak),
                               c.columns[i].chip.chip ? c.columns[i].chip.chip->id : "—"});
         }

@@ -3,6 +3,7 @@
 #include "specs/device_match.h"
 #include "specs/text_util.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <map>
@@ -12,15 +13,31 @@ namespace bakeoff::specs {
 std::string_view to_string(Confidence c) {
     switch (c) {
         case Confidence::vendor_datasheet: return "vendor datasheet";
+        case Confidence::vendor_announcement: return "vendor announcement";
         case Confidence::press_report: return "press report";
-        case Confidence::estimate: return "estimate";
+        case Confidence::third_party_estimate: return "third-party estimate";
     }
     return "?";
 }
 
+std::optional<Confidence> parse_confidence(std::string_view t) {
+    for (const auto c : {Confidence::vendor_datasheet, Confidence::vendor_announcement, Confidence::press_report,
+                         Confidence::third_party_estimate})
+        if (t == to_string(c)) return c;
+    if (t == "estimate") return Confidence::third_party_estimate;  // the class's name before 2026
+    return std::nullopt;
+}
+
+std::string_view confidence_classes() {
+    return "vendor datasheet, vendor announcement, press report, third-party estimate";
+}
+
+int devices_per_package(const Chip& chip) { return chip.devices_per_package.value_or(1); }
+
 namespace {
 
-constexpr std::array<PeakDtype, 7> kPeakDtypes{{
+// FP4 last: on ties the basis of TPP stays the wider format.
+constexpr std::array<PeakDtype, 8> kPeakDtypes{{
     {"fp64", 64, "fp64_tflops", "TFLOPS", &Chip::fp64_tflops},
     {"fp32", 32, "fp32_tflops", "TFLOPS", &Chip::fp32_tflops},
     {"tf32", 32, "tf32_tflops", "TFLOPS", &Chip::tf32_tflops},
@@ -28,9 +45,10 @@ constexpr std::array<PeakDtype, 7> kPeakDtypes{{
     {"fp16", 16, "fp16_tflops", "TFLOPS", &Chip::fp16_tflops},
     {"fp8", 8, "fp8_tflops", "TFLOPS", &Chip::fp8_tflops},
     {"int8", 8, "int8_tops", "TOPS", &Chip::int8_tops},
+    {"fp4", 4, "fp4_tflops", "TFLOPS", &Chip::fp4_tflops},
 }};
 
-constexpr std::array<FieldInfo, 21> kFields{{
+constexpr std::array<FieldInfo, 24> kFields{{
     {"id", FieldType::text, "", false,
      "stable identifier (lowercase letters, digits, '-', '.', '+', '_'); derived from `chip` when the column is absent"},
     {"vendor", FieldType::text, "", true, "company that sells the product"},
@@ -46,14 +64,22 @@ constexpr std::array<FieldInfo, 21> kFields{{
     {"fp16_tflops", FieldType::number, "TFLOPS", false, "dense FP16 peak"},
     {"fp8_tflops", FieldType::number, "TFLOPS", false, "dense FP8 peak; empty = not supported or not published"},
     {"int8_tops", FieldType::number, "TOPS", false, "dense INT8 peak; empty = not supported or not published"},
+    {"fp4_tflops", FieldType::number, "TFLOPS", false,
+     "dense FP4 peak (block-scaled MXFP4/NVFP4 where that is what the vendor quotes); empty = not supported or not "
+     "published"},
+    {"fp4_format", FieldType::text, "", false,
+     "the FP4 format(s) fp4_tflops is quoted for where the vendor names one (NVFP4, MXFP4, HiF4)"},
     {"memory_type", FieldType::text, "", false, "device memory technology"},
     {"memory_capacity_gb", FieldType::number, "GB", false, "device memory capacity, 1e9 bytes"},
     {"memory_bandwidth_gbs", FieldType::number, "GB/s", false, "peak device memory bandwidth, 1e9 bytes/s"},
     {"tdp_w", FieldType::number, "W", false, "thermal design / board power"},
     {"interconnect_gbs", FieldType::number, "GB/s", false,
      "aggregate bidirectional scale-up bandwidth per device; empty for PCIe-only parts and CPUs"},
+    {"devices_per_package", FieldType::integer, "", false,
+     "devices software sees per package (dies enumerated separately); empty = 1. Figures stay per package"},
     {"source", FieldType::text, "", true, "where the figures come from"},
-    {"confidence", FieldType::confidence, "", true, "vendor datasheet | press report | estimate"},
+    {"confidence", FieldType::confidence, "", true,
+     "vendor datasheet | vendor announcement | press report | third-party estimate"},
     {"device_patterns", FieldType::patterns, "", false,
      "'|'-separated globs matched against normalized device names (see docs/chips.md)"},
 }};
@@ -64,6 +90,7 @@ std::string* text_member(Chip& c, std::string_view name) {
     if (name == "chip") return &c.name;
     if (name == "process_node") return &c.process_node;
     if (name == "memory_type") return &c.memory_type;
+    if (name == "fp4_format") return &c.fp4_format;
     if (name == "source") return &c.source;
     return nullptr;
 }
@@ -124,12 +151,16 @@ const FieldInfo* find_chip_field(std::string_view name) {
 
 std::optional<double> numeric_field(const Chip& chip, std::string_view name) {
     if (name == "year") return chip.year ? std::optional<double>(*chip.year) : std::nullopt;
+    if (name == "devices_per_package")
+        return chip.devices_per_package ? std::optional<double>(*chip.devices_per_package) : std::nullopt;
     auto* m = number_member(const_cast<Chip&>(chip), name);
     return m ? *m : std::nullopt;
 }
 
 std::string field_text(const Chip& chip, std::string_view name) {
     if (name == "year") return chip.year ? std::to_string(*chip.year) : std::string();
+    if (name == "devices_per_package")
+        return chip.devices_per_package ? std::to_string(*chip.devices_per_package) : std::string();
     if (name == "confidence") return std::string(to_string(chip.confidence));
     if (name == "device_patterns") {
         std::string s;
@@ -226,6 +257,12 @@ ChipDatabase ChipDatabase::parse(std::string_view csv_text, std::string origin) 
                     break;
                 case FieldType::integer: {
                     const auto n = parse_number(v);
+                    if (info.name == "devices_per_package") {
+                        if (!n || *n < 1 || *n > 64 || *n != static_cast<double>(static_cast<int>(*n)))
+                            fail("'" + v + "' is not a whole number of devices from 1 to 64 (empty = 1)");
+                        chip.devices_per_package = static_cast<int>(*n);
+                        break;
+                    }
                     // The range first: casting 1e300 to an integer is undefined.
                     if (!n || *n < 1950 || *n > 2100 || *n != static_cast<double>(static_cast<int>(*n)))
                         fail("'" + v + "' is not a year (1950-2100)");
@@ -242,10 +279,9 @@ ChipDatabase ChipDatabase::parse(std::string_view csv_text, std::string origin) 
                     break;
                 }
                 case FieldType::confidence:
-                    if (v == "vendor datasheet") chip.confidence = Confidence::vendor_datasheet;
-                    else if (v == "press report") chip.confidence = Confidence::press_report;
-                    else if (v == "estimate") chip.confidence = Confidence::estimate;
-                    else fail("'" + v + "' is not one of: vendor datasheet, press report, estimate");
+                    if (const auto c = parse_confidence(v)) chip.confidence = *c;
+                    else
+                        fail("'" + v + "' is not one of: " + std::string(confidence_classes()));
                     break;
                 case FieldType::patterns: {
                     std::size_t start = 0;
@@ -300,6 +336,59 @@ const Chip* ChipDatabase::find(std::string_view id) const {
     for (const auto& c : chips_)
         if (iequals(c.id, id)) return &c;
     return nullptr;
+}
+
+std::vector<std::string> ChipDatabase::closest_ids(std::string_view text, std::size_t max) const {
+    const std::string t = to_lower(text);
+    std::vector<std::pair<std::size_t, const Chip*>> ranked;
+    for (const auto& c : chips_)
+        if (!t.empty() && c.id.rfind(t, 0) == 0) ranked.emplace_back(c.id.size() - t.size(), &c);
+    if (ranked.empty()) {
+        // Not a prefix of any id: the nearest by edit distance, if near at all.
+        const std::size_t limit = std::max<std::size_t>(2, t.size() / 3);
+        for (const auto& c : chips_)
+            if (const std::size_t d = edit_distance(t, c.id); d <= limit) ranked.emplace_back(d, &c);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> out;
+    for (const auto& [d, c] : ranked) {
+        if (out.size() == max) break;
+        out.push_back(c->id);
+    }
+    return out;
+}
+
+ChipDatabase::Lookup ChipDatabase::lookup(std::string_view id_or_name) const {
+    Lookup r;
+    if ((r.chip = find(id_or_name))) return r;
+    std::vector<const Chip*> named;
+    for (const auto& c : chips_)
+        if (iequals(c.name, id_or_name)) named.push_back(&c);
+    if (named.size() == 1) {
+        r.chip = named.front();
+        return r;
+    }
+    if (named.size() > 1) {
+        for (const Chip* c : named) r.suggestions.push_back(c->id);
+        r.error = "chip name '" + std::string(id_or_name) + "' is ambiguous in " + origin_ + "; name one of: ";
+    } else {
+        r.suggestions = closest_ids(id_or_name);
+        r.error = "unknown chip id '" + std::string(id_or_name) + "'";
+        if (r.suggestions.empty()) {
+            r.error += " (see `bakeoff chips`)";
+            return r;
+        }
+        r.error += "; did you mean ";
+    }
+    for (std::size_t i = 0; i < r.suggestions.size(); ++i) r.error += (i ? ", " : "") + r.suggestions[i];
+    if (named.empty()) r.error += "?";
+    return r;
+}
+
+const Chip& ChipDatabase::resolve(std::string_view id_or_name) const {
+    Lookup r = lookup(id_or_name);
+    if (!r.chip) throw UnknownChipError(r.error);
+    return *r.chip;
 }
 
 }  // namespace bakeoff::specs

@@ -12,16 +12,28 @@
 #include <cstddef>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace bakeoff::specs {
 
-enum class Confidence { vendor_datasheet, press_report, estimate };
+// How far a row's figures can be trusted, best first (docs/chips.md):
+//   vendor datasheet      the vendor's spec sheet, product page or documentation
+//   vendor announcement   the vendor's keynote, launch or blog, not a datasheet
+//   press report          press, analysts, brokers, secondary reproductions
+//   third-party estimate  derived by calculation by someone other than the vendor
+// The earlier class `estimate` is read as `third-party estimate`.
+enum class Confidence { vendor_datasheet, vendor_announcement, press_report, third_party_estimate };
 
-// "vendor datasheet", "press report", "estimate" (the spelling in the CSV).
+// The spelling in the CSV: "vendor datasheet", "vendor announcement", ...
 std::string_view to_string(Confidence c);
+// The class a CSV cell names (exact spelling; "estimate" = third-party
+// estimate); nullopt for anything else.
+std::optional<Confidence> parse_confidence(std::string_view text);
+// "vendor datasheet, vendor announcement, press report, third-party estimate"
+std::string_view confidence_classes();
 
 struct Chip {
     std::string id;       // stable slug, e.g. "h100-sxm5-80gb"
@@ -37,11 +49,17 @@ struct Chip {
     std::optional<double> fp16_tflops;
     std::optional<double> fp8_tflops;
     std::optional<double> int8_tops;
+    std::optional<double> fp4_tflops;          // dense FP4 (MXFP4/NVFP4/...: see fp4_format)
+    std::string fp4_format;                    // "NVFP4", "MXFP4", ... ("" = unknown / not distinguished)
     std::string memory_type;                   // "" = unknown
     std::optional<double> memory_capacity_gb;  // 1e9 bytes
     std::optional<double> memory_bandwidth_gbs;  // 1e9 bytes/s
     std::optional<double> tdp_w;               // watts
     std::optional<double> interconnect_gbs;    // aggregate bidirectional scale-up, 1e9 bytes/s
+    // Devices software sees per package (Ascend 910C: 2 dies, each a device);
+    // nullopt = 1. The figures above are the package's; a measured device is
+    // compared with figure / devices (device_match.h).
+    std::optional<int> devices_per_package;
     std::string source;                        // never empty
     Confidence confidence = Confidence::vendor_datasheet;
     std::vector<std::string> device_patterns;  // normalized globs (see device_match.h)
@@ -51,9 +69,9 @@ struct Chip {
 // The precisions with a dense-peak column, in column order, with the bit
 // length the export-control rule uses for each.
 struct PeakDtype {
-    std::string_view name;                    // "fp64" "fp32" "tf32" "bf16" "fp16" "fp8" "int8"
-    int bits;                                 // 64 32 32 16 16 8 8
-    std::string_view column;                  // "fp64_tflops" ... "int8_tops"
+    std::string_view name;                    // "fp64" "fp32" "tf32" "bf16" "fp16" "fp8" "int8" "fp4"
+    int bits;                                 // 64 32 32 16 16 8 8 4
+    std::string_view column;                  // "fp64_tflops" ... "int8_tops" "fp4_tflops"
     std::string_view unit;                    // "TFLOPS" or "TOPS"
     std::optional<double> Chip::*member;
 };
@@ -82,6 +100,15 @@ std::string field_text(const Chip& chip, std::string_view name);
 // "+" -> "plus". Used when a file has no `id` column.
 std::string derive_chip_id(std::string_view name);
 
+// An id or name the database does not know (what() names the closest ids).
+class UnknownChipError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Devices software sees per package (1 when the column is empty).
+int devices_per_package(const Chip& chip);
+
 class ChipDatabase {
 public:
     ChipDatabase() = default;
@@ -99,6 +126,21 @@ public:
     const std::string& origin() const { return origin_; }
     // Exact id, compared case-insensitively; nullptr if absent.
     const Chip* find(std::string_view id) const;
+    // What people type: an id (case-insensitive) or a chip's plain name (the
+    // `chip` column, case-insensitive) where exactly one chip has it. For
+    // anything else `chip` is null and `error` says why, naming the closest
+    // ids: "unknown chip id 'ascend-910b'; did you mean ascend-910b2,
+    // ascend-910b3, ascend-910b4?".
+    struct Lookup {
+        const Chip* chip = nullptr;
+        std::string error;
+        std::vector<std::string> suggestions;  // closest ids, best first
+    };
+    Lookup lookup(std::string_view id_or_name) const;
+    // lookup(), throwing UnknownChipError with the lookup's error.
+    const Chip& resolve(std::string_view id_or_name) const;
+    // Up to `max` ids closest to `text` (ids it starts, else smallest edit distance).
+    std::vector<std::string> closest_ids(std::string_view text, std::size_t max = 5) const;
 
 private:
     std::vector<Chip> chips_;

@@ -51,11 +51,11 @@ DeviceMatch match_device(const ChipDatabase& db, std::string_view device_name, s
     }
 
     if (!chip_override.empty()) {
-        m.chip = db.find(chip_override);
+        const auto found = db.lookup(chip_override);
+        m.chip = found.chip;
         if (!m.chip) {
             m.status = MatchStatus::unknown_override;
-            m.reason = "no chip with id '" + std::string(chip_override) + "' in " + db.origin() +
-                       " (see `bakeoff chips`)";
+            m.reason = found.error + " (in " + db.origin() + ")";
             return m;
         }
         m.status = MatchStatus::overridden;
@@ -87,13 +87,29 @@ DeviceMatch match_device(const ChipDatabase& db, std::string_view device_name, s
     return m;
 }
 
-std::optional<double> claimed_bandwidth_gbs(const Chip& chip) { return chip.memory_bandwidth_gbs; }
-
-std::optional<double> claimed_peak(const Chip& chip, std::string_view dtype) {
-    const PeakDtype* d = find_peak_dtype(dtype);
-    if (!d) return std::nullopt;
-    return chip.*(d->member);
+namespace {
+Claim claim_of(const Chip& chip, std::optional<double> package_value) {
+    Claim c;
+    c.package_value = package_value;
+    c.devices_per_package = devices_per_package(chip);
+    if (package_value) c.value = *package_value / c.devices_per_package;
+    c.confidence = chip.confidence;
+    c.source = chip.source;
+    return c;
 }
+}  // namespace
+
+Claim peak_claim(const Chip& chip, std::string_view dtype) {
+    const PeakDtype* d = find_peak_dtype(dtype);
+    return claim_of(chip, d ? chip.*(d->member) : std::nullopt);
+}
+Claim bandwidth_claim(const Chip& chip) { return claim_of(chip, chip.memory_bandwidth_gbs); }
+Claim capacity_claim(const Chip& chip) { return claim_of(chip, chip.memory_capacity_gb); }
+Claim tdp_claim(const Chip& chip) { return claim_of(chip, chip.tdp_w); }
+
+std::optional<double> claimed_bandwidth_gbs(const Chip& chip) { return bandwidth_claim(chip).value; }
+std::optional<double> claimed_peak(const Chip& chip, std::string_view dtype) { return peak_claim(chip, dtype).value; }
+std::optional<double> claimed_tdp_w(const Chip& chip) { return tdp_claim(chip).value; }
 
 std::optional<double> percent_of_claim(double measured, std::optional<double> claimed) {
     if (!claimed || !(*claimed > 0) || !std::isfinite(*claimed)) return std::nullopt;

@@ -38,16 +38,37 @@ struct DeviceMatch {
     bool ok() const { return chip != nullptr; }
 };
 
-// `chip_override` empty = match by name. The result's pointers live as long as `db`.
+// `chip_override` empty = match by name; otherwise an id or plain name as
+// ChipDatabase::lookup() takes it (the reason of unknown_override names the
+// closest ids). The result's pointers live as long as `db`.
 DeviceMatch match_device(const ChipDatabase& db, std::string_view device_name,
                          std::string_view chip_override = {});
 
-// Vendor claims for comparison with measurements. nullopt = unknown (never 0).
+// Vendor claims for comparison with measurements, per DEVICE: a package that
+// software sees as several devices (Chip::devices_per_package, e.g. the two
+// dies of an Ascend 910C) is measured one device at a time, so the package's
+// figure is divided by its device count. Export-control metrics keep the
+// package figures (export_control.h). nullopt = unknown (never 0).
+struct Claim {
+    std::optional<double> value;          // per device
+    std::optional<double> package_value;  // as in the database
+    int devices_per_package = 1;
+    Confidence confidence = Confidence::vendor_datasheet;  // the row's
+    std::string_view source;                               // the row's
+};
+// Dense peak in TFLOPS (TOPS for int8) for a peak_dtypes() name ("fp64" ...
+// "int8", "fp4"; case-insensitive); value nullopt for unknown figures and names.
+Claim peak_claim(const Chip& chip, std::string_view dtype);
 // Memory bandwidth in GB/s (1e9 bytes/s).
+Claim bandwidth_claim(const Chip& chip);
+// Memory capacity in GB and TDP in W, per device likewise.
+Claim capacity_claim(const Chip& chip);
+Claim tdp_claim(const Chip& chip);
+
+// The values of the claims above (per device).
 std::optional<double> claimed_bandwidth_gbs(const Chip& chip);
-// Dense peak in TFLOPS (TOPS for int8) for "fp64" "fp32" "tf32" "bf16" "fp16"
-// "fp8" "int8" (case-insensitive); nullopt for unknown figures and other names.
 std::optional<double> claimed_peak(const Chip& chip, std::string_view dtype);
+std::optional<double> claimed_tdp_w(const Chip& chip);
 // 100 * measured / claimed, both in the same unit (GB/s with GB/s, TFLOPS with
 // TFLOPS). nullopt when the claim is unknown or not positive, or measured is not
 // a finite number >= 0.

@@ -22,11 +22,14 @@ std::optional<double> per_kusd(std::optional<double> figure, std::optional<doubl
 std::optional<double> per_usd_hour(std::optional<double> figure, std::optional<double> usd_per_hour) {
     return ratio(figure, usd_per_hour, 1.0);
 }
+std::optional<double> measured_per_watt(std::optional<double> measured, const Chip& chip) {
+    return per_watt(measured, claimed_tdp_w(chip));
+}
 std::optional<double> claimed_peak_per_watt(const Chip& chip, std::string_view dtype) {
-    return per_watt(claimed_peak(chip, dtype), chip.tdp_w);
+    return per_watt(claimed_peak(chip, dtype), claimed_tdp_w(chip));
 }
 std::optional<double> claimed_bandwidth_per_watt(const Chip& chip) {
-    return per_watt(chip.memory_bandwidth_gbs, chip.tdp_w);
+    return per_watt(claimed_bandwidth_gbs(chip), claimed_tdp_w(chip));
 }
 
 }  // namespace bakeoff::specs

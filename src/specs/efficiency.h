@@ -17,7 +17,11 @@ std::optional<double> per_kusd(std::optional<double> figure, std::optional<doubl
 // figure per USD/hour of rental: figure / usd_per_hour.
 std::optional<double> per_usd_hour(std::optional<double> figure, std::optional<double> usd_per_hour);
 
-// Claimed dense peak per TDP watt for a dtype name (see claimed_peak), TFLOPS/W.
+// A measured device's figure per watt of its share of the package TDP
+// (claimed_tdp_w: TDP / devices_per_package).
+std::optional<double> measured_per_watt(std::optional<double> measured, const Chip& chip);
+// Claimed dense peak per TDP watt for a dtype name (see claimed_peak), TFLOPS/W
+// (the same per device as per package).
 std::optional<double> claimed_peak_per_watt(const Chip& chip, std::string_view dtype);
 // Claimed memory bandwidth per TDP watt, GB/s per W.
 std::optional<double> claimed_bandwidth_per_watt(const Chip& chip);

@@ -4,7 +4,8 @@
 //
 //   TPP = 2 x MacTOPS x bit length, max over all precisions, dense. Datasheet
 //         TFLOPS/TOPS already count a MAC as 2 operations, so per precision
-//         TPP = dense TFLOPS (or TOPS) x bit length (TF32 counted as 32 bits).
+//         TPP = dense TFLOPS (or TOPS) x bit length (TF32 counted as 32 bits,
+//         FP4 as 4). Figures are the package's (never divided per device).
 //   PD  = TPP / applicable die area (mm^2).
 //
 // This is arithmetic on published figures, not legal advice: it does not
@@ -13,6 +14,7 @@
 #pragma once
 
 #include "specs/chip_db.h"
+#include "specs/csv.h"
 
 #include <compare>
 #include <optional>
@@ -48,26 +50,54 @@ inline constexpr Date kH20Notice2025{2025, 4, 9};  // licence requirement notifi
 inline constexpr Date kAscendGuidance2025{2025, 5, 13};
 inline constexpr Date kRule2026{2026, 1, 15};      // 91 FR 1684: case-by-case ceiling
 
-// Thresholds (data/chips-sources.md).
-namespace threshold {
-// Since 17 Nov 2023.
-inline constexpr double a1_tpp = 4800;   // a.1: TPP >= 4800
-inline constexpr double a2_tpp = 1600;   // a.2: TPP >= 1600 and PD >= 5.92
-inline constexpr double a2_pd = 5.92;
-inline constexpr double b1_tpp = 2400;   // b.1: 2400 <= TPP < 4800 and 1.6 <= PD < 5.92
-inline constexpr double b1_pd = 1.6;
-inline constexpr double b2_tpp = 1600;   // b.2: TPP >= 1600 and 3.2 <= PD < 5.92
-inline constexpr double b2_pd = 3.2;
-// 7 Oct 2022 - 16 Nov 2023: I/O >= 600 GB/s and TPP >= 4800.
-inline constexpr double r2022_tpp = 4800;
-inline constexpr double r2022_io_gbs = 600;
-// 15 Jan 2026: case-by-case review (China/Macau) when TPP < 21000 and DRAM bandwidth < 6500 GB/s.
-inline constexpr double r2026_tpp = 21000;
-inline constexpr double r2026_dram_gbs = 6500;
-// Apr 2025 licence requirement: the H20's memory and interconnect bandwidth (H20 row).
-inline constexpr double h20_memory_gbs = 4000;
-inline constexpr double h20_interconnect_gbs = 900;
-}  // namespace threshold
+// The thresholds, as dated data: data/export_rules.csv (embedded at build
+// time like data/chips.csv; docs/export-control.md describes its columns).
+// Each row is one criterion of one rule:
+//   band     a classification criterion (3A090, 3A090.a clause a.1, ...); the
+//            band rows of the newest rule in force on a date are evaluated in
+//            file order and the first one met gives the band;
+//   ceiling  a licence-policy ceiling for 3A090.a/.b chips (Jan 2026: TPP <
+//            21000 and DRAM bandwidth < 6500 GB/s), reported as a note;
+//   notice   a level that draws a note for chips outside 3A090 (the H20's
+//            bandwidths, Apr 2025), each row one alternative.
+// A criterion holds when every bound it gives holds: x >= *_min, x < *_max.
+enum class RuleKind { band, ceiling, notice };
+struct ExportRule {
+    std::string rule;        // citation: "88 FR 73458"
+    Date effective;
+    RuleKind kind = RuleKind::band;
+    std::string band;        // band rows: "3A090", "3A090.a", "3A090.b"
+    std::string clause;      // "a.1" ... or ""
+    std::optional<double> tpp_min, tpp_max, pd_min, pd_max;
+    std::optional<double> io_min_gbs;                          // interconnect_gbs
+    std::optional<double> memory_bw_min_gbs, memory_bw_max_gbs;  // memory_bandwidth_gbs
+    std::string vendor;      // notice rows: only chips of this vendor ("" = any)
+    std::string note;        // ceiling/notice rows: what the note says
+    std::string source;
+    std::size_t line = 0;
+    std::string rule_set() const;  // "88 FR 73458 (effective 2023-11-17)"
+};
+class ExportRules {
+public:
+    // Throws ParseError (origin:line:column).
+    static ExportRules parse(std::string_view csv_text, std::string origin);
+    static const ExportRules& embedded();  // data/export_rules.csv
+
+    const std::vector<ExportRule>& rules() const { return rules_; }
+    // The band rows of the newest rule in force on `as_of`, in file order; empty before the first.
+    std::vector<const ExportRule*> bands_in_force(Date as_of) const;
+    // The newest ceiling row in force, or nullptr.
+    const ExportRule* ceiling_in_force(Date as_of) const;
+    // Every notice row in force.
+    std::vector<const ExportRule*> notices_in_force(Date as_of) const;
+    // The earliest band row's date (the first classification rule).
+    std::optional<Date> first_band_date() const;
+
+private:
+    std::vector<ExportRule> rules_;
+};
+std::string_view embedded_export_rules_csv();
+inline constexpr std::string_view kEmbeddedRulesOrigin = "<built-in data/export_rules.csv>";
 
 // "Near" a threshold: scaling the uncertain figures by 1 -/+ this margin changes the band.
 inline constexpr double kNearMargin = 0.10;
@@ -113,8 +143,11 @@ struct Classification {
     std::optional<bool> within_2026_ceiling;
 };
 
-// Classifies with the rules in force on `as_of` (default: all changes listed).
-Classification classify(const Chip& chip, Date as_of = latest_rule_date());
+// Classifies with the rules in force on `as_of` (default: all changes listed):
+// the band rows of the newest rule effective on or before that date, and the
+// ceilings and notices in force then. Before the first rule: Band::not_in_force.
+Classification classify(const Chip& chip, Date as_of, const ExportRules& rules);
+Classification classify(const Chip& chip, Date as_of = latest_rule_date());  // embedded rules
 
 std::string_view to_string(Band b);
 

@@ -45,10 +45,15 @@ PriceList PriceList::parse(std::string_view csv_text, std::string origin, const 
         if (chip.value.empty()) throw ParseError(origin, chip.line, chip.column, "chip: required, but empty");
         p.chip_id = chip.value;
         if (db) {
-            const Chip* c = db->find(chip.value);
-            if (!c)
+            const auto found = db->lookup(chip.value);
+            const Chip* c = found.chip;
+            if (!c) {
+                std::string hint;
+                for (const auto& id : found.suggestions) hint += (hint.empty() ? "; did you mean " : ", ") + id;
                 throw ParseError(origin, chip.line, chip.column,
-                                 "chip: no chip with id '" + chip.value + "' in " + db->origin());
+                                 "chip: no chip with id '" + chip.value + "' in " + db->origin() +
+                                     (hint.empty() ? "" : hint + "?"));
+            }
             p.chip_id = c->id;
         }
         const std::string key = to_lower(p.chip_id);

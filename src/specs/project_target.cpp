@@ -29,20 +29,24 @@ std::string basis(std::optional<double> measured, std::optional<double> eff) {
     return fmt::format("measured ({:.0f} % of claimed)", *eff * 100);
 }
 
-Quantity price_for(const Chip* chip, const PriceSource& price) {
+// `per_device`: a measured device of a package that software sees as several
+// devices (the 910C's dies) gets its share of the package's claims and price;
+// a chip named for a projection is the whole package.
+Quantity price_for(const Chip* chip, const PriceSource& price, bool per_device) {
     if (price.flat_per_hour) return Quantity::of(*price.flat_per_hour);
     if (price.prices && chip)
         if (const auto* p = price.prices->find(chip->id); p && p->price_per_hour_usd)
-            return Quantity::of(*p->price_per_hour_usd);
+            return Quantity::of(*p->price_per_hour_usd / (per_device ? devices_per_package(*chip) : 1));
     return Quantity::unknown("no price per chip-hour given");
 }
 
-void fill_claims(ProjectTarget& t, const Chip& chip, std::string_view dtype) {
+void fill_claims(ProjectTarget& t, const Chip& chip, std::string_view dtype, bool per_device) {
     const std::string d = to_lower(dtype);
-    t.claimed_peak_tflops = known_or(claimed_peak(chip, d), "no " + d + " peak in the database");
-    t.claimed_bandwidth_gbs = known_or(claimed_bandwidth_gbs(chip), "no memory bandwidth in the database");
-    t.tdp_w = known_or(chip.tdp_w, "no TDP in the database");
-    t.capacity_gb = known_or(chip.memory_capacity_gb, "no memory capacity in the database");
+    auto pick = [per_device](const Claim& c) { return per_device ? c.value : c.package_value; };
+    t.claimed_peak_tflops = known_or(pick(peak_claim(chip, d)), "no " + d + " peak in the database");
+    t.claimed_bandwidth_gbs = known_or(pick(bandwidth_claim(chip)), "no memory bandwidth in the database");
+    t.tdp_w = known_or(pick(tdp_claim(chip)), "no TDP in the database");
+    t.capacity_gb = known_or(pick(capacity_claim(chip)), "no memory capacity in the database");
 }
 
 }  // namespace
@@ -69,8 +73,8 @@ ProjectTarget target_for_chip(const Chip& chip, std::string_view dtype, const Pr
     t.label = chip.id;
     t.chip = &chip;
     t.dtype = to_lower(dtype);
-    fill_claims(t, chip, dtype);
-    t.price_per_hour_usd = price_for(&chip, price);
+    fill_claims(t, chip, dtype, /*per_device=*/false);
+    t.price_per_hour_usd = price_for(&chip, price, /*per_device=*/false);
     return t;
 }
 
@@ -110,7 +114,7 @@ std::vector<ProjectTarget> targets_from_results(const ResultsFile& results, cons
         const DeviceMatch m = match_device(db, dev.name, dev.chip_id);
         t.chip = m.chip;
         if (m.chip) {
-            fill_claims(t, *m.chip, d);
+            fill_claims(t, *m.chip, d, /*per_device=*/true);
             t.label = dev.name + " (" + m.chip->id + ")";
         } else {
             const std::string why = "device '" + dev.name + "' matches no chip in the database";
@@ -119,7 +123,7 @@ std::vector<ProjectTarget> targets_from_results(const ResultsFile& results, cons
         }
         if (dev.gemm_gflops) t.measured_peak_tflops = *dev.gemm_gflops / 1000.0;
         if (dev.membw_gbs) t.measured_bandwidth_gbs = *dev.membw_gbs;
-        t.price_per_hour_usd = price_for(m.chip, price);
+        t.price_per_hour_usd = price_for(m.chip, price, /*per_device=*/true);
         out.push_back(std::move(t));
     }
     return out;

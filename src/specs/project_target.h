@@ -59,11 +59,13 @@ struct PriceSource {
     const PriceList* prices = nullptr;
 };
 
+// The whole package's claims (a 910C is one target of 752 TFLOPS FP16).
 ProjectTarget target_for_chip(const Chip& chip, std::string_view dtype, const PriceSource& price = {});
 
 // One target per device of the results file that has an ok GEMM (any dtype) or
 // membw record, in first-appearance order. The device's chip comes from the
-// record's claim (when `bakeoff run` matched one) or is matched by name.
+// record's claim (when `bakeoff run` matched one) or is matched by name. Each
+// device gets its share of its package's claims (device_match.h), TDP and price.
 std::vector<ProjectTarget> targets_from_results(const ResultsFile& results, const ChipDatabase& db,
                                                 std::string_view dtype, const PriceSource& price = {});
 

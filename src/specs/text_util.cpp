@@ -1,6 +1,8 @@
 #include "specs/text_util.h"
 
+#include <algorithm>
 #include <charconv>
+#include <vector>
 #include <cmath>
 
 namespace bakeoff::specs {
@@ -24,6 +26,21 @@ bool iequals(std::string_view a, std::string_view b) {
 
 bool icontains(std::string_view haystack, std::string_view needle) {
     return to_lower(haystack).find(to_lower(needle)) != std::string::npos;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
 }
 
 bool has_glob_chars(std::string_view s) { return s.find_first_of("*?") != std::string_view::npos; }

@@ -98,6 +98,15 @@ TEST(Cli, ChipOverrideGivesPercentOfClaimThatValidates) {
     EXPECT_EQ(run_bakeoff("validate '" + file.string() + "'").code, 0);
 }
 
+TEST(Cli, RunChipOverrideNamesTheClosestIds) {
+    auto r = run_bakeoff("run --suite smoke --chip ascend-910b");
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_EQ(lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find("unknown chip id 'ascend-910b'; did you mean ascend-910b2, ascend-910b3, ascend-910b4?"),
+              std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty());
+}
+
 TEST(Cli, MalformedChipDatabaseExitsOneNamingFileAndLine) {
     const auto db = work_dir() / "chips.csv";
     std::ofstream(db) << "not,a,chip,database\n1,2\n";

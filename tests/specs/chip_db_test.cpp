@@ -79,7 +79,7 @@ TEST(ChipDb, FiguresAsInTheCsv) {
     EXPECT_EQ(h20->source,
               "NVIDIA HGX H20 specification as reported by press (SemiAnalysis / Tom's Hardware / TechPowerUp, "
               "Nov 2023); die = GH100 per reports");
-    EXPECT_EQ(db.find("xeon-8480plus")->confidence, Confidence::estimate);
+    EXPECT_EQ(db.find("xeon-8480plus")->confidence, Confidence::third_party_estimate);
 }
 
 TEST(ChipDb, EmptyCellIsUnknownNotZero) {
@@ -151,7 +151,7 @@ TEST(ChipDb, FieldCountErrors) {
 TEST(ChipDb, RequiredConfidenceAndSource) {
     auto e = db_error(kHeader + "Acme,A,1,2,s,rumour\n");
     EXPECT_EQ(e.column(), 14u);
-    EXPECT_NE(e.message().find("not one of: vendor datasheet, press report, estimate"), std::string::npos);
+    EXPECT_NE(e.message().find("not one of: vendor datasheet, vendor announcement, press report, third-party estimate"), std::string::npos);
     e = db_error(kHeader + "Acme,A,1,2,,estimate\n");
     EXPECT_EQ(e.column(), 12u);
     EXPECT_EQ(e.message(), "source: required, but empty");
@@ -200,9 +200,78 @@ TEST(ChipDb, LoadReplacesTheDatabaseWithAUserFile) {
 }
 
 TEST(ChipDb, DtypeTable) {
-    ASSERT_EQ(peak_dtypes().size(), 7u);
+    ASSERT_EQ(peak_dtypes().size(), 8u);  // fp4 added in 2026
+    EXPECT_EQ(find_peak_dtype("FP4")->bits, 4);
+    EXPECT_EQ(find_peak_dtype("fp4")->column, "fp4_tflops");
     EXPECT_EQ(find_peak_dtype("BF16")->bits, 16);
     EXPECT_EQ(find_peak_dtype("tf32")->bits, 32);
     EXPECT_EQ(find_peak_dtype("int8")->column, "int8_tops");
     EXPECT_EQ(find_peak_dtype("int4"), nullptr);
+}
+
+TEST(ChipDb, FourConfidenceClasses) {
+    const std::string h = "vendor,chip,source,confidence\n";
+    const auto db = ChipDatabase::parse(h + "A,a,s,vendor datasheet\nA,b,s,vendor announcement\nA,c,s,press report\n"
+                                            "A,d,s,third-party estimate\nA,e,s,estimate\n",
+                                        "c.csv");
+    ASSERT_EQ(db.chips().size(), 5u);
+    EXPECT_EQ(db.chips()[0].confidence, Confidence::vendor_datasheet);
+    EXPECT_EQ(db.chips()[1].confidence, Confidence::vendor_announcement);
+    EXPECT_EQ(db.chips()[2].confidence, Confidence::press_report);
+    EXPECT_EQ(db.chips()[3].confidence, Confidence::third_party_estimate);
+    EXPECT_EQ(db.chips()[4].confidence, Confidence::third_party_estimate);  // the old name, mapped
+    EXPECT_EQ(to_string(Confidence::vendor_announcement), "vendor announcement");
+    EXPECT_EQ(field_text(db.chips()[4], "confidence"), "third-party estimate");
+    // An unknown class names the file, the line and the classes.
+    const auto e = db_error(h + "A,a,s,press report\nA,b,s,rumour\n");
+    EXPECT_EQ(e.line(), 3u);
+    EXPECT_EQ(std::string(e.what()), "user.csv:3:7: confidence: 'rumour' is not one of: vendor datasheet, vendor "
+                                     "announcement, press report, third-party estimate");
+    // The shipped rows use the new spellings only.
+    const std::string file = read_file(kShipped);
+    EXPECT_EQ(file.find(",estimate,"), std::string::npos);
+    EXPECT_EQ(ChipDatabase::embedded().find("ascend-950dt-announced")->confidence, Confidence::vendor_announcement);
+}
+
+TEST(ChipDb, Fp4AndDevicesPerPackageColumns) {
+    const auto& db = ChipDatabase::embedded();
+    const Chip& b300 = *db.find("b300");
+    EXPECT_EQ(b300.fp4_tflops, 14000);
+    EXPECT_EQ(db.find("gb300")->fp4_format, "NVFP4");
+    EXPECT_EQ(db.find("mi355x")->fp4_format, "MXFP4");
+    EXPECT_FALSE(db.find("h100-sxm5-80gb")->fp4_tflops);  // no FP4: empty, not 0
+    EXPECT_EQ(db.find("ascend-910c")->devices_per_package, 2);
+    EXPECT_FALSE(db.find("b200")->devices_per_package);  // two dies, one device
+    EXPECT_EQ(devices_per_package(*db.find("b200")), 1);
+    EXPECT_EQ(numeric_field(*db.find("ascend-910c"), "devices_per_package"), 2);
+    EXPECT_EQ(field_text(*db.find("ascend-910c"), "devices_per_package"), "2");
+    const std::string h = "vendor,chip,source,confidence,devices_per_package\n";
+    EXPECT_EQ(db_error(h + "A,a,s,estimate,0\n").column(), 16u);
+    EXPECT_NE(db_error(h + "A,a,s,estimate,1.5\n").message().find("whole number of devices"), std::string::npos);
+}
+
+TEST(ChipDb, LookupByIdNameOrClosest) {
+    const auto& db = ChipDatabase::embedded();
+    EXPECT_EQ(db.resolve("H100-SXM5-80GB").id, "h100-sxm5-80gb");   // case-insensitive id
+    EXPECT_EQ(db.resolve("instinct mi300x").id, "mi300x");          // plain name, unambiguous
+    EXPECT_EQ(db.resolve("H20 (HGX H20)").id, "h20");
+    const auto l = db.lookup("ascend-910b");
+    EXPECT_EQ(l.chip, nullptr);
+    EXPECT_EQ(l.error, "unknown chip id 'ascend-910b'; did you mean ascend-910b2, ascend-910b3, ascend-910b4?");
+    EXPECT_EQ(db.lookup("h100-sxm-80gb").suggestions.front(), "h100-sxm5-80gb");  // edit distance 1
+    EXPECT_THROW(db.resolve("no-such-chip-at-all"), UnknownChipError);
+    try {
+        db.resolve("mi325");
+        ADD_FAILURE();
+    } catch (const UnknownChipError& e) {
+        EXPECT_EQ(std::string(e.what()), "unknown chip id 'mi325'; did you mean mi325x?");
+    }
+    // A name two rows share is ambiguous and names both.
+    const auto two = ChipDatabase::parse("id,vendor,chip,source,confidence\na1,A,Twin,s,estimate\n"
+                                         "a2,A,Twin,s,estimate\n",
+                                         "t.csv");
+    const auto t = two.lookup("twin");
+    EXPECT_EQ(t.chip, nullptr);
+    EXPECT_NE(t.error.find("ambiguous"), std::string::npos);
+    EXPECT_NE(t.error.find("a1, a2"), std::string::npos);
 }

@@ -94,8 +94,16 @@ TEST(CmdProject, Serve) {
 TEST(CmdProject, BadInput) {
     auto u = project({"train", "--chip", "h100-sxm5-80gb,nope-9000", "--flops", "1e24"});
     EXPECT_EQ(u.code, 2);
-    EXPECT_EQ(u.err, "bakeoff: unknown chip id 'nope-9000' (list them with 'bakeoff chips')\n");
+    EXPECT_EQ(u.err.rfind("bakeoff: unknown chip id 'nope-9000'", 0), 0u) << u.err;
+    EXPECT_EQ(u.err.find('\n'), u.err.size() - 1) << u.err;  // one line
     EXPECT_TRUE(u.out.empty());
+    auto near = project({"train", "--chip", "ascend-910b", "--flops", "1e24"});
+    EXPECT_EQ(near.code, 2);
+    EXPECT_EQ(near.err, "bakeoff: unknown chip id 'ascend-910b'; did you mean ascend-910b2, ascend-910b3, ascend-910b4?\n");
+    // Ids in any case, and a chip's plain name, name the chip.
+    auto named = project({"train", "--chip", "H20 (HGX H20),H100-SXM5-80GB", "--flops", "1e24", "--format", "json"});
+    ASSERT_EQ(named.code, 0) << named.err;
+    EXPECT_EQ(nlohmann::json::parse(named.out)["rows"].size(), 2u);
     for (std::vector<std::string> args : {
              std::vector<std::string>{"train", "--chip", "h20", "--flops", "1e2x"},
              {"train", "--chip", "h20", "--flops", "1e24", "--mfu", "1.5"},

@@ -98,3 +98,43 @@ TEST(DeviceMatch, PercentOfClaim) {
     EXPECT_FALSE(percent_of_claim(-1, 10.0));
     EXPECT_DOUBLE_EQ(*percent_of_claim(0, 10.0), 0.0);
 }
+
+TEST(DeviceMatch, OneDieOfAMultiDevicePackage) {
+    // The 910C row is the package (752 FP16, 128 GB, 3200 GB/s); software sees each
+    // of its two dies as a device, so a measured device meets half of each claim.
+    const auto m = match_device(db(), "Ascend910C");
+    ASSERT_EQ(m.status, MatchStatus::matched);
+    const Chip& c = *m.chip;
+    EXPECT_EQ(c.id, "ascend-910c");
+    EXPECT_EQ(devices_per_package(c), 2);
+    EXPECT_EQ(claimed_peak(c, "fp16"), 752.0 / 2);
+    EXPECT_EQ(claimed_bandwidth_gbs(c), 3200.0 / 2);
+    const Claim p = peak_claim(c, "fp16");
+    EXPECT_EQ(p.package_value, 752);
+    EXPECT_EQ(p.devices_per_package, 2);
+    EXPECT_EQ(p.confidence, Confidence::vendor_datasheet);
+    EXPECT_EQ(p.source, c.source);
+    EXPECT_EQ(capacity_claim(c).value, 64);
+    EXPECT_DOUBLE_EQ(*percent_of_claim(300, claimed_peak(c, "fp16")), 100.0 * 300 / 376);
+    // A one-device package keeps its figures.
+    EXPECT_EQ(claimed_peak(*db().find("b200"), "bf16"), 2250);
+    EXPECT_EQ(peak_claim(*db().find("h20"), "bf16").confidence, Confidence::press_report);
+}
+
+TEST(DeviceMatch, OverrideAcceptsNamesAndSuggestsIds) {
+    auto m = match_device(db(), "some device", "ascend-910b");
+    EXPECT_EQ(m.status, MatchStatus::unknown_override);
+    EXPECT_NE(m.reason.find("did you mean ascend-910b2, ascend-910b3, ascend-910b4?"), std::string::npos) << m.reason;
+    m = match_device(db(), "some device", "Instinct MI355X");
+    EXPECT_EQ(m.status, MatchStatus::overridden);
+    EXPECT_EQ(m.chip->id, "mi355x");
+}
+
+TEST(DeviceMatch, NewRowsMatchTheirNamesOnly) {
+    // The GB300 is not the B300; the Max-Q edition is not in the database.
+    const std::pair<const char*, const char*> cases[] = {
+        {"NVIDIA B300 SXM6 AC", "b300"}, {"NVIDIA GB300", "gb300"}, {"NVIDIA GB200", "gb200"},
+        {"AMD Instinct MI355X", "mi355x"}, {"TPU v6 lite", "tpu-v6e"}, {"P800 OAM", "kunlunxin-p800"},
+        {"NVIDIA RTX PRO 6000 Blackwell Max-Q Workstation Edition", "<unknown device>"}};
+    for (const auto& [device, id] : cases) EXPECT_EQ(matched_id(device), id) << device;
+}

@@ -185,3 +185,101 @@ TEST(ExportControl, Dates) {
     EXPECT_EQ(latest_rule_date(), (Date{2026, 1, 15}));
     EXPECT_EQ(rule_history().size(), 9u);
 }
+
+TEST(ExportControl, Fp4CountsInTppForB300) {
+    // b300 row: fp64 1.25x64=80, fp32 75x32=2400, tf32 1100x32=35200, bf16/fp16 2250x16=36000,
+    // fp8 4500x8=36000, int8 150x8=1200, fp4 14000x4=56000 -> TPP 56000 from fp4.
+    const Chip& b300 = chip("b300");
+    const Tpp t = compute_tpp(b300);
+    ASSERT_TRUE(t.value);
+    EXPECT_DOUBLE_EQ(*t.value, 14000.0 * 4);
+    EXPECT_EQ(t.basis->dtype, "fp4");
+    EXPECT_EQ(t.basis->bits, 4);
+    EXPECT_EQ(t.terms.size(), 8u);
+    // Without FP4 the rule's maximum would be understated by about a third of the true value.
+    EXPECT_DOUBLE_EQ(36000.0 / *t.value, 36000.0 / 56000);
+    const auto c = classify(b300);
+    EXPECT_EQ(c.band, Band::a);
+    EXPECT_FALSE(*c.within_2026_ceiling);  // 56000 >= 21000
+    // B200: fp4 9000x4 = 36000 ties bf16 2250x16; the basis stays the wider format.
+    EXPECT_EQ(compute_tpp(chip("b200")).basis->dtype, "bf16");
+    // Ascend 910C: TPP on the package figures (752x16), not per device.
+    EXPECT_DOUBLE_EQ(*compute_tpp(chip("ascend-910c")).value, 752.0 * 16);
+}
+
+TEST(ExportControl, RulesAreDatedData) {
+    const ExportRules& rules = ExportRules::embedded();
+    ASSERT_FALSE(rules.rules().empty());
+    // The 2022 rule and the 2023 bands, each in force from its date.
+    EXPECT_EQ(rules.bands_in_force(Date{2022, 10, 6}).size(), 0u);
+    const auto r2022 = rules.bands_in_force(Date{2022, 10, 7});
+    ASSERT_EQ(r2022.size(), 1u);
+    EXPECT_EQ(r2022[0]->effective, kRule2022);
+    EXPECT_EQ(r2022[0]->tpp_min, 4800);
+    EXPECT_EQ(r2022[0]->io_min_gbs, 600);
+    const auto r2023 = rules.bands_in_force(Date{2023, 11, 17});
+    ASSERT_EQ(r2023.size(), 4u);
+    EXPECT_EQ(r2023[0]->effective, kRule2023);
+    EXPECT_EQ(r2023[3]->clause, "b.2");
+    EXPECT_EQ(r2023[3]->pd_min, 3.2);
+    EXPECT_EQ(rules.ceiling_in_force(Date{2026, 1, 14}), nullptr);
+    ASSERT_NE(rules.ceiling_in_force(kRule2026), nullptr);
+    EXPECT_EQ(rules.ceiling_in_force(kRule2026)->tpp_max, 21000);
+    EXPECT_EQ(rules.ceiling_in_force(kRule2026)->memory_bw_max_gbs, 6500);
+    EXPECT_EQ(rules.notices_in_force(kH20Notice2025).size(), 2u);
+    for (const auto& r : rules.rules()) EXPECT_FALSE(r.source.empty()) << r.line;
+}
+
+TEST(ExportControl, ClassifyUsesTheRuleInForceOnTheDate) {
+    // Under the 2023 rule, as published (chips-sources.md): H20 below both, A100 3A090.a (a.1).
+    const Date d2023{2024, 1, 1};
+    const auto h20 = classify(chip("h20"), d2023);
+    EXPECT_EQ(h20.band, Band::below);
+    EXPECT_EQ(h20.label, "below both");
+    EXPECT_EQ(h20.rule_set, "88 FR 73458 (effective 2023-11-17)");
+    const auto a100 = classify(chip("a100-sxm4-80gb"), d2023);
+    EXPECT_EQ(a100.band, Band::a);
+    EXPECT_EQ(a100.clause, "a.1");
+    // Before 7 Oct 2022: no rule.
+    const auto none = classify(chip("a100-sxm4-80gb"), Date{2022, 10, 6});
+    EXPECT_EQ(none.band, Band::not_in_force);
+    EXPECT_EQ(none.label, "none");
+    EXPECT_EQ(none.reason, "3A090 took effect on 2022-10-07");
+    // A table with a later (made-up) band rule replaces the earlier ones from its date.
+    const std::string header = "rule,effective,kind,band,clause,tpp_min,tpp_max,pd_min,pd_max,io_min_gbs,"
+                               "memory_bw_min_gbs,memory_bw_max_gbs,vendor,note,source\n";
+    const auto custom = ExportRules::parse(header + "Old,2020-01-01,band,3A090,,1000,,,,,,,,,s\n"
+                                                    "New,2030-01-01,band,3A090.a,x.1,100000,,,,,,,,,s\n",
+                                           "rules.csv");
+    EXPECT_EQ(classify(chip("h20"), Date{2025, 1, 1}, custom).band, Band::listed_2022);  // 2368 >= 1000
+    const auto later = classify(chip("h20"), Date{2030, 1, 1}, custom);
+    EXPECT_EQ(later.band, Band::below);
+    EXPECT_EQ(later.rule_set, "New (effective 2030-01-01)");
+    try {
+        ExportRules::parse(header + "X,2020-13-01,band,3A090,,1,,,,,,,,,s\n", "rules.csv");
+        ADD_FAILURE();
+    } catch (const ParseError& e) {
+        EXPECT_EQ(e.line(), 2u);
+        EXPECT_NE(e.message().find("effective: '2020-13-01' is not a date"), std::string::npos) << e.message();
+    }
+}
+
+TEST(ExportControl, EveryShippedRowParsesAndClassifies) {
+    const auto& db = ChipDatabase::embedded();
+    ASSERT_GE(db.chips().size(), 51u);
+    for (const Chip& c : db.chips())
+        for (const Date d : {Date{2022, 1, 1}, Date{2023, 1, 1}, Date{2024, 1, 1}, latest_rule_date()}) {
+            const auto k = classify(c, d);
+            EXPECT_FALSE(k.label.empty()) << c.id;
+            EXPECT_FALSE(k.rule_set.empty()) << c.id;
+            EXPECT_FALSE(k.reason.empty()) << c.id;
+            if (k.band == Band::a || k.band == Band::b || k.band == Band::listed_2022) {
+                EXPECT_TRUE(k.tpp) << c.id;
+            }
+        }
+    // Spot checks of new rows against figures worked by hand.
+    EXPECT_DOUBLE_EQ(*classify(chip("trainium2")).tpp, 667.0 * 32);  // TF32 counted at 32 bits
+    EXPECT_FALSE(*classify(chip("trainium2")).within_2026_ceiling);  // 21344 >= 21000
+    EXPECT_DOUBLE_EQ(*classify(chip("gaudi3-oam")).tpp, 1835.0 * 16);
+    EXPECT_EQ(classify(chip("hygon-bw1000")).band, Band::unknown);   // no figures at all
+}

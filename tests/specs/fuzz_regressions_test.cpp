@@ -49,7 +49,7 @@ TEST(CsvFuzzRegressions, Utf8IsCheckedStrictly) {
     ASSERT_EQ(db.chips().size(), 1u);
     EXPECT_EQ(db.chips()[0].vendor, "Ünï");
     const std::string e = error_of([&] { ChipDatabase::parse(header + "Ünï,X 中 😀,s,guess\n", "chips.csv"); });
-    EXPECT_EQ(e, "chips.csv:2:13: confidence: 'guess' is not one of: vendor datasheet, press report, estimate");
+    EXPECT_EQ(e, "chips.csv:2:13: confidence: 'guess' is not one of: vendor datasheet, vendor announcement, press report, third-party estimate");
     // A byte-order mark is no column.
     const std::string b = error_of([&] { ChipDatabase::parse("\xEF\xBB\xBF" "vendor,\xFF", "chips.csv"); });
     EXPECT_EQ(b, "chips.csv:1:8: invalid UTF-8 (byte 0xFF): the file must be UTF-8 text");
