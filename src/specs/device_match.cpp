@@ -1,5 +1,7 @@
 #include "specs/device_match.h"
 
+#include "core/name_table.h"
+
 #include "specs/text_util.h"
 
 #include <cmath>
@@ -23,16 +25,15 @@ std::string normalize_device_name(std::string_view name, bool keep_glob) {
     return out;
 }
 
-std::string_view to_string(MatchStatus s) {
-    switch (s) {
-        case MatchStatus::matched: return "matched";
-        case MatchStatus::overridden: return "overridden";
-        case MatchStatus::ambiguous: return "ambiguous";
-        case MatchStatus::unknown_device: return "unknown device";
-        case MatchStatus::unknown_override: return "unknown chip id";
-    }
-    return "?";
-}
+constexpr NameEntry<MatchStatus> kMatchStatusNames[] = {
+    {MatchStatus::matched, "matched"},
+    {MatchStatus::overridden, "overridden"},
+    {MatchStatus::ambiguous, "ambiguous"},
+    {MatchStatus::unknown_device, "unknown device"},
+    {MatchStatus::unknown_override, "unknown chip id"},
+};
+
+std::string_view to_string(MatchStatus s) { return name_of(kMatchStatusNames, s, "?"); }
 
 DeviceMatch match_device(const ChipDatabase& db, std::string_view device_name, std::string_view chip_override) {
     DeviceMatch m;

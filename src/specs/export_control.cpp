@@ -1,5 +1,7 @@
 #include "specs/export_control.h"
 
+#include "core/name_table.h"
+
 #include "specs/text_util.h"
 
 #include <fmt/format.h>
@@ -349,17 +351,16 @@ Date latest_rule_date() {
     return d;
 }
 
-std::string_view to_string(Band b) {
-    switch (b) {
-        case Band::a: return "3A090.a";
-        case Band::b: return "3A090.b";
-        case Band::listed_2022: return "3A090";
-        case Band::below: return "below";
-        case Band::unknown: return "unknown";
-        case Band::not_in_force: return "none";
-    }
-    return "?";
-}
+constexpr NameEntry<Band> kBandNames[] = {
+    {Band::a, "3A090.a"},
+    {Band::b, "3A090.b"},
+    {Band::listed_2022, "3A090"},
+    {Band::below, "below"},
+    {Band::unknown, "unknown"},
+    {Band::not_in_force, "none"},
+};
+
+std::string_view to_string(Band b) { return name_of(kBandNames, b, "?"); }
 
 Tpp compute_tpp(const Chip& chip) {
     Tpp r;

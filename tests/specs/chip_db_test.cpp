@@ -2,6 +2,8 @@
 // malformed files are reported with file, line and column.
 #include "specs/chip_db.h"
 
+#include "expect_parse_error.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -21,14 +23,8 @@ std::string read_file(const std::string& path) {
 
 const std::string kShipped = std::string(BAKEOFF_SOURCE_DIR) + "/data/chips.csv";
 
-ParseError db_error(const std::string& text) {
-    try {
-        ChipDatabase::parse(text, "user.csv");
-    } catch (const ParseError& e) {
-        return e;
-    }
-    ADD_FAILURE() << "no error for:\n" << text;
-    return ParseError("", 0, 0, "");
+ParseError db_error(std::string_view text) {
+    return bakeoff::specs::test_support::expect_parse_error(text, [](std::string_view t) { ChipDatabase::parse(std::string(t), "user.csv"); });
 }
 
 const std::string kHeader = "vendor,chip,fp16_tflops,tdp_w,source,confidence\n";

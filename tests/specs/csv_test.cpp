@@ -2,6 +2,8 @@
 #include "report/output.h"  // csv_field: what the reader reads back
 #include "specs/csv.h"
 
+#include "expect_parse_error.h"
+
 #include <gtest/gtest.h>
 
 using bakeoff::csv_field;
@@ -12,13 +14,7 @@ namespace {
 
 // Runs the parser expecting a ParseError; returns it.
 ParseError parse_error(std::string_view text) {
-    try {
-        parse_csv(text, "f.csv");
-    } catch (const ParseError& e) {
-        return e;
-    }
-    ADD_FAILURE() << "no error for: " << text;
-    return ParseError("", 0, 0, "");
+    return bakeoff::specs::test_support::expect_parse_error(text, [](std::string_view t) { parse_csv(t, "f.csv"); });
 }
 
 }  // namespace
@@ -66,37 +62,36 @@ TEST(Csv, QuoteInsideUnquotedField) {
     EXPECT_EQ(std::string(e.what()).rfind("f.csv:2:3: quote inside an unquoted field", 0), 0u) << e.what();
 }
 
-TEST(Csv, UnterminatedQuotePointsAtOpeningQuote) {
-    const auto e = parse_error("a,b\nc,\"never closed\nmore\n");
-    EXPECT_EQ(e.line(), 2u);
-    EXPECT_EQ(e.column(), 3u);
-    EXPECT_EQ(e.message(), "quoted field is not closed");
+// Each malformed input, and the line, column and message its error names
+// (0 / null: not checked).
+struct CsvErrorCase {
+    const char* name;
+    std::string_view text;
+    std::size_t line, column;
+    const char* message;
+};
+
+class CsvError : public ::testing::TestWithParam<CsvErrorCase> {};
+
+TEST_P(CsvError, NamesWhereAndWhat) {
+    const auto& c = GetParam();
+    const auto e = parse_error(c.text);
+    if (c.line) EXPECT_EQ(e.line(), c.line);
+    EXPECT_EQ(e.column(), c.column);
+    if (c.message) EXPECT_EQ(e.message(), c.message);
 }
 
-TEST(Csv, TextAfterClosingQuote) {
-    const auto e = parse_error("\"ab\"x,y\n");
-    EXPECT_EQ(e.line(), 1u);
-    EXPECT_EQ(e.column(), 5u);
-}
-
-TEST(Csv, BlankLineInTheMiddle) {
-    const auto e = parse_error("a,b\n\nc,d\n");
-    EXPECT_EQ(e.line(), 2u);
-    EXPECT_EQ(e.column(), 1u);
-    EXPECT_EQ(e.message(), "empty line");
-}
-
-TEST(Csv, BareCarriageReturn) {
-    const auto e = parse_error("a,b\rc\n");
-    EXPECT_EQ(e.line(), 1u);
-    EXPECT_EQ(e.column(), 4u);
-}
-
-TEST(Csv, ColumnsCountCharactersNotBytes) {
-    // "é" is two bytes but one column: the stray quote is at column 3.
-    const auto e = parse_error("\xC3\xA9x\"\n");
-    EXPECT_EQ(e.column(), 3u);
-}
+INSTANTIATE_TEST_SUITE_P(
+    Csv, CsvError,
+    ::testing::Values(
+        CsvErrorCase{"UnterminatedQuotePointsAtOpeningQuote", "a,b\nc,\"never closed\nmore\n", 2, 3,
+                     "quoted field is not closed"},
+        CsvErrorCase{"TextAfterClosingQuote", "\"ab\"x,y\n", 1, 5, nullptr},
+        CsvErrorCase{"BlankLineInTheMiddle", "a,b\n\nc,d\n", 2, 1, "empty line"},
+        CsvErrorCase{"BareCarriageReturn", "a,b\rc\n", 1, 4, nullptr},
+        // "é" is two bytes but one column: the stray quote is at column 3.
+        CsvErrorCase{"ColumnsCountCharactersNotBytes", "\xC3\xA9x\"\n", 0, 3, nullptr}),
+    [](const ::testing::TestParamInfo<CsvErrorCase>& i) { return std::string(i.param.name); });
 
 TEST(Csv, EscapeRoundTrips) {
     const std::string tricky = "a, \"b\"\nc";

@@ -2,6 +2,8 @@
 #include "specs/efficiency.h"
 #include "specs/prices.h"
 
+#include "expect_parse_error.h"
+
 #include <gtest/gtest.h>
 
 using namespace bakeoff::specs;
@@ -9,14 +11,8 @@ using namespace bakeoff::specs;
 namespace {
 const ChipDatabase& db() { return ChipDatabase::embedded(); }
 
-ParseError price_error(const std::string& text) {
-    try {
-        PriceList::parse(text, "prices.csv", &db());
-    } catch (const ParseError& e) {
-        return e;
-    }
-    ADD_FAILURE() << "no error for:\n" << text;
-    return ParseError("", 0, 0, "");
+ParseError price_error(std::string_view text) {
+    return bakeoff::specs::test_support::expect_parse_error(text, [](std::string_view t) { PriceList::parse(std::string(t), "prices.csv", &db()); });
 }
 }  // namespace
 
