@@ -87,10 +87,8 @@ TEST(OpenclTiming, DefaultTimingGrowsWithWork) {
 
 TEST(OpenclTiming, MarkerTimingGrowsWithWork) {
     BKOCL_REQUIRE_DEVICE();
-    setenv("BAKEOFF_OPENCL_TIMING", "markers", 1);
     bk_device* d = nullptr;
-    const bk_status st = be()->device_open(0, &d);
-    unsetenv("BAKEOFF_OPENCL_TIMING");
+    const bk_status st = open_device_with_env("BAKEOFF_OPENCL_TIMING", "markers", &d);
     ASSERT_EQ(st, BK_OK) << be()->last_error();
     const std::string info = op_info_of(d);
     EXPECT_NE(info.find("timing: marker events"), std::string::npos) << info;
@@ -100,10 +98,8 @@ TEST(OpenclTiming, MarkerTimingGrowsWithWork) {
 
 TEST(OpenclTiming, KernelEventFallbackGrowsWithWork) {
     BKOCL_REQUIRE_DEVICE();
-    setenv("BAKEOFF_OPENCL_TIMING", "kernels", 1);
     bk_device* d = nullptr;
-    const bk_status st = be()->device_open(0, &d);
-    unsetenv("BAKEOFF_OPENCL_TIMING");
+    const bk_status st = open_device_with_env("BAKEOFF_OPENCL_TIMING", "kernels", &d);
     ASSERT_EQ(st, BK_OK) << be()->last_error();
     const std::string info = op_info_of(d);
     EXPECT_NE(info.find("timing: kernel events"), std::string::npos) << info;
