@@ -186,11 +186,17 @@ void expect_first_case_kept(const fs::path& dir) {
 
 const char* kTwoCases = "--workload collective.allreduce,collective.allgather --size 8 --rank-timeout 3 --out r.json";
 
-TEST(MpiRun, RankThatHangsBetweenCasesIsNamed) {
-    const auto dir = test_dir();
-    auto r = mpirun(dir, "BAKEOFF_TEST_RANK_FAULT=1:hang", std::string(kQuick) + kTwoCases);
+// The two-case run with rank 1 given `fault`: it fails, and ends on its own.
+CommandResult run_with_rank_fault(const fs::path& dir, const std::string& fault) {
+    auto r = mpirun(dir, "BAKEOFF_TEST_RANK_FAULT=1:" + fault, std::string(kQuick) + kTwoCases);
     EXPECT_NE(r.code, 0);
     EXPECT_NE(r.code, 124) << "the run did not end on its own";
+    return r;
+}
+
+TEST(MpiRun, RankThatHangsBetweenCasesIsNamed) {
+    const auto dir = test_dir();
+    const auto r = run_with_rank_fault(dir, "hang");
     EXPECT_NE(r.err.find("rank 1 (host"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("did not reach the start of collective case 2"), std::string::npos) << r.err;
     expect_first_case_kept(dir);
@@ -198,9 +204,7 @@ TEST(MpiRun, RankThatHangsBetweenCasesIsNamed) {
 
 TEST(MpiRun, RankThatHangsInsideACollectiveTripsTheWatchdog) {
     const auto dir = test_dir();
-    auto r = mpirun(dir, "BAKEOFF_TEST_RANK_FAULT=1:hang-op", std::string(kQuick) + kTwoCases);
-    EXPECT_NE(r.code, 0);
-    EXPECT_NE(r.code, 124) << "the run did not end on its own";
+    const auto r = run_with_rank_fault(dir, "hang-op");
     EXPECT_NE(r.err.find("rank 0 (host"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("did not finish within 3 s"), std::string::npos) << r.err;
     expect_first_case_kept(dir);
@@ -208,9 +212,7 @@ TEST(MpiRun, RankThatHangsInsideACollectiveTripsTheWatchdog) {
 
 TEST(MpiRun, RankThatExitsEndsTheRun) {
     const auto dir = test_dir();
-    auto r = mpirun(dir, "BAKEOFF_TEST_RANK_FAULT=1:exit", std::string(kQuick) + kTwoCases);
-    EXPECT_NE(r.code, 0);
-    EXPECT_NE(r.code, 124) << "the run did not end on its own";
+    const auto r = run_with_rank_fault(dir, "exit");
     EXPECT_FALSE(r.err.empty());  // the launcher (or rank 0's check-in) says which rank ended
     expect_first_case_kept(dir);
 }
