@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -42,35 +43,33 @@ TEST(BusBandwidth, AlgbwAndBusbwFromSizeAndTime) {
 }
 
 TEST(BusBandwidth, BuffersSplitTheMessageAsNcclTests) {
-    // allreduce: S is the per-rank buffer.
-    auto b = collective_buffers(CollectiveKind::allreduce, 4096, 4);
-    EXPECT_EQ(b.count, 1024u);
-    EXPECT_EQ(b.send_elems, 1024u);
-    EXPECT_EQ(b.recv_elems, 1024u);
-    EXPECT_EQ(b.message_bytes, 4096u);
-    // allgather: S is the gathered buffer, count per rank.
-    b = collective_buffers(CollectiveKind::allgather, 4096, 4);
-    EXPECT_EQ(b.count, 256u);
-    EXPECT_EQ(b.send_elems, 256u);
-    EXPECT_EQ(b.recv_elems, 1024u);
-    EXPECT_EQ(b.message_bytes, 4096u);
-    // reduce-scatter: S is the send buffer.
-    b = collective_buffers(CollectiveKind::reduce_scatter, 4096, 4);
-    EXPECT_EQ(b.send_elems, 1024u);
-    EXPECT_EQ(b.recv_elems, 256u);
-    // alltoall: count to each rank.
-    b = collective_buffers(CollectiveKind::alltoall, 4096, 4);
-    EXPECT_EQ(b.count, 256u);
-    EXPECT_EQ(b.send_elems, 1024u);
-    EXPECT_EQ(b.recv_elems, 1024u);
-    // Too small to split: one element each, and S says what really moved.
-    b = collective_buffers(CollectiveKind::allgather, 8, 4);
-    EXPECT_EQ(b.count, 1u);
-    EXPECT_EQ(b.message_bytes, 16u);
-    // Rounded down to what the ranks split evenly.
-    b = collective_buffers(CollectiveKind::alltoall, 100, 3);
-    EXPECT_EQ(b.count, 8u);
-    EXPECT_EQ(b.message_bytes, 96u);
+    // The fields each case checks; the others are left out (nullopt).
+    struct Case {
+        const char* what;
+        CollectiveKind kind;
+        std::uint64_t bytes;
+        int ranks;
+        std::optional<std::uint64_t> count, send_elems, recv_elems, message_bytes;
+    };
+    const std::nullopt_t any = std::nullopt;
+    const Case cases[] = {
+        {"allreduce: S is the per-rank buffer", CollectiveKind::allreduce, 4096, 4, 1024, 1024, 1024, 4096},
+        {"allgather: S is the gathered buffer, count per rank", CollectiveKind::allgather, 4096, 4, 256, 256, 1024,
+         4096},
+        {"reduce-scatter: S is the send buffer", CollectiveKind::reduce_scatter, 4096, 4, any, 1024, 256, any},
+        {"alltoall: count to each rank", CollectiveKind::alltoall, 4096, 4, 256, 1024, 1024, any},
+        {"too small to split: one element each, and S says what really moved", CollectiveKind::allgather, 8, 4, 1,
+         any, any, 16},
+        {"rounded down to what the ranks split evenly", CollectiveKind::alltoall, 100, 3, 8, any, any, 96},
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.what);
+        const auto b = collective_buffers(c.kind, c.bytes, c.ranks);
+        if (c.count) EXPECT_EQ(b.count, *c.count);
+        if (c.send_elems) EXPECT_EQ(b.send_elems, *c.send_elems);
+        if (c.recv_elems) EXPECT_EQ(b.recv_elems, *c.recv_elems);
+        if (c.message_bytes) EXPECT_EQ(b.message_bytes, *c.message_bytes);
+    }
 }
 
 TEST(CollectiveData, InputsAreSmallIntegersDifferentPerRank) {

@@ -186,33 +186,30 @@ void expect_first_case_kept(const fs::path& dir) {
 
 const char* kTwoCases = "--workload collective.allreduce,collective.allgather --size 8 --rank-timeout 3 --out r.json";
 
-TEST(MpiRun, RankThatHangsBetweenCasesIsNamed) {
+// The two-case run with rank 1 given `fault`: it fails, ends on its own,
+// says each of `err_has` on stderr, and keeps the first case's record.
+// Returns stderr.
+std::string expect_fault_ends_run(const std::string& fault, std::initializer_list<const char*> err_has) {
     const auto dir = test_dir();
-    auto r = mpirun(dir, "BAKEOFF_TEST_RANK_FAULT=1:hang", std::string(kQuick) + kTwoCases);
+    const auto r = mpirun(dir, "BAKEOFF_TEST_RANK_FAULT=1:" + fault, std::string(kQuick) + kTwoCases);
     EXPECT_NE(r.code, 0);
     EXPECT_NE(r.code, 124) << "the run did not end on its own";
-    EXPECT_NE(r.err.find("rank 1 (host"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("did not reach the start of collective case 2"), std::string::npos) << r.err;
+    for (const char* s : err_has) EXPECT_NE(r.err.find(s), std::string::npos) << s << " in: " << r.err;
     expect_first_case_kept(dir);
+    return r.err;
+}
+
+TEST(MpiRun, RankThatHangsBetweenCasesIsNamed) {
+    expect_fault_ends_run("hang", {"rank 1 (host", "did not reach the start of collective case 2"});
 }
 
 TEST(MpiRun, RankThatHangsInsideACollectiveTripsTheWatchdog) {
-    const auto dir = test_dir();
-    auto r = mpirun(dir, "BAKEOFF_TEST_RANK_FAULT=1:hang-op", std::string(kQuick) + kTwoCases);
-    EXPECT_NE(r.code, 0);
-    EXPECT_NE(r.code, 124) << "the run did not end on its own";
-    EXPECT_NE(r.err.find("rank 0 (host"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("did not finish within 3 s"), std::string::npos) << r.err;
-    expect_first_case_kept(dir);
+    expect_fault_ends_run("hang-op", {"rank 0 (host", "did not finish within 3 s"});
 }
 
 TEST(MpiRun, RankThatExitsEndsTheRun) {
-    const auto dir = test_dir();
-    auto r = mpirun(dir, "BAKEOFF_TEST_RANK_FAULT=1:exit", std::string(kQuick) + kTwoCases);
-    EXPECT_NE(r.code, 0);
-    EXPECT_NE(r.code, 124) << "the run did not end on its own";
-    EXPECT_FALSE(r.err.empty());  // the launcher (or rank 0's check-in) says which rank ended
-    expect_first_case_kept(dir);
+    // The launcher (or rank 0's check-in) says which rank ended.
+    EXPECT_FALSE(expect_fault_ends_run("exit", {}).empty());
 }
 
 TEST(PlainRun, CollectivesAreSkippedWithoutALauncher) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/backend_table.h"
 #include "cpu_test_util.h"
 
 using cpu_test::Backend;
@@ -12,28 +13,7 @@ using cpu_test::Buf;
 
 TEST(CpuAbi, TableIsCompleteAndVersioned) {
     const bk_backend* t = bakeoff_cpu_backend();
-    ASSERT_NE(t, nullptr);
-    EXPECT_EQ(t->abi_version, BK_ABI_VERSION);
-    EXPECT_EQ(t->struct_size, sizeof(bk_backend));
-    ASSERT_NE(t->name, nullptr);
-    EXPECT_STREQ(t->name, "cpu");
-    ASSERT_NE(t->version, nullptr);
-    EXPECT_GT(std::strlen(t->version), 0u);
-    // Every REQUIRED member (all but shutdown, op_info, telemetry_read).
-    const void* required[] = {
-        reinterpret_cast<const void*>(t->init),           reinterpret_cast<const void*>(t->device_count),
-        reinterpret_cast<const void*>(t->device_props),   reinterpret_cast<const void*>(t->device_open),
-        reinterpret_cast<const void*>(t->device_close),   reinterpret_cast<const void*>(t->buffer_alloc),
-        reinterpret_cast<const void*>(t->buffer_free),    reinterpret_cast<const void*>(t->buffer_upload),
-        reinterpret_cast<const void*>(t->buffer_download), reinterpret_cast<const void*>(t->buffer_fill),
-        reinterpret_cast<const void*>(t->stream_create),  reinterpret_cast<const void*>(t->stream_destroy),
-        reinterpret_cast<const void*>(t->stream_sync),    reinterpret_cast<const void*>(t->event_create),
-        reinterpret_cast<const void*>(t->event_destroy),  reinterpret_cast<const void*>(t->event_record),
-        reinterpret_cast<const void*>(t->event_elapsed_ms), reinterpret_cast<const void*>(t->supports),
-        reinterpret_cast<const void*>(t->launch),         reinterpret_cast<const void*>(t->last_error),
-    };
-    for (size_t i = 0; i < sizeof required / sizeof required[0]; ++i)
-        EXPECT_NE(required[i], nullptr) << "required member " << i;
+    ASSERT_NO_FATAL_FAILURE(bktest::expect_complete_table(t, "cpu"));
     // The same table every time.
     EXPECT_EQ(bakeoff_cpu_backend(), t);
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/op_desc.h"
 #include "cpu_backend.h"
 
 namespace cpu_test {
@@ -71,39 +72,13 @@ private:
 
 inline bk_op_desc stream_desc(uint32_t kind, uint32_t dtype, int64_t n, double scalar,
                               uint32_t path = BK_PATH_PORTABLE) {
-    bk_op_desc d;
-    std::memset(&d, 0, sizeof d);
-    d.struct_size = sizeof d;
-    d.kind = kind;
-    d.path = path;
-    d.dtype_a = d.dtype_b = d.dtype_c = dtype;
-    d.u.stream.n = n;
-    d.u.stream.scalar = scalar;
-    return d;
+    return bktest::stream_op_desc(kind, dtype, n, scalar, path);
 }
 
 inline bk_op_desc gemm_desc(uint32_t path, uint32_t a, uint32_t b, uint32_t c, int64_t m, int64_t n,
                             int64_t k, bool ta, bool tb, int64_t pad, double alpha, double beta) {
-    bk_op_desc d;
-    std::memset(&d, 0, sizeof d);
-    d.struct_size = sizeof d;
-    d.kind = BK_OP_GEMM;
-    d.path = path;
-    d.dtype_a = a;
-    d.dtype_b = b;
-    d.dtype_c = c;
-    bk_gemm_op& g = d.u.gemm;
-    g.m = m;
-    g.n = n;
-    g.k = k;
-    g.lda = (ta ? m : k) + pad;
-    g.ldb = (tb ? k : n) + pad;
-    g.ldc = n + pad;
-    g.trans_a = ta;
-    g.trans_b = tb;
-    g.alpha = alpha;
-    g.beta = beta;
-    return d;
+    return bktest::gemm_op_desc(
+        path, a, b, c, {m, n, k, (ta ? m : k) + pad, (tb ? k : n) + pad, n + pad, ta, tb, alpha, beta});
 }
 
 inline std::string last_error() {

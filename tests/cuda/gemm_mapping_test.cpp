@@ -15,38 +15,37 @@ using namespace bakeoff::cuda;
 
 namespace {
 
+// c[at(i, j)] = sum over p < k of a(i, p) * b(p, j), for i < m and j < n; the rest 0.
+template <class A, class B, class At>
+std::vector<double> matmul(int64_t m, int64_t n, int64_t k, A a, B b, size_t c_size, At at) {
+    std::vector<double> c(c_size, 0.0);
+    for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < n; ++j) {
+            double s = 0;
+            for (int64_t p = 0; p < k; ++p) s += a(i, p) * b(p, j);
+            c[at(i, j)] = s;
+        }
+    return c;
+}
+
 // Row-major C = op(A) op(B), as bakeoff defines it.
 std::vector<double> row_major_reference(const bk_gemm_op& g, const std::vector<double>& a,
                                         const std::vector<double>& b) {
-    std::vector<double> c(size_t(g.m * g.ldc), 0.0);
-    for (int64_t i = 0; i < g.m; ++i)
-        for (int64_t j = 0; j < g.n; ++j) {
-            double s = 0;
-            for (int64_t p = 0; p < g.k; ++p) {
-                const double av = g.trans_a ? a[p * g.lda + i] : a[i * g.lda + p];
-                const double bv = g.trans_b ? b[j * g.ldb + p] : b[p * g.ldb + j];
-                s += av * bv;
-            }
-            c[i * g.ldc + j] = s;
-        }
-    return c;
+    return matmul(
+        g.m, g.n, g.k,
+        [&](int64_t i, int64_t p) { return g.trans_a ? a[p * g.lda + i] : a[i * g.lda + p]; },
+        [&](int64_t p, int64_t j) { return g.trans_b ? b[j * g.ldb + p] : b[p * g.ldb + j]; },
+        size_t(g.m * g.ldc), [&](int64_t i, int64_t j) { return i * g.ldc + j; });
 }
 
 // Column-major D = op(X) op(Y) as cuBLAS computes it, from the mapped arguments.
 std::vector<double> column_major(const ColMajorGemm& cm, const std::vector<double>& x, const std::vector<double>& y,
                                  size_t c_size) {
-    std::vector<double> c(c_size, 0.0);
-    for (int64_t i = 0; i < cm.m; ++i)
-        for (int64_t j = 0; j < cm.n; ++j) {
-            double s = 0;
-            for (int64_t p = 0; p < cm.k; ++p) {
-                const double xv = cm.trans_x ? x[i * cm.ldx + p] : x[p * cm.ldx + i];
-                const double yv = cm.trans_y ? y[p * cm.ldy + j] : y[j * cm.ldy + p];
-                s += xv * yv;
-            }
-            c[j * cm.ldc + i] = s;
-        }
-    return c;
+    return matmul(
+        cm.m, cm.n, cm.k,
+        [&](int64_t i, int64_t p) { return cm.trans_x ? x[i * cm.ldx + p] : x[p * cm.ldx + i]; },
+        [&](int64_t p, int64_t j) { return cm.trans_y ? y[p * cm.ldy + j] : y[j * cm.ldy + p]; }, c_size,
+        [&](int64_t i, int64_t j) { return j * cm.ldc + i; });
 }
 
 // Host model of launch_pack_bytes: dst(r, c) = trans_src ? src[r*lds + c] : src[c*lds + r].

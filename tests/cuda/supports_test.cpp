@@ -2,6 +2,7 @@
 // no GPU: the test hands the plugin's table a device description of its own
 // (the plugin's bk_device, filled as device_open would for an H100, an A100 or
 // an older GPU). These answers only read the description, never the GPU.
+#include "common/op_desc.h"
 #include "cuda_internal.h"
 
 #include <gtest/gtest.h>
@@ -36,31 +37,11 @@ struct FakeGpu {
 };
 
 bk_op_desc gemm(bk_dtype in, bk_dtype out, bk_path path, int64_t m, int64_t n, int64_t k) {
-    bk_op_desc op{};
-    op.struct_size = sizeof op;
-    op.kind = BK_OP_GEMM;
-    op.path = path;
-    op.dtype_a = op.dtype_b = in;
-    op.dtype_c = out;
-    op.u.gemm.m = m;
-    op.u.gemm.n = n;
-    op.u.gemm.k = k;
-    op.u.gemm.lda = k;
-    op.u.gemm.ldb = n;
-    op.u.gemm.ldc = n;
-    op.u.gemm.alpha = 1;
-    return op;
+    return bktest::gemm_op_desc(path, in, in, out, {m, n, k, k, n, n});
 }
 
 bk_op_desc stream(bk_op_kind kind, bk_dtype t, bk_path path, int64_t n) {
-    bk_op_desc op{};
-    op.struct_size = sizeof op;
-    op.kind = kind;
-    op.path = path;
-    op.dtype_a = op.dtype_b = op.dtype_c = t;
-    op.u.stream.n = n;
-    op.u.stream.scalar = 0.4;
-    return op;
+    return bktest::stream_op_desc(kind, t, n, 0.4, path);
 }
 
 // The status, with last_error() when it is not BK_OK.
@@ -178,40 +159,37 @@ protected:
         const bk_status st = table()->launch(&s, &op, ops.data(), uint32_t(ops.size()));
         return {st, std::string(table()->last_error())};
     }
+    // The launch is refused as an invalid argument, and last_error() says why.
+    void expect_refused(bk_stream& s, const bk_op_desc& op, std::vector<bk_buffer*> ops, const char* why_has) {
+        SCOPED_TRACE(why_has);
+        const auto [st, why] = launch(s, op, std::move(ops));
+        EXPECT_EQ(st, BK_INVALID_ARGUMENT);
+        EXPECT_NE(why.find(why_has), std::string::npos) << why;
+    }
 };
 
 TEST_F(LaunchChecks, WrongOperandCountIsNamed) {
     bk_stream s = stream_for(h100);
     bk_buffer a = buffer(h100, 1024, MemKind::device);
-    const auto [st, why] = launch(s, stream(BK_OP_TRIAD, BK_F32, BK_PATH_PORTABLE, 16), {&a, &a});
-    EXPECT_EQ(st, BK_INVALID_ARGUMENT);
-    EXPECT_NE(why.find("3 operands expected, got 2"), std::string::npos) << why;
+    expect_refused(s, stream(BK_OP_TRIAD, BK_F32, BK_PATH_PORTABLE, 16), {&a, &a}, "3 operands expected, got 2");
 }
 
 TEST_F(LaunchChecks, ShortBuffersAndHostBuffersAreRefused) {
     bk_stream s = stream_for(h100);
     bk_buffer big = buffer(h100, 4096, MemKind::device), small = buffer(h100, 60, MemKind::device);
-    auto [st, why] = launch(s, stream(BK_OP_COPY, BK_F32, BK_PATH_PORTABLE, 16), {&big, &small});
-    EXPECT_EQ(st, BK_INVALID_ARGUMENT);
-    EXPECT_NE(why.find("out holds 60 bytes, the op needs 64"), std::string::npos) << why;
+    expect_refused(s, stream(BK_OP_COPY, BK_F32, BK_PATH_PORTABLE, 16), {&big, &small},
+                   "out holds 60 bytes, the op needs 64");
     bk_buffer host = buffer(h100, 4096, MemKind::pinned);
-    std::tie(st, why) = launch(s, stream(BK_OP_COPY, BK_F32, BK_PATH_PORTABLE, 16), {&host, &big});
-    EXPECT_EQ(st, BK_INVALID_ARGUMENT);
-    EXPECT_NE(why.find("host buffer"), std::string::npos) << why;
+    expect_refused(s, stream(BK_OP_COPY, BK_F32, BK_PATH_PORTABLE, 16), {&host, &big}, "host buffer");
     // GEMM spans: a 8x8x8 fp32 A needs 256 bytes.
-    std::tie(st, why) = launch(s, gemm(BK_F32, BK_F32, BK_PATH_PORTABLE, 8, 8, 8), {&small, &big, &big});
-    EXPECT_EQ(st, BK_INVALID_ARGUMENT);
-    EXPECT_NE(why.find("operand A holds 60 bytes, the op needs 256"), std::string::npos) << why;
+    expect_refused(s, gemm(BK_F32, BK_F32, BK_PATH_PORTABLE, 8, 8, 8), {&small, &big, &big},
+                   "operand A holds 60 bytes, the op needs 256");
 }
 
 TEST_F(LaunchChecks, TransfersNeedOneHostAndOneDeviceBuffer) {
     bk_stream s = stream_for(h100);
     bk_buffer d1 = buffer(h100, 4096, MemKind::device), d2 = buffer(h100, 4096, MemKind::device);
-    auto [st, why] = launch(s, stream(BK_OP_TRANSFER, BK_U8, BK_PATH_VENDOR, 4096), {&d1, &d2});
-    EXPECT_EQ(st, BK_INVALID_ARGUMENT);
-    EXPECT_NE(why.find("host_buffer_alloc"), std::string::npos) << why;
+    expect_refused(s, stream(BK_OP_TRANSFER, BK_U8, BK_PATH_VENDOR, 4096), {&d1, &d2}, "host_buffer_alloc");
     bk_buffer h = buffer(h100, 1024, MemKind::pageable);
-    std::tie(st, why) = launch(s, stream(BK_OP_TRANSFER, BK_U8, BK_PATH_VENDOR, 4096), {&h, &d1});
-    EXPECT_EQ(st, BK_INVALID_ARGUMENT);
-    EXPECT_NE(why.find("in0 holds 1024 bytes"), std::string::npos) << why;
+    expect_refused(s, stream(BK_OP_TRANSFER, BK_U8, BK_PATH_VENDOR, 4096), {&h, &d1}, "in0 holds 1024 bytes");
 }

@@ -5,6 +5,7 @@
 #include "bakeoff/nn_op_rules.h"
 #include "cpu/f16_reference.h"
 #include "cpu_backend.h"
+#include "common/op_desc.h"
 #include "nn/cpu_session.h"
 
 #include <gtest/gtest.h>
@@ -43,14 +44,7 @@ struct Cpu : CpuSession {
     }
 };
 
-bk_op_desc desc(uint32_t kind, uint32_t dtype) {
-    bk_op_desc op{};
-    op.struct_size = sizeof op;
-    op.kind = kind;
-    op.path = BK_PATH_PORTABLE;
-    op.dtype_a = op.dtype_b = op.dtype_c = dtype;
-    return op;
-}
+bk_op_desc desc(uint32_t kind, uint32_t dtype) { return bktest::op_desc(kind, dtype); }
 
 template <class T>
 Bytes bytes_of(const std::vector<T>& v) {

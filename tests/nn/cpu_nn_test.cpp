@@ -7,6 +7,7 @@
 #include "core/backend.h"
 #include "core/plugin_registry.h"
 #include "cpu_backend.h"
+#include "common/op_desc.h"
 #include "nn/cpu_session.h"
 #include "numeric/rng.h"
 
@@ -30,14 +31,7 @@ struct Cpu : CpuSession {
     }
 };
 
-bk_op_desc desc(std::uint32_t kind, std::uint32_t dtype) {
-    bk_op_desc op{};
-    op.struct_size = sizeof op;
-    op.kind = kind;
-    op.path = BK_PATH_PORTABLE;
-    op.dtype_a = op.dtype_b = op.dtype_c = dtype;
-    return op;
-}
+bk_op_desc desc(std::uint32_t kind, std::uint32_t dtype) { return bktest::op_desc(kind, dtype); }
 
 TEST(CpuNn, ConformanceCasesPassOnTheCpu) {
     PluginRegistry reg;
@@ -176,24 +170,30 @@ TEST(CpuNn, OpInfoNamesTheKernel) {
     EXPECT_NE(std::string(text).find("bf16 storage, f32 math"), std::string::npos) << text;
 }
 
+// CONVERT of `in` (dtype `from`) to bf16 on the cpu device, one row; the bf16 bits into `out`.
+template <class T, std::size_t N>
+void convert_to_bf16(Cpu& c, const T (&in)[N], std::uint32_t from, std::uint16_t (&out)[N]) {
+    bk_op_desc op = desc(BK_OP_CONVERT, from);
+    op.dtype_c = BK_BF16;
+    op.u.nn.rows = 1, op.u.nn.dim = N;
+    bk_buffer* b[2] = {c.buf(in, sizeof in), c.buf(nullptr, sizeof out)};
+    ASSERT_EQ(c.t->launch(c.s, &op, b, 2), BK_OK) << c.t->last_error();
+    c.t->buffer_download(b[1], 0, out, sizeof out);
+    for (auto* x : b) c.t->buffer_free(x);
+}
+
 TEST(CpuNn, Bf16ConversionRoundsToNearestEven) {
     Cpu c;
     // 1 + 2^-8 is halfway between bf16 1 and 1 + 2^-7: ties to even (1);
     // 1 + 3 * 2^-8 ties up to 1 + 2^-6; NaN stays NaN.
     const float in[4] = {1.0f + 0x1p-8f, 1.0f + 3 * 0x1p-8f, -2.5f, __builtin_nanf("")};
-    bk_op_desc op = desc(BK_OP_CONVERT, BK_F32);
-    op.dtype_c = BK_BF16;
-    op.u.nn.rows = 1, op.u.nn.dim = 4;
-    bk_buffer* b[2] = {c.buf(in, sizeof in), c.buf(nullptr, 8)};
-    ASSERT_EQ(c.t->launch(c.s, &op, b, 2), BK_OK) << c.t->last_error();
     std::uint16_t out[4];
-    c.t->buffer_download(b[1], 0, out, sizeof out);
+    ASSERT_NO_FATAL_FAILURE(convert_to_bf16(c, in, BK_F32, out));
     EXPECT_EQ(out[0], 0x3F80);
     EXPECT_EQ(out[1], 0x3F82);
     EXPECT_EQ(out[2], 0xC020);
     EXPECT_EQ(out[3] & 0x7F80, 0x7F80);
     EXPECT_NE(out[3] & 0x7F, 0);
-    for (auto* x : b) c.t->buffer_free(x);
 }
 
 TEST(CpuNn, F64ToBf16RoundsOnce) {
@@ -201,17 +201,11 @@ TEST(CpuNn, F64ToBf16RoundsOnce) {
     // would land on the tie and go to even (1). The tie itself still goes to 1.
     Cpu c;
     const double in[3] = {1.0 + 0x1p-8 + 0x1p-40, -(1.0 + 0x1p-8 + 0x1p-40), 1.0 + 0x1p-8};
-    bk_op_desc op = desc(BK_OP_CONVERT, BK_F64);
-    op.dtype_c = BK_BF16;
-    op.u.nn.rows = 1, op.u.nn.dim = 3;
-    bk_buffer* b[2] = {c.buf(in, sizeof in), c.buf(nullptr, 6)};
-    ASSERT_EQ(c.t->launch(c.s, &op, b, 2), BK_OK) << c.t->last_error();
     std::uint16_t out[3];
-    c.t->buffer_download(b[1], 0, out, sizeof out);
+    ASSERT_NO_FATAL_FAILURE(convert_to_bf16(c, in, BK_F64, out));
     EXPECT_EQ(out[0], 0x3F81);
     EXPECT_EQ(out[1], 0xBF81);
     EXPECT_EQ(out[2], 0x3F80);
-    for (auto* x : b) c.t->buffer_free(x);
 }
 
 }  // namespace

@@ -15,15 +15,7 @@ namespace {
 
 constexpr uint32_t kPoison = 0x7FC07FC0u;  // NaN in f32 and in both bf16 halves
 
-bk_op_desc nn_desc(bk_op_kind kind, bk_dtype t) {
-    bk_op_desc d;
-    std::memset(&d, 0, sizeof d);
-    d.struct_size = sizeof d;
-    d.kind = kind;
-    d.path = BK_PATH_PORTABLE;
-    d.dtype_a = d.dtype_b = d.dtype_c = t;
-    return d;
-}
+bk_op_desc nn_desc(bk_op_kind kind, bk_dtype t) { return bktest::op_desc(kind, t); }
 
 uint16_t to_bf16(float v) {  // round to nearest even, NaN kept
     uint32_t w;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "bakeoff/backend_abi.h"
+#include "common/op_desc.h"
 
 #include <gtest/gtest.h>
 
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -137,38 +139,25 @@ struct Event {
     Event& operator=(const Event&) = delete;
 };
 
+// device_open(0) with `var` set to `value` for the open only (the plugin reads
+// its environment settings when it opens a device).
+inline bk_status open_device_with_env(const char* var, const char* value, bk_device** d) {
+    setenv(var, value, 1);
+    *d = nullptr;
+    const bk_status st = be()->device_open(0, d);
+    unsetenv(var);
+    return st;
+}
+
 inline bk_op_desc stream_desc(bk_op_kind kind, bk_dtype t, int64_t n, double scalar = 0.0) {
-    bk_op_desc d;
-    std::memset(&d, 0, sizeof d);
-    d.struct_size = sizeof d;
-    d.kind = kind;
-    d.path = BK_PATH_PORTABLE;
-    d.dtype_a = d.dtype_b = d.dtype_c = t;
-    d.u.stream.n = n;
-    d.u.stream.scalar = scalar;
-    return d;
+    return bktest::stream_op_desc(kind, t, n, scalar);
 }
 
 inline bk_op_desc gemm_desc(bk_dtype in, bk_dtype out, int64_t m, int64_t n, int64_t k, bool ta = false,
                             bool tb = false, double alpha = 1.0, double beta = 0.0) {
-    bk_op_desc d;
-    std::memset(&d, 0, sizeof d);
-    d.struct_size = sizeof d;
-    d.kind = BK_OP_GEMM;
-    d.path = BK_PATH_PORTABLE;
-    d.dtype_a = d.dtype_b = in;
-    d.dtype_c = out;
-    d.u.gemm.m = m;
-    d.u.gemm.n = n;
-    d.u.gemm.k = k;
-    d.u.gemm.trans_a = ta;
-    d.u.gemm.trans_b = tb;
-    d.u.gemm.lda = std::max<int64_t>(1, ta ? m : k);
-    d.u.gemm.ldb = std::max<int64_t>(1, tb ? k : n);
-    d.u.gemm.ldc = std::max<int64_t>(1, n);
-    d.u.gemm.alpha = alpha;
-    d.u.gemm.beta = beta;
-    return d;
+    return bktest::gemm_op_desc(BK_PATH_PORTABLE, in, in, out,
+                                {m, n, k, std::max<int64_t>(1, ta ? m : k), std::max<int64_t>(1, tb ? k : n),
+                                 std::max<int64_t>(1, n), ta, tb, alpha, beta});
 }
 
 template <class T>

@@ -1,5 +1,6 @@
 // The plugin's table, device properties, buffers, capability answers and
 // argument checking, through the ABI.
+#include "common/backend_table.h"
 #include "opencl_plugin.h"
 
 #include <unistd.h>
@@ -14,26 +15,7 @@ using namespace bkocl;
 TEST(OpenclPlugin, TableIsComplete) {
     ASSERT_NE(be(), nullptr) << plugin().load_error;
     const bk_backend* b = be();
-    EXPECT_EQ(b->abi_version, BK_ABI_VERSION);
-    EXPECT_EQ(b->struct_size, sizeof(bk_backend));
-    ASSERT_NE(b->name, nullptr);
-    EXPECT_STREQ(b->name, "opencl");
-    ASSERT_NE(b->version, nullptr);
-    EXPECT_GT(std::strlen(b->version), 0u);
-    // Every REQUIRED member.
-    const void* required[] = {
-        reinterpret_cast<const void*>(b->init),           reinterpret_cast<const void*>(b->device_count),
-        reinterpret_cast<const void*>(b->device_props),   reinterpret_cast<const void*>(b->device_open),
-        reinterpret_cast<const void*>(b->device_close),   reinterpret_cast<const void*>(b->buffer_alloc),
-        reinterpret_cast<const void*>(b->buffer_free),    reinterpret_cast<const void*>(b->buffer_upload),
-        reinterpret_cast<const void*>(b->buffer_download), reinterpret_cast<const void*>(b->buffer_fill),
-        reinterpret_cast<const void*>(b->stream_create),  reinterpret_cast<const void*>(b->stream_destroy),
-        reinterpret_cast<const void*>(b->stream_sync),    reinterpret_cast<const void*>(b->event_create),
-        reinterpret_cast<const void*>(b->event_destroy),  reinterpret_cast<const void*>(b->event_record),
-        reinterpret_cast<const void*>(b->event_elapsed_ms), reinterpret_cast<const void*>(b->supports),
-        reinterpret_cast<const void*>(b->launch),         reinterpret_cast<const void*>(b->last_error),
-    };
-    for (size_t i = 0; i < std::size(required); ++i) EXPECT_NE(required[i], nullptr) << "member " << i;
+    ASSERT_NO_FATAL_FAILURE(bktest::expect_complete_table(b, "opencl"));
     EXPECT_NE(b->op_info, nullptr);
     EXPECT_EQ(plugin().init_status, BK_OK);
     EXPECT_EQ(b->init(), BK_OK) << "init() is idempotent";
@@ -313,28 +295,25 @@ TEST(OpenclPlugin, BadDescriptorsAreInvalidArguments) {
     // GEMM: 10x10x10 f32 needs 400 bytes per matrix.
     bk_op_desc g = gemm_desc(BK_F32, BK_F32, 10, 10, 10);
     ASSERT_EQ(be()->launch(s.s, &g, ops, 3), BK_OK) << be()->last_error();
-    bk_op_desc y = g;
-    y.u.gemm.lda = 9;
-    expect_invalid(y, ops, 3, "lda < k");
-    y = g;
-    y.u.gemm.trans_b = 1;
-    y.u.gemm.ldb = 9;
-    expect_invalid(y, ops, 3, "ldb < k (trans_b)");
-    y = g;
-    y.u.gemm.ldc = 5;
-    expect_invalid(y, ops, 3, "ldc < n");
-    y = g;
-    y.u.gemm.m = -3;
-    expect_invalid(y, ops, 3, "negative m");
-    y = g;
-    y.u.gemm.lda = 11;
-    expect_invalid(y, ops, 3, "A undersized with padding");
-    y = g;
-    y.u.gemm.k = 11;
-    y.u.gemm.lda = 11;
-    expect_invalid(y, ops, 3, "B undersized");
+    // Each a copy of g with one thing wrong.
+    const struct {
+        const char* what;
+        void (*spoil)(bk_gemm_op&);
+    } bad_gemms[] = {
+        {"lda < k", [](bk_gemm_op& x) { x.lda = 9; }},
+        {"ldb < k (trans_b)", [](bk_gemm_op& x) { x.trans_b = 1, x.ldb = 9; }},
+        {"ldc < n", [](bk_gemm_op& x) { x.ldc = 5; }},
+        {"negative m", [](bk_gemm_op& x) { x.m = -3; }},
+        {"A undersized with padding", [](bk_gemm_op& x) { x.lda = 11; }},
+        {"B undersized", [](bk_gemm_op& x) { x.k = 11, x.lda = 11; }},
+    };
+    for (const auto& bad : bad_gemms) {
+        bk_op_desc y = g;
+        bad.spoil(y.u.gemm);
+        expect_invalid(y, ops, 3, bad.what);
+    }
     expect_invalid(g, ops, 4, "too many operands");
-    y = g;
+    bk_op_desc y = g;
     y.struct_size = offsetof(bk_op_desc, u) + sizeof(bk_stream_op);
     expect_invalid(y, ops, 3, "struct_size short of the gemm member");
 
@@ -401,10 +380,8 @@ TEST(OpenclPlugin, CompilerErrorsCarryTheBuildLog) {
     BKOCL_REQUIRE_DEVICE();
     // Extra build options are appended to the plugin's own: redefining the
     // accumulator type as an unknown one makes the GEMM kernels fail to compile.
-    setenv("BAKEOFF_OPENCL_BUILD_OPTIONS", "-DACC=bk_no_such_type", 1);
     bk_device* d = nullptr;
-    const bk_status st = be()->device_open(0, &d);
-    unsetenv("BAKEOFF_OPENCL_BUILD_OPTIONS");
+    const bk_status st = open_device_with_env("BAKEOFF_OPENCL_BUILD_OPTIONS", "-DACC=bk_no_such_type", &d);
     ASSERT_EQ(st, BK_OK) << be()->last_error();
     {
         Stream s(d);

@@ -75,39 +75,34 @@ std::string op_info_of(bk_device* d) {
     return buf;
 }
 
+// d's op_info names its timing (`says`), and that timing grows with the work.
+void expect_timing(bk_device* d, const char* says) {
+    const std::string info = op_info_of(d);
+    EXPECT_NE(info.find(says), std::string::npos) << info;
+    check_timing(d);
+}
+
 }  // namespace
 
 TEST(OpenclTiming, DefaultTimingGrowsWithWork) {
     BKOCL_REQUIRE_DEVICE();
     ASSERT_NE(device(), nullptr);
-    const std::string info = op_info_of(device());
-    EXPECT_NE(info.find("timing: "), std::string::npos) << info;
-    check_timing(device());
+    expect_timing(device(), "timing: ");
 }
 
 TEST(OpenclTiming, MarkerTimingGrowsWithWork) {
     BKOCL_REQUIRE_DEVICE();
-    setenv("BAKEOFF_OPENCL_TIMING", "markers", 1);
     bk_device* d = nullptr;
-    const bk_status st = be()->device_open(0, &d);
-    unsetenv("BAKEOFF_OPENCL_TIMING");
-    ASSERT_EQ(st, BK_OK) << be()->last_error();
-    const std::string info = op_info_of(d);
-    EXPECT_NE(info.find("timing: marker events"), std::string::npos) << info;
-    check_timing(d);
+    ASSERT_EQ(open_device_with_env("BAKEOFF_OPENCL_TIMING", "markers", &d), BK_OK) << be()->last_error();
+    expect_timing(d, "timing: marker events");
     be()->device_close(d);
 }
 
 TEST(OpenclTiming, KernelEventFallbackGrowsWithWork) {
     BKOCL_REQUIRE_DEVICE();
-    setenv("BAKEOFF_OPENCL_TIMING", "kernels", 1);
     bk_device* d = nullptr;
-    const bk_status st = be()->device_open(0, &d);
-    unsetenv("BAKEOFF_OPENCL_TIMING");
-    ASSERT_EQ(st, BK_OK) << be()->last_error();
-    const std::string info = op_info_of(d);
-    EXPECT_NE(info.find("timing: kernel events"), std::string::npos) << info;
-    check_timing(d);
+    ASSERT_EQ(open_device_with_env("BAKEOFF_OPENCL_TIMING", "kernels", &d), BK_OK) << be()->last_error();
+    expect_timing(d, "timing: kernel events");
     {
         // An empty bracket is 0 ms; a dot (two kernels) is timed across both.
         Stream s(d);

@@ -9,6 +9,7 @@
 #include "common/opencl_device.h"
 #include "core/plugin_registry.h"
 #include "harness/runner.h"
+#include "prompt_split.h"
 #include "st_writer.h"
 #include "workloads/llm/llm_case.h"
 #include "workloads/llm/llm_model.h"
@@ -263,11 +264,7 @@ TEST(LlmF16, DecodeAfterPrefillEqualsTheFullSequenceForward) {
     auto w = random_weights(kTiny, BK_F16, 12);
     const std::int64_t batch = 2, P = 5;
     const auto ids = random_tokens(batch * (P + 1), kTiny.vocab, 4);
-    std::vector<std::int32_t> prompt, next;
-    for (std::int64_t b = 0; b < batch; ++b) {
-        for (std::int64_t s = 0; s < P; ++s) prompt.push_back(ids[std::size_t(b * (P + 1) + s)]);
-        next.push_back(ids[std::size_t(b * (P + 1) + P)]);
-    }
+    const auto [prompt, next] = llm_test::split_prompt(ids, batch, P);
     DeviceModel full(dev, *w, BK_F16, BK_PATH_PORTABLE, batch, P + 1, P + 1);
     const auto want = run_forward(dev, full, ids, P + 1, 0);
     DeviceModel inc(dev, *w, BK_F16, BK_PATH_PORTABLE, batch, P + 1, P);

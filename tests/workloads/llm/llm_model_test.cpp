@@ -4,6 +4,7 @@
 // a pre-filled cache, and the case verification (full and sampled) passing on
 // a good run and failing on a run that wrote nothing.
 #include "common/cpu_device.h"
+#include "prompt_split.h"
 #include "workloads/llm/llm_case.h"
 #include "workloads/llm/llm_model.h"
 #include "workloads/llm/llm_reference.h"
@@ -61,11 +62,7 @@ TEST(LlmModel, DecodeAfterPrefillEqualsTheFullSequenceForward) {
     auto w = random_weights(kTiny, BK_F32, 12);
     const std::int64_t batch = 2, P = 5;
     const auto ids = random_tokens(batch * (P + 1), kTiny.vocab, 4);
-    std::vector<std::int32_t> prompt, next;
-    for (std::int64_t b = 0; b < batch; ++b) {
-        for (std::int64_t s = 0; s < P; ++s) prompt.push_back(ids[std::size_t(b * (P + 1) + s)]);
-        next.push_back(ids[std::size_t(b * (P + 1) + P)]);
-    }
+    const auto [prompt, next] = llm_test::split_prompt(ids, batch, P);
     // Full forward of P + 1 tokens.
     DeviceModel full(bakeoff::testing::cpu_device(), *w, BK_F32, BK_PATH_VENDOR, batch, P + 1, P + 1);
     const auto want = device_prefill(full, ids, P + 1);

@@ -1,5 +1,6 @@
 // Host-side arithmetic of the moe workload: the load-imbalance figures, FLOP
 // counts against hand counts, presets and their parameters, the suites' cases.
+#include "common/expect_throw.h"
 #include "harness/runner.h"
 #include "workloads/moe/moe_config.h"
 #include "workloads/moe/moe_workload.h"
@@ -89,12 +90,7 @@ TEST(MoeConfig, ParamsRoundTripAndBadInput) {
 
     auto p = moe_params(s);
     p.erase("dim");
-    try {
-        moe_shape_from_params(p);
-        FAIL() << "missing dim accepted";
-    } catch (const std::invalid_argument& e) {
-        EXPECT_NE(std::string(e.what()).find("'dim'"), std::string::npos) << e.what();
-    }
+    bktest::expect_invalid_argument_naming([&] { moe_shape_from_params(p); }, "'dim'", "missing dim accepted");
     p = moe_params(s);
     p["top_k"] = 65;
     EXPECT_THROW(moe_shape_from_params(p), std::invalid_argument);

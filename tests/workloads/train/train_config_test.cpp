@@ -1,6 +1,7 @@
 // Host-side pieces of train.step: parameter counts and FLOPs against hand
 // counts, the synthetic task generator, the host fp64 model's gradients
 // against central finite differences, presets and the suites' cases.
+#include "common/expect_throw.h"
 #include "workloads/train/train_config.h"
 #include "workloads/train/train_host.h"
 #include "workloads/train/train_workload.h"
@@ -72,12 +73,7 @@ TEST(TrainConfig, ParamsRoundTripAndBadInput) {
     EXPECT_DOUBLE_EQ(back.loss_threshold(), 0.25 * std::log(256.0));
     auto p = train_params(s);
     p["heads"] = 5;  // 64 does not split into 5 heads
-    try {
-        train_shape_from_params(p);
-        FAIL() << "bad heads accepted";
-    } catch (const std::invalid_argument& e) {
-        EXPECT_NE(std::string(e.what()).find("heads"), std::string::npos) << e.what();
-    }
+    bktest::expect_invalid_argument_naming([&] { train_shape_from_params(p); }, "heads", "bad heads accepted");
     p = train_params(s);
     p.erase("lr");
     EXPECT_THROW(train_shape_from_params(p), std::invalid_argument);

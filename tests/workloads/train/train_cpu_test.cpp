@@ -33,14 +33,19 @@ double mean(const std::vector<float>& v) {
     return s / double(v.size());
 }
 
+// Forward and backward of batch 0, waited for.
+void step(DeviceModel& m, Stream& st) {
+    m.forward_backward(st, 0);
+    st.sync();
+}
+
 }  // namespace
 
 TEST(TrainCpu, OneStepGradientsMatchTheFp64HostModel) {
     const TrainShape s = *train_preset("tiny");
     DeviceModel m(cpu(), s, BK_PATH_PORTABLE, kSeed);
     Stream st(cpu());
-    m.forward_backward(st, 0);
-    st.sync();
+    step(m, st);
     const HostResult ref = host_step(s, initial_params(s, kSeed), m.batch(0), true);
     EXPECT_NEAR(mean(m.row_losses()), ref.loss, 1e-4 * ref.loss);
     const auto specs = train_param_specs(s);
@@ -61,8 +66,7 @@ TEST(TrainCpu, GradientsMatchFiniteDifferencesOfTheDeviceLoss) {
     const TrainShape s = *train_preset("tiny");
     DeviceModel m(cpu(), s, BK_PATH_PORTABLE, kSeed);
     Stream st(cpu());
-    m.forward_backward(st, 0);
-    st.sync();
+    step(m, st);
     const ParamIndex ix = train_param_index(s);
     // The largest gradient entries of three tensors: big enough that an f32
     // loss difference resolves them to a few percent.
@@ -76,13 +80,11 @@ TEST(TrainCpu, GradientsMatchFiniteDifferencesOfTheDeviceLoss) {
         const float h = 1e-2f;
         v[at] = orig[at] + h;
         m.set_value(t, v);
-        m.forward_backward(st, 0);
-        st.sync();
+        step(m, st);
         const double up = mean(m.row_losses());
         v[at] = orig[at] - h;
         m.set_value(t, v);
-        m.forward_backward(st, 0);
-        st.sync();
+        step(m, st);
         const double down = mean(m.row_losses());
         m.set_value(t, orig);
         const double fd = (up - down) / (2.0 * double(h));
