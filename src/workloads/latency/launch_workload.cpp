@@ -54,14 +54,12 @@ std::vector<CaseSpec> LaunchLatencyWorkload::cases(Suite suite, const DeviceInfo
         return {};
     std::vector<CaseSpec> out;
     for (std::int64_t n : launches) {
-        CaseSpec c;
-        c.workload = id();
-        c.dtype = BK_U8;
-        c.path = BK_PATH_PORTABLE;
-        c.size = n;
-        c.size_label = std::to_string(n);
-        c.params = {{"launches", n}, {"kernel", "empty, one thread"}};
-        out.push_back(c);
+        out.push_back({.workload = id(),
+                       .dtype = BK_U8,
+                       .path = BK_PATH_PORTABLE,
+                       .size = n,
+                       .size_label = std::to_string(n),
+                       .params = {{"launches", n}, {"kernel", "empty, one thread"}}});
     }
     return out;
 }
