@@ -50,7 +50,7 @@ std::vector<CaseSpec> LaunchLatencyWorkload::cases(Suite suite, const DeviceInfo
     }
     if (!choice.sizes.empty()) launches = choice.sizes;
     // The op has no data type; it is listed as u8 and other dtypes select nothing.
-    if (!choice.dtypes.empty() && std::find(choice.dtypes.begin(), choice.dtypes.end(), BK_U8) == choice.dtypes.end())
+    if (!choice.allows(BK_U8))
         return {};
     std::vector<CaseSpec> out;
     for (std::int64_t n : launches) {

@@ -98,7 +98,7 @@ std::vector<CaseSpec> TransferWorkload::cases(Suite suite, const DeviceInfo&, co
     }
     if (!choice.sizes.empty()) sizes = choice.sizes;
     // A byte copy: listed as u8, other dtypes select nothing.
-    if (!choice.dtypes.empty() && std::find(choice.dtypes.begin(), choice.dtypes.end(), BK_U8) == choice.dtypes.end())
+    if (!choice.allows(BK_U8))
         return {};
     std::vector<CaseSpec> out;
     for (const char* mem : {"pinned", "pageable"}) {

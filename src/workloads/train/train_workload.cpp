@@ -58,7 +58,7 @@ std::vector<CaseSpec> TrainStepWorkload::cases(Suite suite, const DeviceInfo&, c
             break;
     }
     if (!choice.sizes.empty()) batches = choice.sizes;
-    if (!choice.dtypes.empty() && std::find(choice.dtypes.begin(), choice.dtypes.end(), BK_F32) == choice.dtypes.end())
+    if (!choice.allows(BK_F32))
         return {};  // fp32 only
     std::vector<CaseSpec> out;
     for (std::int64_t b : batches)
