@@ -570,6 +570,18 @@ __kernel void bk_adamw(__global float* p, __global const float* g, __global floa
     p[i] -= lr * ((mi * c1) / (sqrt(vi * c2) + eps) + wd * p[i]);
 }
 
+/* Attention backward: (q_i . k_j, dout_i . v_j) for one query row and one key row. */
+inline float2 bk_attn_dots(__global const float* qi, __global const float* gi, __global const float* kr,
+                           __global const float* vr, const int D)
+{
+    float dot = 0, dp = 0;
+    for (int d = 0; d < D; ++d) {
+        dot += qi[d] * kr[d];
+        dp += gi[d] * vr[d];
+    }
+    return (float2)(dot, dp);
+}
+
 /* Attention backward (seq_q == seq_kv == S), f32, in two kernels that
  * recompute scores instead of storing an S x S matrix.
  * Part 1: one work-group per (batch, head, query i). Each work-item streams
@@ -592,14 +604,9 @@ __kernel void bk_attention_bwd_q(__global const float* q, __global const float* 
     __global const float* gi = dout + (((long)b * S + i) * heads + h) * D;
     float m = -INFINITY, l = 0, u = 0;
     for (int j = lid; j < n; j += wg) {
-        __global const float* kr = k + (((long)b * S + j) * kv_heads + kh) * D;
-        __global const float* vr = v + (((long)b * S + j) * kv_heads + kh) * D;
-        float dot = 0, dp = 0;
-        for (int d = 0; d < D; ++d) {
-            dot += qi[d] * kr[d];
-            dp += gi[d] * vr[d];
-        }
-        const float s = scale * dot;
+        const long kv = (((long)b * S + j) * kv_heads + kh) * D;
+        const float2 dots = bk_attn_dots(qi, gi, k + kv, v + kv, D);
+        const float s = scale * dots.x, dp = dots.y;
         if (s > m) {
             const float c = exp(m - s);
             l *= c;
@@ -625,14 +632,9 @@ __kernel void bk_attention_bwd_q(__global const float* q, __global const float* 
         const int j = j0 + lid;
         float dsj = 0;
         if (j < n) {
-            __global const float* kr = k + (((long)b * S + j) * kv_heads + kh) * D;
-            __global const float* vr = v + (((long)b * S + j) * kv_heads + kh) * D;
-            float dot = 0, dp = 0;
-            for (int d = 0; d < D; ++d) {
-                dot += qi[d] * kr[d];
-                dp += gi[d] * vr[d];
-            }
-            dsj = exp(scale * dot - lse) * (dp - Dl) * scale;
+            const long kv = (((long)b * S + j) * kv_heads + kh) * D;
+            const float2 dots = bk_attn_dots(qi, gi, k + kv, v + kv, D);
+            dsj = exp(scale * dots.x - lse) * (dots.y - Dl) * scale;
         }
         ds[lid] = dsj;
         barrier(CLK_LOCAL_MEM_FENCE);
@@ -672,14 +674,10 @@ __kernel void bk_attention_bwd_kv(__global const float* q, __global const float*
         if (p < pairs) {
             const int h = kh * group + p / ni, i = i0 + p % ni;
             at = ((b * S + i) * heads + h) * D;
-            float dot = 0, dp = 0;
-            for (int d = 0; d < D; ++d) {
-                dot += q[at + d] * kr[d];
-                dp += dout[at + d] * vr[d];
-            }
+            const float2 dots = bk_attn_dots(q + at, dout + at, kr, vr, D);
             const long row = ((long)b * heads + h) * S + i;
-            pj = exp(scale * dot - stats[2 * row]);
-            dsj = pj * (dp - stats[2 * row + 1]) * scale;
+            pj = exp(scale * dots.x - stats[2 * row]);
+            dsj = pj * (dots.y - stats[2 * row + 1]) * scale;
         }
         pp[lid] = pj;
         ds[lid] = dsj;

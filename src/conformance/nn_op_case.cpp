@@ -71,6 +71,11 @@ std::vector<bk_op_desc> rowwise_descriptors(bk_op_kind kind) {
     return out;
 }
 
+Rows rows_of(const bk_op_desc& op) {
+    const bk_nn_op& n = op.u.nn;
+    return {bk_dtype(op.dtype_a), n.rows, n.dim, std::size_t(n.rows * n.dim)};
+}
+
 std::string rowwise_shape(const bk_op_desc& op) { return fmt::format("rows={} dim={}", op.u.nn.rows, op.u.nn.dim); }
 
 const std::vector<NnOpCase>& nn_op_cases() {

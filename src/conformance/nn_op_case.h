@@ -106,6 +106,19 @@ double backward_tolerance(const bk_op_desc& op);
 // width and a page, and one large enough that a CPU backend splits it.
 std::vector<bk_op_desc> rowwise_descriptors(bk_op_kind kind);
 std::string rowwise_shape(const bk_op_desc& op);
+// What a row-wise op's build reads of its descriptor.
+struct Rows {
+    bk_dtype act;  // the activation type (dtype_a)
+    std::int64_t rows, dim;
+    std::size_t n;  // rows x dim
+};
+Rows rows_of(const bk_op_desc& op);
+// The definition of a row-wise op K: rowwise_descriptors(K), rowwise_shape,
+// and its own tolerance and build.
+template <bk_op_kind K>
+NnOpCase rowwise_case(double (*tolerance)(const bk_op_desc&), void (*build)(const bk_op_desc&, Gen&, BuiltCase&)) {
+    return {K, [] { return rowwise_descriptors(K); }, tolerance, build, rowwise_shape};
+}
 
 // The per-op definitions (nn_ops/*.cpp).
 NnOpCase convert_case();

@@ -24,10 +24,11 @@ std::string anchor(const std::string& s) {
 }  // namespace
 
 std::string workload_section(const Comparison& c) {
-    std::string o = "<section id=\"workloads\"><h2>Workloads</h2>\n"
-                    "<p>Median of each case per device, higher is better (lower for latencies, whose axis says so); whiskers span the 95 % confidence interval "
-                    "of the median. In the tables, “≈” marks a difference from the baseline that is not clear: the "
-                    "intervals overlap, or a Mann–Whitney U test on the samples gives p ≥ 0.05.</p>\n";
+    std::string o = section_open(
+        "workloads", "Workloads",
+        "Median of each case per device, higher is better (lower for latencies, whose axis says so); whiskers span "
+        "the 95 % confidence interval of the median. In the tables, “≈” marks a difference from the baseline that is "
+        "not clear: the intervals overlap, or a Mann–Whitney U test on the samples gives p ≥ 0.05.");
     std::vector<std::string> workloads;
     for (const auto& row : c.rows)
         if (std::find(workloads.begin(), workloads.end(), row.key.workload) == workloads.end())
@@ -109,11 +110,12 @@ std::string workload_section(const Comparison& c) {
 }
 
 std::string claims_section(const Comparison& c) {
-    std::string o = "<section id=\"claims\"><h2>Claimed vs measured</h2>\n"
-                    "<p>Each measured median as a percentage of the vendor’s claimed figure for the device’s chip "
-                    "(chip database: memory bandwidth for memory workloads, the dense peak of the record’s dtype for "
-                    "GEMM) and of the device’s own peak written in the results file (an estimate for CPUs). "
-                    "Cache-resident memory figures are not compared with a memory-bandwidth claim.</p>\n";
+    std::string o = section_open(
+        "claims", "Claimed vs measured",
+        "Each measured median as a percentage of the vendor’s claimed figure for the device’s chip "
+        "(chip database: memory bandwidth for memory workloads, the dense peak of the record’s dtype for "
+        "GEMM) and of the device’s own peak written in the results file (an estimate for CPUs). "
+        "Cache-resident memory figures are not compared with a memory-bandwidth claim.");
     svg::BarChart chart;
     chart.css_class = "claims";
     chart.title = "Measured as % of claimed and of device peak";

@@ -44,9 +44,9 @@ std::string coverage_section(const Comparison& c) {
         for (const auto& k : m.cells[r]) cells.push_back(k.text());
         t.rows.push_back(std::move(cells));
     }
-    return "<section id=\"coverage\"><h2>Coverage</h2>\n"
-           "<p>The software-maturity view: for each op, precision and path, how many cases ran and verified (ok), "
-           "failed, are unsupported by the backend, were skipped, or are missing from a file.</p>\n"
+    return section_open("coverage", "Coverage",
+                        "The software-maturity view: for each op, precision and path, how many cases ran and verified "
+                        "(ok), failed, are unsupported by the backend, were skipped, or are missing from a file.") +
            "<figure class=\"coverage-figure\">" +
            svg::coverage_svg(m) + "<figcaption>Coverage matrix.</figcaption></figure>\n" + table(t) + "</section>\n";
 }

@@ -104,11 +104,12 @@ RooflineBuild build(const Comparison& c, std::size_t col_index) {
 }  // namespace
 
 std::string roofline_section(const Comparison& c) {
-    std::string o = "<section id=\"roofline\"><h2>Roofline</h2>\n"
-                    "<p>Per device: attainable throughput = min(bandwidth × intensity, compute roof), on log-log axes. "
-                    "Arithmetic intensity of a GEMM record = work.flops / work.bytes. Solid roofs are the best "
-                    "measured figures; dashed, the device's own peak from the results file (an estimate); dotted, "
-                    "the vendor's claim from the chip database.</p>\n";
+    std::string o = section_open(
+        "roofline", "Roofline",
+        "Per device: attainable throughput = min(bandwidth × intensity, compute roof), on log-log axes. "
+        "Arithmetic intensity of a GEMM record = work.flops / work.bytes. Solid roofs are the best "
+        "measured figures; dashed, the device's own peak from the results file (an estimate); dotted, "
+        "the vendor's claim from the chip database.");
     for (std::size_t i = 0; i < c.columns.size(); ++i) {
         RooflineBuild b = build(c, i);
         o += "<figure class=\"roofline-figure\"><h3>" + escape(c.columns[i].label) + " — " +

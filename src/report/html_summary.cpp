@@ -38,8 +38,8 @@ std::string peaks_text(const nlohmann::json& d) {
 }  // namespace
 
 std::string devices_section(const Comparison& c) {
-    std::string o = "<section id=\"devices\"><h2>Devices</h2>\n";
-    o += "<p>One column of the comparison per device of each results file.</p>\n<div class=\"cards\">\n";
+    std::string o = section_open("devices", "Devices", "One column of the comparison per device of each results file.");
+    o += "<div class=\"cards\">\n";
     for (std::size_t i = 0; i < c.columns.size(); ++i) {
         const CompareColumn& col = c.columns[i];
         const nlohmann::json& d = col.device;
@@ -80,7 +80,7 @@ std::string devices_section(const Comparison& c) {
 }
 
 std::string provenance_section(const Comparison& c) {
-    std::string o = "<section id=\"provenance\"><h2>Provenance</h2>\n<div class=\"cards\">\n";
+    std::string o = section_open("provenance", "Provenance") + "<div class=\"cards\">\n";
     for (const auto& in : c.inputs) {
         const auto& h = in.results.header;
         const nlohmann::json tool = h.contains("tool") ? h["tool"] : nlohmann::json::object();

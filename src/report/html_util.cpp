@@ -40,6 +40,12 @@ std::string table(const TableSpec& t) {
     return o + "</tbody></table>\n";
 }
 
+std::string section_open(std::string_view id, std::string_view title, std::string_view intro) {
+    std::string o = "<section id=\"" + escape(id) + "\"><h2>" + escape(title) + "</h2>\n";
+    if (!intro.empty()) o += "<p>" + std::string(intro) + "</p>\n";
+    return o;
+}
+
 std::string definition_list(const std::vector<std::pair<std::string, std::string>>& items) {
     std::string o = "<dl>";
     for (const auto& [k, v] : items)

@@ -24,6 +24,10 @@ struct TableSpec {
 };
 std::string table(const TableSpec& t);
 
+// The opening of a report section: <section id> and its <h2> title (both
+// escaped), then `intro`, trusted HTML, as a <p> (none when empty).
+std::string section_open(std::string_view id, std::string_view title, std::string_view intro = "");
+
 // <dl> of name / value pairs, both escaped; pairs with an empty value are left out.
 std::string definition_list(const std::vector<std::pair<std::string, std::string>>& items);
 

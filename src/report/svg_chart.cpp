@@ -80,15 +80,18 @@ std::string_view series_colour(std::size_t i) {
     return c[i % std::size(c)];
 }
 
+std::string_view colour_of(std::string_view key, std::span<const KeyColour> table, std::string_view otherwise) {
+    for (const KeyColour& e : table)
+        if (e.key == key) return e.colour;
+    return otherwise;
+}
+
 std::string_view dtype_colour(std::string_view dtype) {
-    if (dtype == "fp64") return "#0072B2";
-    if (dtype == "fp32") return "#009E73";
-    if (dtype == "tf32") return "#56B4E9";
-    if (dtype == "bf16") return "#E69F00";
-    if (dtype == "fp16") return "#CC79A7";
-    if (dtype == "fp8") return "#D55E00";
-    if (dtype == "int8") return "#000000";
-    return "#7F7F7F";
+    static constexpr KeyColour kByDtype[] = {
+        {"fp64", "#0072B2"}, {"fp32", "#009E73"}, {"tf32", "#56B4E9"}, {"bf16", "#E69F00"},
+        {"fp16", "#CC79A7"}, {"fp8", "#D55E00"},  {"int8", "#000000"},
+    };
+    return colour_of(dtype, kByDtype, "#7F7F7F");
 }
 
 std::string num(double v) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,11 @@ std::string tick_label(double v);
 std::string_view series_colour(std::size_t i);
 // Colour of a dtype in the roofline ("fp64", "fp32", "bf16", "int8", ...).
 std::string_view dtype_colour(std::string_view dtype);
+// The colour a table gives `key`, or `otherwise` when it names none.
+struct KeyColour {
+    std::string_view key, colour;
+};
+std::string_view colour_of(std::string_view key, std::span<const KeyColour> table, std::string_view otherwise);
 
 // Formats a coordinate compactly ("12.5").
 std::string num(double v);

@@ -39,12 +39,11 @@ std::string CoverageCounts::text() const {
 
 namespace {
 std::string_view fill(const std::string& state) {
-    if (state == "ok") return "#b7e4c7";
-    if (state == "failed") return "#f4a3a3";
-    if (state == "unsupported") return "#d9d9d9";
-    if (state == "skipped") return "#cfe2f3";
-    if (state == "mixed") return "#ffe08a";
-    return "#ffffff";
+    static constexpr KeyColour kByState[] = {
+        {"ok", "#b7e4c7"},      {"failed", "#f4a3a3"}, {"unsupported", "#d9d9d9"},
+        {"skipped", "#cfe2f3"}, {"mixed", "#ffe08a"},
+    };
+    return colour_of(state, kByState, "#ffffff");
 }
 constexpr double kCharW = 6.6, kRowH = 22, kCellW = 150;
 }  // namespace

@@ -149,12 +149,8 @@ inline bk_op_desc attention(bk_op_kind kind, std::int64_t batch, std::int64_t se
 inline bk_op_desc topk_route(std::int64_t tokens, std::int64_t experts, std::int64_t top_k,
                              int score_fn, bool normalize) {
     bk_op_desc d = blank(BK_OP_TOPK_ROUTE, kNnPath, BK_F32, BK_I32, BK_F32);
-    auto& r = d.u.route;
-    r.tokens = tokens;
-    r.experts = experts;
-    r.top_k = top_k;
-    r.score_fn = score_fn;
-    r.normalize = normalize ? 1 : 0;
+    d.u.route = {.tokens = tokens, .experts = experts, .top_k = top_k, .score_fn = score_fn,
+                 .normalize = normalize ? 1 : 0};
     return d;
 }
 
@@ -167,14 +163,8 @@ inline bk_op_desc cross_entropy(std::int64_t rows, std::int64_t vocab) {
 inline bk_op_desc adamw(std::int64_t n, std::int64_t step, double lr, double beta1, double beta2,
                         double eps, double weight_decay) {
     bk_op_desc d = blank(BK_OP_ADAMW, kNnPath, BK_F32, BK_F32, BK_F32);
-    auto& a = d.u.adamw;
-    a.n = n;
-    a.step = step;
-    a.lr = lr;
-    a.beta1 = beta1;
-    a.beta2 = beta2;
-    a.eps = eps;
-    a.weight_decay = weight_decay;
+    d.u.adamw = {.n = n, .step = step, .lr = lr, .beta1 = beta1, .beta2 = beta2, .eps = eps,
+                 .weight_decay = weight_decay};
     return d;
 }
 

@@ -13,6 +13,7 @@
 #include <bakeoff/backend_abi.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -32,6 +33,9 @@ struct CaseChoice {
     std::vector<bk_dtype> dtypes;
     std::string weights;  // --weights: a safetensors checkpoint for the llm.* workloads ("" = random)
     std::vector<GemmShape> shapes;  // --size MxNxK[nt]: gemm shapes (only gemm reads them)
+
+    // Whether --dtype selects t: it names t, or names no dtype at all.
+    bool allows(bk_dtype t) const { return dtypes.empty() || std::find(dtypes.begin(), dtypes.end(), t) != dtypes.end(); }
 };
 
 // One point of a workload's parameter space.

@@ -7,32 +7,25 @@ namespace bakeoff::conformance {
 
 namespace {
 
-std::vector<bk_op_desc> forward_descriptors() { return rowwise_descriptors(BK_OP_SWIGLU); }
-std::vector<bk_op_desc> backward_descriptors() { return rowwise_descriptors(BK_OP_SWIGLU_BWD); }
-
 void forward(const bk_op_desc& op, Gen& g, BuiltCase& c) {
-    const auto act = bk_dtype(op.dtype_a);
-    const std::size_t rd = std::size_t(op.u.nn.rows * op.u.nn.dim);
-    auto gg = g.uniform(act, rd, -6, 6), u = g.uniform(act, rd);
-    std::vector<double> y(rd);
-    nnref::swiglu(gg.data(), u.data(), y.data(), std::int64_t(rd));
-    c.t = {in("g", act, gg), in("u", act, u), out("y", act, y)};
+    const Rows r = rows_of(op);
+    auto gg = g.uniform(r.act, r.n, -6, 6), u = g.uniform(r.act, r.n);
+    std::vector<double> y(r.n);
+    nnref::swiglu(gg.data(), u.data(), y.data(), std::int64_t(r.n));
+    c.t = {in("g", r.act, gg), in("u", r.act, u), out("y", r.act, y)};
 }
 
 void backward(const bk_op_desc& op, Gen& g, BuiltCase& c) {
-    const auto act = bk_dtype(op.dtype_a);
-    const std::size_t rd = std::size_t(op.u.nn.rows * op.u.nn.dim);
-    auto gg = g.uniform(act, rd, -6, 6), u = g.uniform(act, rd), dy = g.uniform(act, rd);
-    std::vector<double> dg(rd), du(rd);
-    nnref::swiglu_bwd(gg.data(), u.data(), dy.data(), dg.data(), du.data(), std::int64_t(rd));
-    c.t = {in("g", act, gg), in("u", act, u), in("dy", act, dy), out("dg", act, dg), out("du", act, du)};
+    const Rows r = rows_of(op);
+    auto gg = g.uniform(r.act, r.n, -6, 6), u = g.uniform(r.act, r.n), dy = g.uniform(r.act, r.n);
+    std::vector<double> dg(r.n), du(r.n);
+    nnref::swiglu_bwd(gg.data(), u.data(), dy.data(), dg.data(), du.data(), std::int64_t(r.n));
+    c.t = {in("g", r.act, gg), in("u", r.act, u), in("dy", r.act, dy), out("dg", r.act, dg), out("du", r.act, du)};
 }
 
 }  // namespace
 
-NnOpCase swiglu_case() { return {BK_OP_SWIGLU, forward_descriptors, forward_tolerance, forward, rowwise_shape}; }
-NnOpCase swiglu_bwd_case() {
-    return {BK_OP_SWIGLU_BWD, backward_descriptors, backward_tolerance, backward, rowwise_shape};
-}
+NnOpCase swiglu_case() { return rowwise_case<BK_OP_SWIGLU>(forward_tolerance, forward); }
+NnOpCase swiglu_bwd_case() { return rowwise_case<BK_OP_SWIGLU_BWD>(backward_tolerance, backward); }
 
 }  // namespace bakeoff::conformance

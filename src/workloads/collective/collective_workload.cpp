@@ -52,7 +52,7 @@ std::vector<CaseSpec> CollectiveWorkload::cases(Suite suite, const DeviceInfo& d
     }
     if (latency_) sizes = {8, 64, 512, 4 * kKiB};
     if (!choice.sizes.empty()) sizes = choice.sizes;
-    if (!choice.dtypes.empty() && std::find(choice.dtypes.begin(), choice.dtypes.end(), BK_F32) == choice.dtypes.end())
+    if (!choice.allows(BK_F32))
         return {};
     const bool host = std::strcmp(device.backend ? device.backend->name.c_str() : "", "cpu") == 0;
     std::vector<CaseSpec> out;

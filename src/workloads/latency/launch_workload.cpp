@@ -50,18 +50,16 @@ std::vector<CaseSpec> LaunchLatencyWorkload::cases(Suite suite, const DeviceInfo
     }
     if (!choice.sizes.empty()) launches = choice.sizes;
     // The op has no data type; it is listed as u8 and other dtypes select nothing.
-    if (!choice.dtypes.empty() && std::find(choice.dtypes.begin(), choice.dtypes.end(), BK_U8) == choice.dtypes.end())
+    if (!choice.allows(BK_U8))
         return {};
     std::vector<CaseSpec> out;
     for (std::int64_t n : launches) {
-        CaseSpec c;
-        c.workload = id();
-        c.dtype = BK_U8;
-        c.path = BK_PATH_PORTABLE;
-        c.size = n;
-        c.size_label = std::to_string(n);
-        c.params = {{"launches", n}, {"kernel", "empty, one thread"}};
-        out.push_back(c);
+        out.push_back({.workload = id(),
+                       .dtype = BK_U8,
+                       .path = BK_PATH_PORTABLE,
+                       .size = n,
+                       .size_label = std::to_string(n),
+                       .params = {{"launches", n}, {"kernel", "empty, one thread"}}});
     }
     return out;
 }

@@ -98,21 +98,20 @@ std::vector<CaseSpec> TransferWorkload::cases(Suite suite, const DeviceInfo&, co
     }
     if (!choice.sizes.empty()) sizes = choice.sizes;
     // A byte copy: listed as u8, other dtypes select nothing.
-    if (!choice.dtypes.empty() && std::find(choice.dtypes.begin(), choice.dtypes.end(), BK_U8) == choice.dtypes.end())
+    if (!choice.allows(BK_U8))
         return {};
     std::vector<CaseSpec> out;
     for (const char* mem : {"pinned", "pageable"}) {
         for (std::int64_t b : sizes) {
-            CaseSpec c;
-            c.workload = id();
-            c.dtype = BK_U8;
-            c.path = BK_PATH_VENDOR;  // the platform's copy engine, through its runtime
-            c.size = std::max<std::int64_t>(4, b / 4 * 4);  // fills work in 4-byte words
-            c.size_label = format_bytes(std::uint64_t(c.size)) + "-" + mem;
-            c.params = {{"bytes", c.size},
-                        {"host_memory", mem},
-                        {"direction", dir_ == TransferDirection::h2d ? "host to device" : "device to host"}};
-            out.push_back(c);
+            const std::int64_t bytes = std::max<std::int64_t>(4, b / 4 * 4);  // fills work in 4-byte words
+            out.push_back({.workload = id(),
+                           .dtype = BK_U8,
+                           .path = BK_PATH_VENDOR,  // the platform's copy engine, through its runtime
+                           .size = bytes,
+                           .size_label = format_bytes(std::uint64_t(bytes)) + "-" + mem,
+                           .params = {{"bytes", bytes},
+                                      {"host_memory", mem},
+                                      {"direction", dir_ == TransferDirection::h2d ? "host to device" : "device to host"}}});
         }
     }
     return out;

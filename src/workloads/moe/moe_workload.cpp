@@ -28,13 +28,12 @@ CaseSpec MoeWorkload::make_case(const std::string& preset, std::int64_t tokens, 
     auto s = moe::moe_preset(preset);
     if (!s) throw std::invalid_argument(fmt::format("moe: unknown preset '{}'", preset));
     s->tokens = tokens;
-    CaseSpec c;
-    c.workload = "moe";
-    c.dtype = dtype;
-    c.path = path;
-    c.size = tokens;
-    c.size_label = fmt::format("{}-{}", preset, tokens);
-    c.params = moe::moe_params(*s);
+    CaseSpec c{.workload = "moe",
+               .dtype = dtype,
+               .path = path,
+               .size = tokens,
+               .size_label = fmt::format("{}-{}", preset, tokens),
+               .params = moe::moe_params(*s)};
     c.params["dtype"] = dtype_name(dtype);
     c.params["weight_dtype"] = dtype_name(dtype);
     c.params["activation_dtype"] = "fp32";

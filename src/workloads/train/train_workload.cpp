@@ -26,13 +26,12 @@ CaseSpec TrainStepWorkload::make_case(const std::string& preset, std::int64_t ba
     auto s = train::train_preset(preset);
     if (!s) throw std::invalid_argument(fmt::format("train.step: unknown preset '{}'", preset));
     s->batch = batch;
-    CaseSpec c;
-    c.workload = "train.step";
-    c.dtype = BK_F32;
-    c.path = path;
-    c.size = batch;
-    c.size_label = fmt::format("{}-b{}", preset, batch);
-    c.params = train::train_params(*s);
+    CaseSpec c{.workload = "train.step",
+               .dtype = BK_F32,
+               .path = path,
+               .size = batch,
+               .size_label = fmt::format("{}-b{}", preset, batch),
+               .params = train::train_params(*s)};
     c.params["dtype"] = "fp32";
     c.params["tokens_per_step"] = s->tokens();
     c.params["params_total"] = train::train_param_count(*s);
@@ -59,7 +58,7 @@ std::vector<CaseSpec> TrainStepWorkload::cases(Suite suite, const DeviceInfo&, c
             break;
     }
     if (!choice.sizes.empty()) batches = choice.sizes;
-    if (!choice.dtypes.empty() && std::find(choice.dtypes.begin(), choice.dtypes.end(), BK_F32) == choice.dtypes.end())
+    if (!choice.allows(BK_F32))
         return {};  // fp32 only
     std::vector<CaseSpec> out;
     for (std::int64_t b : batches)
