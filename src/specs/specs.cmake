@@ -17,8 +17,5 @@ function(bakeoff_embed_csv name function header)
   target_sources(bakeoff_specs PRIVATE ${_out})
 endfunction()
 
-# The paths, for fuzz/CMakeLists.txt, which embeds them again.
-get_filename_component(BAKEOFF_CHIPS_CSV ${CMAKE_CURRENT_LIST_DIR}/../../data/chips.csv ABSOLUTE)
-get_filename_component(BAKEOFF_EXPORT_RULES_CSV ${CMAKE_CURRENT_LIST_DIR}/../../data/export_rules.csv ABSOLUTE)
 bakeoff_embed_csv(chips embedded_chips_csv specs/chip_db.h)
 bakeoff_embed_csv(export_rules embedded_export_rules_csv specs/export_control.h)
