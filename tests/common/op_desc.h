@@ -4,29 +4,22 @@
 #pragma once
 
 #include "bakeoff/backend_abi.h"
+#include "workloads/op_desc.h"
 
 #include <cstdint>
-#include <cstring>
 
 namespace bktest {
 
-// Zeroed, with struct_size, kind, path and one dtype for every operand.
+// Zeroed, with struct_size, kind, path and one dtype for every operand: the
+// workloads' own builder (src/workloads/op_desc.h), with the ABI's plain types.
 inline bk_op_desc op_desc(uint32_t kind, uint32_t dtype, uint32_t path = BK_PATH_PORTABLE) {
-    bk_op_desc d;
-    std::memset(&d, 0, sizeof d);
-    d.struct_size = sizeof d;
-    d.kind = kind;
-    d.path = path;
-    d.dtype_a = d.dtype_b = d.dtype_c = dtype;
-    return d;
+    const auto t = bk_dtype(dtype);
+    return bakeoff::blank_op(bk_op_kind(kind), bk_path(path), t, t, t);
 }
 
 inline bk_op_desc stream_op_desc(uint32_t kind, uint32_t dtype, int64_t n, double scalar,
                                  uint32_t path = BK_PATH_PORTABLE) {
-    bk_op_desc d = op_desc(kind, dtype, path);
-    d.u.stream.n = n;
-    d.u.stream.scalar = scalar;
-    return d;
+    return bakeoff::stream_op(bk_op_kind(kind), bk_dtype(dtype), bk_path(path), n, scalar);
 }
 
 // A GEMM with every field given; callers pick their own leading dimensions.
