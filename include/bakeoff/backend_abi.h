@@ -67,8 +67,32 @@ typedef enum bk_dtype {
     BK_I8 = 6,
     BK_U8 = 7,
     BK_I32 = 8,
-    BK_DTYPE_COUNT = 9
+    BK_DTYPE_COUNT = 9, /* the element types above; peak_gflops has one slot each */
+
+    /* Block-quantized weight types (appended within v1): GGML's block
+     * layouts, byte for byte, so a GGUF tensor uploads as it is stored. A
+     * block packs bk_block_elems() consecutive values of a row into
+     * bk_block_bytes() bytes with its own scale (and minimum); the layouts and
+     * a reference dequantization are in bakeoff/plugin_quant.h. They appear
+     * only as dtype_b of a GEMM (the weights) and as the table of an
+     * EMBEDDING (gathered and dequantized); they have no peak_gflops slot (their GEMMs run on the
+     * activation type's units). A plugin built before them answers
+     * BK_UNSUPPORTED, as for any type it does not know. */
+    BK_Q8_0 = 16, /* 32 values: f16 scale d, 32 x int8 q;  x = d q              34 B */
+    BK_Q4_0 = 17, /* 32 values: f16 d, 16 B of nibbles;   x = d (q - 8)         18 B */
+    BK_Q4_1 = 18, /* 32 values: f16 d, f16 m, nibbles;    x = d q + m           20 B */
+    BK_Q5_0 = 19, /* 32 values: f16 d, 4 B high bits, nibbles; x = d (q - 16)   22 B */
+    BK_Q5_1 = 20, /* 32 values: f16 d, f16 m, high bits, nibbles; x = d q + m   24 B */
+    BK_Q4_K = 21, /* 256 values: f16 d, f16 dmin, 12 B of 6-bit sub-block scales
+                     and mins, 128 B of nibbles; x = d sc q - dmin mn          144 B */
+    BK_Q5_K = 22, /* 256 values: as Q4_K plus 32 B of fifth bits               176 B */
+    BK_Q6_K = 23, /* 256 values: 128 B low nibbles, 64 B high 2 bits, 16 int8
+                     sub-block scales, f16 d; x = d sc (q - 32)                210 B */
+    BK_Q8_K = 24  /* 256 values: f32 d, 256 x int8 q, 16 int16 block sums     292 B */
 } bk_dtype;
+
+/* The block layouts of this header's BK_Q* types, for bk_gemm_op.block_abi. */
+#define BK_BLOCK_ABI_VERSION 1u
 
 /* Two implementations per op where they exist: the platform's tuned library,
  * and bakeoff's own kernel. The gap is a finding about software maturity. */
@@ -111,10 +135,22 @@ typedef enum bk_op_kind {
                           f16 x f16 -> f16           cuda (vendor)
                           f8_e4m3 x f8_e4m3 -> f32 | bf16  cuda (vendor, sm_89+)
                           i8 x i8 -> i32             cpu, cuda (vendor)
+                          f32 x q* -> f32            block-quantized weights
+                                                     (see below)
                         Any other combination is BK_UNSUPPORTED
                         (bk_plugin::gemm_types_rule in bakeoff/op_rules.h).
                         For i8, A's values lie in [0, 127], so a
-                        backend may treat A as u8 (x86 VNNI) or s8 (others). */
+                        backend may treat A as u8 (x86 VNNI) or s8 (others).
+                        Block-quantized weights: dtype_a = dtype_c = f32,
+                        dtype_b one of the BK_Q* types; B is the weight
+                        matrix [n, k] stored row by row in blocks (trans_b =
+                        1, trans_a = 0, ldb = k, k a multiple of the type's
+                        block size, a row k / block_elems blocks), and
+                        u.gemm.block_abi = BK_BLOCK_ABI_VERSION. The product
+                        is with the dequantized B; a backend may round A to
+                        8-bit blocks first (per 32 or 256 values with an f32
+                        scale, as llama.cpp does for its integer dot
+                        products) and says so in op_info. */
 
     /* ---- neural-network ops (model workloads) ----
      * Layouts are row-major and dense. "act" is the activation type dtype_a
@@ -147,7 +183,12 @@ typedef enum bk_op_kind {
                                                              operands: g, u, y */
     BK_OP_EMBEDDING = 37, /* y[i,:] = table[ids[i],:], i < rows; table is
                              vocab x dim act; ids BK_I32 in [0, vocab) (a row
-                             gather: also the MoE token gather).
+                             gather: also the MoE token gather). The table may
+                             be block-quantized (dtype_a a BK_Q* type, dim a
+                             multiple of its block size, a row dim /
+                             block_elems blocks): y is then the dequantized
+                             rows in dtype_c = f32 (a quantized model's token
+                             embedding).
                                                       operands: table, ids, y */
     BK_OP_ATTENTION = 38, /* scaled-dot-product attention, u.attn. q, o:
                              [batch, seq_q, heads, head_dim]; k, v:
@@ -249,6 +290,10 @@ typedef struct bk_gemm_op {
     int64_t lda, ldb, ldc; /* leading dimensions, in elements (row-major) */
     int32_t trans_a, trans_b;
     double alpha, beta;
+    /* appended within v1: BK_BLOCK_ABI_VERSION when dtype_b is a block-quantized
+     * type (BK_Q*), so a later change of the layouts is refused, not misread;
+     * 0 otherwise. */
+    uint32_t block_abi;
 } bk_gemm_op;
 
 /* Row-wise and element-wise NN ops (CONVERT, RMSNORM, ROPE, SOFTMAX, SWIGLU,

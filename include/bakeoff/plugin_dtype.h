@@ -9,7 +9,8 @@
 #include "bakeoff/backend_abi.h"
 
 /* Bytes of one element in memory (tf32 is stored as f32); 0 for a value that
- * is not a bk_dtype, so a size built on it never covers a real buffer. */
+ * is not a bk_dtype or is a block-quantized type (sized per block:
+ * plugin_quant.h), so a size built on it never covers a real buffer. */
 static inline uint32_t bk_dtype_size(uint32_t dtype) {
     switch (dtype) {
         case BK_F64: return 8;
@@ -38,6 +39,15 @@ static inline const char* bk_dtype_name(uint32_t dtype) {
         case BK_I8: return "i8";
         case BK_U8: return "u8";
         case BK_I32: return "i32";
+        case BK_Q8_0: return "q8_0";
+        case BK_Q4_0: return "q4_0";
+        case BK_Q4_1: return "q4_1";
+        case BK_Q5_0: return "q5_0";
+        case BK_Q5_1: return "q5_1";
+        case BK_Q4_K: return "q4_k";
+        case BK_Q5_K: return "q5_k";
+        case BK_Q6_K: return "q6_k";
+        case BK_Q8_K: return "q8_k";
         default: return "unknown dtype";
     }
 }

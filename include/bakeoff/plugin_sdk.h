@@ -2,6 +2,7 @@
  * installed beside backend_abi.h; see docs/plugin-sdk.md.
  *   plugin_dtype.h    C   bk_dtype_size, bk_dtype_name
  *   plugin_half.h     C   f16 / bf16 <-> f32 conversions
+ *   plugin_quant.h    C   block-quantized types: sizes, dequantize, quantize
  *   plugin_buffers.h  C   bk_range_ok; C++: range, fill and operand checks
  *   plugin_errors.h   C++ last_error text, fail(), guarded(), Failure
  *   plugin_strings.h  C++ copy_str into the ABI's char arrays, cat()
@@ -14,6 +15,7 @@
 #include "bakeoff/plugin_buffers.h"
 #include "bakeoff/plugin_dtype.h"
 #include "bakeoff/plugin_half.h"
+#include "bakeoff/plugin_quant.h"
 
 #ifdef __cplusplus
 #include "bakeoff/nn_op_rules.h"

@@ -12,7 +12,8 @@ struct DtypeInfo {
     bk_dtype type;
     std::string_view name;
 };
-constexpr std::array<DtypeInfo, BK_DTYPE_COUNT> kDtypes{{
+// Element types, then the block-quantized weight types (plugin_quant.h).
+constexpr std::array<DtypeInfo, BK_DTYPE_COUNT + 9> kDtypes{{
     {BK_F64, "fp64"},
     {BK_F32, "fp32"},
     {BK_TF32, "tf32"},
@@ -22,6 +23,15 @@ constexpr std::array<DtypeInfo, BK_DTYPE_COUNT> kDtypes{{
     {BK_I8, "int8"},
     {BK_U8, "uint8"},
     {BK_I32, "int32"},
+    {BK_Q8_0, "q8_0"},
+    {BK_Q4_0, "q4_0"},
+    {BK_Q4_1, "q4_1"},
+    {BK_Q5_0, "q5_0"},
+    {BK_Q5_1, "q5_1"},
+    {BK_Q4_K, "q4_k"},
+    {BK_Q5_K, "q5_k"},
+    {BK_Q6_K, "q6_k"},
+    {BK_Q8_K, "q8_k"},
 }};
 }  // namespace
 

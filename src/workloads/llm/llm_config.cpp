@@ -21,7 +21,15 @@ std::vector<double> rope_frequencies(const LlmConfig& c) {
     std::vector<double> f(static_cast<std::size_t>(c.head_dim / 2));
     for (std::size_t i = 0; i < f.size(); ++i) {
         f[i] = std::pow(c.rope_theta, -2.0 * double(i) / double(c.head_dim));
+        if (!c.rope_freq_factors.empty()) {
+            f[i] /= c.rope_freq_factors.at(i);
+            continue;
+        }
         if (r.factor <= 0) continue;
+        if (r.kind == RopeScaling::Kind::linear) {
+            f[i] /= r.factor;
+            continue;
+        }
         const double wavelength = 2 * pi / f[i], original = double(r.original_max_positions);
         if (wavelength < original / r.high_freq_factor) continue;  // high frequencies: kept
         if (wavelength > original / r.low_freq_factor) {           // low frequencies: slowed by factor
@@ -59,6 +67,11 @@ std::vector<TensorInfo> model_tensors(const LlmConfig& c) {
         t.push_back({TensorKind::wq, l, c.q_dim(), c.dim, p + "self_attn.q_proj.weight"});
         t.push_back({TensorKind::wk, l, c.kv_dim(), c.dim, p + "self_attn.k_proj.weight"});
         t.push_back({TensorKind::wv, l, c.kv_dim(), c.dim, p + "self_attn.v_proj.weight"});
+        if (c.qkv_bias) {
+            t.push_back({TensorKind::bq, l, c.q_dim(), 0, p + "self_attn.q_proj.bias"});
+            t.push_back({TensorKind::bk, l, c.kv_dim(), 0, p + "self_attn.k_proj.bias"});
+            t.push_back({TensorKind::bv, l, c.kv_dim(), 0, p + "self_attn.v_proj.bias"});
+        }
         t.push_back({TensorKind::wo, l, c.dim, c.q_dim(), p + "self_attn.o_proj.weight"});
         t.push_back({TensorKind::ffn_norm, l, c.dim, 0, p + "post_attention_layernorm.weight"});
         t.push_back({TensorKind::wgate, l, c.ffn, c.dim, p + "mlp.gate_proj.weight"});

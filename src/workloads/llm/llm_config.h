@@ -25,14 +25,16 @@
 
 namespace bakeoff::llm {
 
-// Llama 3's rope frequency rescaling (rope_type "llama3"): with wavelength
+// Rope frequency rescaling. Llama 3's (rope_type "llama3"): with wavelength
 // w_i = 2 pi / f_i, frequencies with w_i < original / high_freq_factor are kept,
 // those with w_i > original / low_freq_factor are divided by factor, and those
 // between are blended: s = (original / w_i - low) / (high - low),
-// f_i' = (1 - s) f_i / factor + s f_i. factor 0: no rescaling.
+// f_i' = (1 - s) f_i / factor + s f_i. Linear (rope_type "linear", position
+// interpolation): every f_i' = f_i / factor. factor 0: no rescaling.
 struct RopeScaling {
     double factor = 0, low_freq_factor = 1, high_freq_factor = 4;
     std::int64_t original_max_positions = 8192;
+    enum class Kind { llama3, linear } kind = Kind::llama3;
 };
 
 struct LlmConfig {
@@ -42,8 +44,17 @@ struct LlmConfig {
     double norm_eps = 1e-5;
     bool tied = true;  // logits use the embedding table (no lm_head)
     RopeScaling rope_scaling{};
+    // Per-frequency divisors (GGUF's rope_freqs tensor, llama.cpp's form of
+    // Llama 3 scaling): f_i' = f_i / rope_freq_factors[i], head_dim / 2 of
+    // them; they replace rope_scaling when present.
+    std::vector<double> rope_freq_factors;
+    bool qkv_bias = false;         // q, k, v projections add a bias (Qwen2)
+    std::int64_t context = 0;      // max_position_embeddings / context_length; 0 = unknown
+    std::string arch = "llama";    // the family it was read as ("llama", "mistral", "qwen2", ...)
 
     std::int64_t q_dim() const { return heads * head_dim; }
+    // The rope frequencies differ from theta^(-2i/head_dim) (ROPE_FREQ runs, not ROPE).
+    bool rescales_rope() const { return rope_scaling.factor > 0 || !rope_freq_factors.empty(); }
     std::int64_t kv_dim() const { return kv_heads * head_dim; }
     // Parameters of the matrices (embedding, projections, lm_head) and of the norms.
     double matrix_params() const;
@@ -61,19 +72,21 @@ const std::vector<LlmConfig>& presets();
 std::optional<LlmConfig> find_preset(const std::string& name);
 
 // What one tensor of the model is.
-enum class TensorKind { embed, attn_norm, wq, wk, wv, wo, ffn_norm, wgate, wup, wdown, final_norm, lm_head };
+enum class TensorKind { embed, attn_norm, wq, wk, wv, wo, ffn_norm, wgate, wup, wdown, final_norm, lm_head, bq, bk, bv };
 
 struct TensorInfo {
     TensorKind kind;
     int layer = -1;          // -1 for model-level tensors
     std::int64_t rows = 0;   // [rows, cols] row-major ([out, in] for projections)
-    std::int64_t cols = 0;   // 0 for a vector (norm weight)
+    std::int64_t cols = 0;   // 0 for a vector (norm weight, bias)
     std::string hf_name;     // the Hugging Face Llama name
+    // A vector: a norm weight or a bias (kept in f32 whatever the model's type).
     bool is_norm() const { return cols == 0; }
     std::int64_t elements() const { return cols == 0 ? rows : rows * cols; }
 };
 
-// Every tensor of the model, in a fixed order (the index is the tensor's id).
+// Every tensor of the model, in a fixed order (the index is the tensor's id);
+// with qkv_bias, each layer's bq, bk, bv follow its wv.
 std::vector<TensorInfo> model_tensors(const LlmConfig& c);
 
 }  // namespace bakeoff::llm

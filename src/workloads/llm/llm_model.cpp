@@ -32,7 +32,7 @@ std::uint64_t DeviceModel::device_bytes(const LlmConfig& c, bk_dtype wt, std::in
     std::uint64_t total = 0;
     for (const auto& t : model_tensors(c)) total += std::uint64_t(t.elements()) * dtype_size(storage_dtype(t, wt));
     total += 2 * std::uint64_t(c.layers) * cache_bytes(c, wt, batch, capacity);
-    if (c.rope_scaling.factor > 0) total += 8 * std::uint64_t(c.head_dim / 2);
+    if (c.rescales_rope()) total += 8 * std::uint64_t(c.head_dim / 2);
     for (int a = 0; a < int(Act::count); ++a) total += act_bytes(c, wt, Act(a), batch, batch * max_seq);
     return total;
 }
@@ -71,7 +71,7 @@ DeviceModel::DeviceModel(Device& dev, const WeightSource& w, bk_dtype wt, bk_pat
             }
         }
     }
-    if (c_.rope_scaling.factor > 0) {
+    if (c_.rescales_rope()) {
         const std::vector<double> f = rope_frequencies(c_);
         rope_freq_ = std::make_unique<Buffer>(dev, f.size() * 8);
         rope_freq_->upload(f.data(), f.size() * 8);

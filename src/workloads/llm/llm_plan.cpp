@@ -78,7 +78,7 @@ std::vector<Step> plan_forward(const LlmConfig& c, bk_dtype wt, bk_path gemm_pat
         b.linear(Act::h, Act::hb, index_of(TensorKind::wq, l), Act::q, T, c.q_dim(), c.dim);
         b.linear(Act::h, Act::hb, index_of(TensorKind::wk, l), Act::k, T, c.kv_dim(), c.dim, false);
         b.linear(Act::h, Act::hb, index_of(TensorKind::wv, l), Act::v, T, c.kv_dim(), c.dim, false);
-        const bool scaled = c.rope_scaling.factor > 0;
+        const bool scaled = c.rescales_rope();
         for (auto [in, out, heads] : {std::tuple{Act::q, Act::qr, c.heads}, std::tuple{Act::k, Act::kr, c.kv_heads}}) {
             bk_op_desc d = nn(scaled ? BK_OP_ROPE_FREQ : BK_OP_ROPE, BK_F32, T, heads * c.head_dim, BK_F32);
             d.u.nn.heads = heads;

@@ -5,10 +5,14 @@
 #include "numeric/rng.h"
 #include "workloads/llm/llm_plan.h"
 
+#include <bakeoff/plugin_dtype.h>
+#include <bakeoff/plugin_quant.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 namespace bakeoff::llm {
@@ -112,7 +116,48 @@ void round_to_storage(bk_dtype t, float* v, std::int64_t n) {
         case BK_F16:
             for (std::int64_t j = 0; j < n; ++j) v[j] = f16_to_float(float_to_f16(v[j]));
             return;
-        default: throw std::invalid_argument(fmt::format("llm: no {} storage ({} are)", dtype_name(t), kWeightDtypes));
+        default:
+            if (bk_is_block_type(t)) {
+                std::vector<std::uint8_t> blocks(format_row_bytes(t, n));
+                if (blocks.empty() && n > 0)
+                    throw std::invalid_argument(fmt::format("llm: {} values are not whole {} blocks", n, dtype_name(t)));
+                bk_quantize_row(t, v, blocks.data(), n);
+                bk_dequantize_row(t, blocks.data(), v, n);
+                return;
+            }
+            throw std::invalid_argument(fmt::format("llm: no {} storage ({} are)", dtype_name(t), kWeightDtypes));
+    }
+}
+
+std::uint64_t format_row_bytes(bk_dtype t, std::int64_t n) {
+    if (n < 0) return 0;
+    if (bk_is_block_type(t)) return bk_block_row_bytes(t, n);
+    return std::uint64_t(n) * bk_dtype_size(t);
+}
+
+bk_dtype WeightSource::format(std::size_t index) const { return storage_dtype(tensors_.at(index), weight_dtype_); }
+
+void WeightSource::raw_rows(std::size_t index, std::int64_t r0, std::int64_t r1, void* out) const {
+    const TensorInfo& t = tensors_.at(index);
+    const std::int64_t n = row_length(t);
+    const bk_dtype f = format(index);
+    const std::uint64_t row_bytes = format_row_bytes(f, n);
+    if (row_bytes == 0 && n > 0)
+        throw std::invalid_argument(fmt::format("llm: tensor '{}': {} rows of {} cannot be stored", t.hf_name, dtype_name(f), n));
+    std::vector<float> row(static_cast<std::size_t>(n));
+    auto* bytes = static_cast<std::uint8_t*>(out);
+    for (std::int64_t r = r0; r < r1; ++r) {
+        rows(index, r, r + 1, row.data());
+        std::uint8_t* dst = bytes + std::uint64_t(r - r0) * row_bytes;
+        if (bk_is_block_type(f)) {
+            bk_quantize_row(f, row.data(), dst, n);
+        } else if (f == BK_F32) {
+            std::memcpy(dst, row.data(), row_bytes);
+        } else {
+            std::vector<std::uint16_t> h(static_cast<std::size_t>(n));
+            to_16bit(f, row.data(), h.data(), n);
+            std::memcpy(dst, h.data(), row_bytes);
+        }
     }
 }
 

@@ -23,7 +23,8 @@ inline std::int64_t row_count(const TensorInfo& t) { return t.is_norm() ? 1 : t.
 inline std::int64_t row_length(const TensorInfo& t) { return t.is_norm() ? t.rows : t.cols; }
 
 // Rounds values in place to what an element of type t holds (bf16, f16: to
-// nearest even, f16 overflowing to inf; f32: unchanged).
+// nearest even, f16 overflowing to inf; f32: unchanged; a block-quantized
+// type: quantized and dequantized, n a multiple of its block).
 void round_to_storage(bk_dtype t, float* v, std::int64_t n);
 // The elements of a 16-bit float type t (bf16 or f16), rounded to nearest even.
 void to_16bit(bk_dtype t, const float* v, std::uint16_t* out, std::int64_t n);
@@ -32,12 +33,27 @@ void to_16bit(bk_dtype t, const float* v, std::uint16_t* out, std::int64_t n);
 // weights stay f32 (they scale f32 activations), matrices take the model's type.
 bk_dtype storage_dtype(const TensorInfo& t, bk_dtype weight_dtype);
 
+// Bytes of a row of n values stored in format t: an element type (f32, bf16,
+// f16, f8_e4m3) or a block-quantized BK_Q* type (n a multiple of its block);
+// 0 for a format or length that cannot hold such a row.
+std::uint64_t format_row_bytes(bk_dtype t, std::int64_t n);
+
 class WeightSource {
 public:
     virtual ~WeightSource() = default;
-    // Rows [r0, r1) of tensor `index` (model_tensors order), rounded to its storage type.
+    // Rows [r0, r1) of tensor `index` (model_tensors order) as float values:
+    // exactly what the stored format holds (dequantized for a block type).
     virtual void rows(std::size_t index, std::int64_t r0, std::int64_t r1, float* out) const = 0;
     virtual std::string describe() const = 0;
+    // The format tensor `index` is stored in: f32, bf16, f16, f8_e4m3 or a
+    // block-quantized type; norm weights and biases are f32 (a source whose
+    // file holds them otherwise converts them exactly). Default: the model's
+    // weight type for matrices (storage_dtype).
+    virtual bk_dtype format(std::size_t index) const;
+    // Rows [r0, r1) in that format, format_row_bytes(format(index),
+    // row_length) bytes each: what a backend that runs the format natively
+    // uploads. Default: rows() encoded (rounded, or quantized) to the format.
+    virtual void raw_rows(std::size_t index, std::int64_t r0, std::int64_t r1, void* out) const;
     const LlmConfig& config() const { return config_; }
     const std::vector<TensorInfo>& tensors() const { return tensors_; }
     // A whole tensor in double (for host references of small models).
