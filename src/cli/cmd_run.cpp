@@ -107,8 +107,10 @@ Subcommand add_run_command(CLI::App& parent) {
         ->delimiter(',');
     add_chips_option(sub, c.chips_file);
     sub->add_option("--prices", c.prices_file, "CSV of chip prices for per-dollar figures (docs/chips.md)");
-    sub->add_option("--weights", c.selection.weights,
-                    "A Llama-shaped safetensors checkpoint for llm.* workloads (default: random weights from the seed)");
+    sub->add_option("--model,--weights", c.selection.weights,
+                    "A model for the llm.* workloads: a Hugging Face folder (config.json + safetensors, sharded or "
+                    "not), a .safetensors file with config.json beside it, or a .gguf file (default: random weights "
+                    "from the seed; docs/models.md)");
     sub->add_flag("--quiet", a->quiet, "No progress output");
     cluster::add_run_options(*sub, c.cluster);
     sub->add_option("--case-timeout", c.case_timeout_s,

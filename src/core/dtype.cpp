@@ -47,6 +47,15 @@ std::optional<bk_dtype> parse_dtype(std::string_view name) {
     return std::nullopt;
 }
 
+const std::vector<bk_dtype>& all_dtypes() {
+    static const std::vector<bk_dtype> list = [] {
+        std::vector<bk_dtype> v;
+        for (const auto& d : kDtypes) v.push_back(d.type);
+        return v;
+    }();
+    return list;
+}
+
 std::size_t dtype_size(bk_dtype t) { return bk_dtype_size(t); }
 
 std::string_view path_name(bk_path p) { return p == BK_PATH_VENDOR ? "vendor" : "portable"; }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bakeoff {
 
@@ -14,6 +15,8 @@ namespace bakeoff {
 std::string_view dtype_name(bk_dtype t);
 // Inverse of dtype_name; nullopt for an unknown name.
 std::optional<bk_dtype> parse_dtype(std::string_view name);
+// Every type dtype_name knows: the element types, then the block-quantized ones.
+const std::vector<bk_dtype>& all_dtypes();
 // Bytes per element in memory (tf32 is stored as fp32).
 std::size_t dtype_size(bk_dtype t);
 

@@ -106,9 +106,20 @@ std::string memory_refusal(const Workload& w, const CaseSpec& c, const DeviceInf
     return {};
 }
 
-Record run_case(Device& device, const Workload& w, const CaseSpec& c, std::uint64_t run_seed, const RunOptions& o) {
+Record run_case(Device& device, const Workload& w, const CaseSpec& asked, std::uint64_t run_seed, const RunOptions& o) {
     const auto t_case = Clock::now();
-    const std::uint64_t seed = derive_seed(run_seed, c.id());
+    const std::uint64_t seed = derive_seed(run_seed, asked.id());
+    // The workload's choices by this device's capabilities land in the record.
+    CaseSpec c = asked;
+    try {
+        w.adapt(c, device);
+    } catch (const std::exception& e) {
+        Record r = make_record(w, asked, device.info(), seed);
+        r.status = RecordStatus::failed;
+        r.reason = e.what();
+        r.wall_s = seconds_since(t_case);
+        return r;
+    }
     Record r = make_record(w, c, device.info(), seed);
     auto finish = [&](RecordStatus st, std::string reason) {
         r.status = st;

@@ -41,9 +41,8 @@ std::vector<std::string> missing_dtype_notes(Suite suite, const std::vector<Devi
         auto named = [&](const std::string& g) { return workload_matches(g, w->id()); };
         if (std::none_of(f.workloads.begin(), f.workloads.end(), named)) continue;
         std::vector<bk_dtype> offered, missing;
-        for (int t = 0; t < BK_DTYPE_COUNT; ++t)
-            if (!w->cases(suite, dev, CaseChoice{f.sizes, {bk_dtype(t)}, f.weights, f.shapes}).empty())
-                offered.push_back(bk_dtype(t));
+        for (bk_dtype t : all_dtypes())
+            if (!w->cases(suite, dev, CaseChoice{f.sizes, {t}, f.weights, f.shapes}).empty()) offered.push_back(t);
         if (offered.empty()) continue;  // nothing in this suite, whatever the type
         for (bk_dtype t : f.dtypes)
             if (std::find(offered.begin(), offered.end(), t) == offered.end() &&
@@ -128,8 +127,8 @@ SuiteFilter case_filter(const SelectionArgs& a) {
     f.devices = a.devices;
     if (!a.weights.empty()) {
         std::error_code ec;
-        if (!std::filesystem::is_regular_file(a.weights, ec))
-            throw UsageError(fmt::format("--weights: '{}' is not a readable file", a.weights));
+        if (!std::filesystem::is_regular_file(a.weights, ec) && !std::filesystem::is_directory(a.weights, ec))
+            throw UsageError(fmt::format("--model: '{}' is neither a model file nor a model folder", a.weights));
         f.weights = std::filesystem::absolute(a.weights).string();
     }
     return f;

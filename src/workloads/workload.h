@@ -87,6 +87,14 @@ public:
     virtual double peak(const CaseSpec& c, const DeviceInfo& device) const = 0;
     virtual std::unique_ptr<CaseInstance> prepare(Device& device, const CaseSpec& c,
                                                   std::uint64_t seed) const = 0;
+    // Choices the case makes by what this device can run (supports(), never
+    // a timing): written into c.params before the record is made, so the
+    // record says what ran (llm.*: a quantized type without a kernel here
+    // is dequantized at load). Default: none.
+    virtual void adapt(CaseSpec& c, Device& device) const {
+        (void)c;
+        (void)device;
+    }
 };
 
 // Reading a case's parameters back (a results file, a worker's case): the

@@ -33,16 +33,45 @@ namespace bakeoff::llm {
 
 struct LlmRunSetup {
     LlmConfig config;
-    bk_dtype weight_dtype = BK_F32;
+    bk_dtype weight_dtype = BK_F32;     // the case's type: the model's main one
+    std::vector<bk_dtype> formats;      // per tensor, as the device holds it (empty: every matrix in weight_dtype)
     bk_path gemm_path = BK_PATH_VENDOR;
     std::int64_t batch = 1, seq = 1, pos = 0, capacity = 1;
-    std::string weights_file;  // "" = random weights from the seed
+    std::string weights_file;  // a model file or folder; "" = random weights from the seed
     // Above this many matrix-parameter x token products the sampled check runs
     // instead of the full fp64 forward (tests lower it to exercise that path).
     double full_reference_limit = 5e8;
+    // The quality gate: teacher-forced positions (0: none), and above how many
+    // matrix parameters it takes gate_sampled_positions instead.
+    std::int64_t gate_positions = 64, gate_sampled_positions = 8;
+    double gate_full_limit = 1.5e9;
 };
 
+// The quality gate's figures over n teacher-forced positions: the device's
+// next-token distribution q against the fp64 reference's p, both softmax of
+// the logits. kl: mean over positions of KL(p || q) in nats. top1: the share
+// of decisive positions whose argmax agrees, a decisive position being one
+// where the reference's best logit leads the second by at least
+// kDecisiveMargin nats: at a near-tie any rounding picks either, so counting
+// it would judge the tie, not the device (random weights give mostly ties;
+// with none decisive, top1_positions is 0 and top-1 is not judged).
+inline constexpr double kDecisiveMargin = 0.1;
+struct GateFigures {
+    std::int64_t positions = 0, top1_positions = 0;
+    double top1 = 1, kl_mean = 0, kl_max = 0;
+};
+GateFigures gate_figures(const std::vector<double>& ref_logits, const std::vector<double>& dev_logits, std::int64_t vocab);
+
+// Thresholds of the gate for a model whose matrices are mostly `t` (docs/models.md).
+struct GateThresholds {
+    double kl_mean, top1;
+};
+GateThresholds gate_thresholds(bk_dtype t);
+
 double llm_tolerance(bk_dtype weight_dtype);
+// Where the device holds a matrix in another format than the model's main
+// one (a dequantized fallback), the loosest of their tolerances.
+double llm_tolerance(bk_dtype weight_dtype, const std::vector<bk_dtype>& formats);
 // The type the fp64 reference rounds activations to where the device converts
 // them (RefForward::act_dtype): f16 for f16 weights, f64 (none) otherwise.
 bk_dtype reference_act_dtype(bk_dtype weight_dtype);

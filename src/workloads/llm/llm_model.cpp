@@ -12,8 +12,8 @@ namespace bakeoff::llm {
 
 namespace {
 
-std::uint64_t cache_bytes(const LlmConfig& c, bk_dtype wt, std::int64_t batch, std::int64_t capacity) {
-    return dtype_size(kv_cache_dtype(wt)) * std::uint64_t(batch) * std::uint64_t(capacity) * std::uint64_t(c.kv_dim());
+std::uint64_t cache_bytes(const LlmConfig& c, bk_dtype kv, std::int64_t batch, std::int64_t capacity) {
+    return dtype_size(kv) * std::uint64_t(batch) * std::uint64_t(capacity) * std::uint64_t(c.kv_dim());
 }
 
 // f32 values into a cache buffer of type t at element `offset` (16-bit types:
@@ -27,48 +27,38 @@ void upload_cache(Buffer& buf, bk_dtype t, const float* v, std::size_t n, std::u
 
 }  // namespace
 
-std::uint64_t DeviceModel::device_bytes(const LlmConfig& c, bk_dtype wt, std::int64_t batch, std::int64_t capacity,
-                                        std::int64_t max_seq) {
-    std::uint64_t total = 0;
-    for (const auto& t : model_tensors(c)) total += std::uint64_t(t.elements()) * dtype_size(storage_dtype(t, wt));
-    total += 2 * std::uint64_t(c.layers) * cache_bytes(c, wt, batch, capacity);
+std::uint64_t DeviceModel::device_bytes(const LlmConfig& c, const ModelTypes& types, std::int64_t batch,
+                                        std::int64_t capacity, std::int64_t max_seq, std::int64_t max_logit_rows) {
+    std::uint64_t total = types.weight_bytes(c);
+    total += 2 * std::uint64_t(c.layers) * cache_bytes(c, types.kv, batch, capacity);
     if (c.rescales_rope()) total += 8 * std::uint64_t(c.head_dim / 2);
-    for (int a = 0; a < int(Act::count); ++a) total += act_bytes(c, wt, Act(a), batch, batch * max_seq);
+    const std::int64_t tokens = std::max(batch * max_seq, max_logit_rows);
+    for (int a = 0; a < int(Act::count); ++a) total += act_bytes(c, types, Act(a), batch, tokens, max_logit_rows);
     return total;
 }
 
-DeviceModel::DeviceModel(Device& dev, const WeightSource& w, bk_dtype wt, bk_path path, std::int64_t batch,
-                         std::int64_t capacity, std::int64_t max_seq)
-    : dev_(dev), c_(w.config()), wt_(wt), path_(path), batch_(batch), capacity_(capacity), max_seq_(max_seq) {
-    // Upload tensor by tensor in slices of rows, so the host never holds more
-    // than one slice of the model.
+DeviceModel::DeviceModel(Device& dev, const WeightSource& w, const ModelTypes& types, bk_path path, std::int64_t batch,
+                         std::int64_t capacity, std::int64_t max_seq, std::int64_t max_logit_rows)
+    : dev_(dev), c_(w.config()), types_(types), path_(path), batch_(batch), capacity_(capacity), max_seq_(max_seq),
+      max_logit_rows_(max_logit_rows) {
+    // Upload tensor by tensor in slices of rows, in the format the device
+    // holds (w's raw rows), so the host never holds more than one slice.
     const auto& tensors = w.tensors();
-    std::vector<float> f;
-    std::vector<std::uint16_t> h;
+    std::vector<std::uint8_t> bytes;
     for (std::size_t i = 0; i < tensors.size(); ++i) {
         const TensorInfo& t = tensors[i];
-        const bk_dtype st = storage_dtype(t, wt);
-        const std::size_t es = dtype_size(st);
-        weights_.push_back(std::make_unique<Buffer>(dev, std::uint64_t(t.elements()) * es));
+        if (w.format(i) != types_.tensor.at(i))
+            throw std::logic_error(fmt::format("llm: tensor '{}' is handed out in {}, the device holds {}", t.hf_name,
+                                               dtype_name(w.format(i)), dtype_name(types_.tensor[i])));
         const std::int64_t rows = row_count(t), len = row_length(t);
-        const std::int64_t slice = std::max<std::int64_t>(1, (std::int64_t(1) << 22) / len);
+        const std::uint64_t row_bytes = format_row_bytes(types_.tensor[i], len);
+        weights_.push_back(std::make_unique<Buffer>(dev, std::uint64_t(rows) * row_bytes));
+        const std::int64_t slice = std::max<std::int64_t>(1, std::int64_t((std::uint64_t(1) << 24) / row_bytes));
         for (std::int64_t r0 = 0; r0 < rows; r0 += slice) {
             const std::int64_t r1 = std::min(rows, r0 + slice);
-            const std::size_t n = std::size_t((r1 - r0) * len);
-            f.resize(n);
-            w.rows(i, r0, r1, f.data());
-            const std::uint64_t offset = std::uint64_t(r0 * len) * es;
-            if (st == BK_F32) {
-                weights_.back()->upload(f.data(), n * 4, offset);
-            } else {
-                h.resize(n);
-                // Exact: f is already rounded to st. Chunks of rows, one per thread.
-                const std::int64_t count = std::int64_t(n), chunk = 16384;
-#pragma omp parallel for schedule(static) if (count > 65536)
-                for (std::int64_t j = 0; j < count; j += chunk)
-                    to_16bit(st, f.data() + j, h.data() + j, std::min(chunk, count - j));
-                weights_.back()->upload(h.data(), n * 2, offset);
-            }
+            bytes.resize(std::size_t(std::uint64_t(r1 - r0) * row_bytes));
+            w.raw_rows(i, r0, r1, bytes.data());
+            weights_.back()->upload(bytes.data(), bytes.size(), std::uint64_t(r0) * row_bytes);
         }
     }
     if (c_.rescales_rope()) {
@@ -77,13 +67,16 @@ DeviceModel::DeviceModel(Device& dev, const WeightSource& w, bk_dtype wt, bk_pat
         rope_freq_->upload(f.data(), f.size() * 8);
     }
     for (std::int64_t l = 0; l < c_.layers; ++l) {
-        kcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, wt, batch, capacity)));
-        vcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, wt, batch, capacity)));
+        kcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, types_.kv, batch, capacity)));
+        vcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, types_.kv, batch, capacity)));
     }
+    const std::int64_t tokens = std::max(batch * max_seq, max_logit_rows);
     for (int a = 0; a < int(Act::count); ++a) {
-        const std::uint64_t bytes = act_bytes(c_, wt, Act(a), batch, batch * max_seq);
-        if (bytes) acts_[std::size_t(a)] = std::make_unique<Buffer>(dev, bytes);
+        const std::uint64_t n = act_bytes(c_, types_, Act(a), batch, tokens, max_logit_rows);
+        if (n) acts_[std::size_t(a)] = std::make_unique<Buffer>(dev, n);
     }
+    const std::vector<std::int32_t> zeros(std::size_t(tokens), 0);
+    acts_[std::size_t(Act::zeros)]->upload(zeros.data(), zeros.size() * 4);
 }
 
 void DeviceModel::fill_cache(std::uint64_t seed, std::int64_t depth) {
@@ -98,12 +91,13 @@ void DeviceModel::fill_cache(std::uint64_t seed, std::int64_t depth) {
                 // Positions past the context hold NaN: an op reading beyond seq_kv shows.
                 std::fill(rows.begin() + depth * kvd, rows.end(), std::numeric_limits<float>::quiet_NaN());
                 Buffer& buf = kv == 0 ? *kcache_[std::size_t(l)] : *vcache_[std::size_t(l)];
-                upload_cache(buf, kv_cache_dtype(wt_), rows.data(), rows.size(), std::uint64_t(b * capacity_ * kvd));
+                upload_cache(buf, types_.kv, rows.data(), rows.size(), std::uint64_t(b * capacity_ * kvd));
             }
 }
 
 void DeviceModel::set_tokens(const std::vector<std::int32_t>& ids, std::int64_t seq) {
-    if (std::int64_t(ids.size()) != batch_ * seq || seq > max_seq_)
+    const std::int64_t rows = std::int64_t(ids.size());
+    if ((rows != batch_ * seq || seq > max_seq_) && !(rows == seq && seq <= max_logit_rows_))
         throw std::invalid_argument(fmt::format("{} token ids for batch {} x seq {} (at most {})", ids.size(), batch_, seq, max_seq_));
     acts_[std::size_t(Act::ids)]->upload(ids.data(), ids.size() * 4);
     std::vector<std::int32_t> last(static_cast<std::size_t>(batch_));
@@ -112,7 +106,13 @@ void DeviceModel::set_tokens(const std::vector<std::int32_t>& ids, std::int64_t 
 }
 
 std::vector<Step> DeviceModel::plan(std::int64_t seq, std::int64_t pos, int layers, bool head) const {
-    return plan_forward(c_, wt_, path_, {batch_, seq, pos, capacity_, layers, head});
+    return plan_forward(c_, types_, path_, {batch_, seq, pos, capacity_, layers, head});
+}
+
+std::vector<Step> DeviceModel::plan_all_logits(std::int64_t seq, std::int64_t pos) const {
+    if (seq > std::max(max_logit_rows_, max_seq_) || pos + seq > capacity_)
+        throw std::invalid_argument(fmt::format("a forward of {} rows at {} does not fit this model's buffers", seq, pos));
+    return plan_forward(c_, types_, path_, {1, seq, pos, capacity_, -1, true, true});
 }
 
 Buffer* DeviceModel::resolve(const Operand& o) {
@@ -145,7 +145,8 @@ void DeviceModel::poison_logits() {
 
 void DeviceModel::poison(std::int64_t seq, std::int64_t pos) {
     for (int a = 0; a < int(Act::count); ++a)
-        if (acts_[std::size_t(a)] && Act(a) != Act::ids && Act(a) != Act::last_ids) acts_[std::size_t(a)]->fill(0x7FF87FF8u);
+        if (acts_[std::size_t(a)] && Act(a) != Act::ids && Act(a) != Act::last_ids && Act(a) != Act::zeros)
+            acts_[std::size_t(a)]->fill(0x7FF87FF8u);
     const std::int64_t kvd = c_.kv_dim();
     if (pos == 0 && seq == capacity_) {
         for (auto& b : kcache_) b->fill(0x7FF87FF8u);
@@ -156,8 +157,8 @@ void DeviceModel::poison(std::int64_t seq, std::int64_t pos) {
     for (std::int64_t l = 0; l < c_.layers; ++l)
         for (std::int64_t b = 0; b < batch_; ++b) {
             const std::uint64_t offset = std::uint64_t((b * capacity_ + pos) * kvd);
-            upload_cache(*kcache_[std::size_t(l)], kv_cache_dtype(wt_), nan.data(), nan.size(), offset);
-            upload_cache(*vcache_[std::size_t(l)], kv_cache_dtype(wt_), nan.data(), nan.size(), offset);
+            upload_cache(*kcache_[std::size_t(l)], types_.kv, nan.data(), nan.size(), offset);
+            upload_cache(*vcache_[std::size_t(l)], types_.kv, nan.data(), nan.size(), offset);
         }
 }
 

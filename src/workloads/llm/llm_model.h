@@ -17,12 +17,18 @@ namespace bakeoff::llm {
 
 class DeviceModel {
 public:
+    // w hands out every tensor in its format of `types` (loaded_weights());
+    // max_logit_rows: the most rows a forward takes logits of (0: batch).
+    DeviceModel(Device& dev, const WeightSource& w, const ModelTypes& types, bk_path gemm_path, std::int64_t batch,
+                std::int64_t capacity, std::int64_t max_seq, std::int64_t max_logit_rows = 0);
+    // Every matrix in weight_dtype (ModelTypes::uniform).
     DeviceModel(Device& dev, const WeightSource& w, bk_dtype weight_dtype, bk_path gemm_path, std::int64_t batch,
-                std::int64_t capacity, std::int64_t max_seq);
+                std::int64_t capacity, std::int64_t max_seq)
+        : DeviceModel(dev, w, ModelTypes::uniform(w.config(), weight_dtype), gemm_path, batch, capacity, max_seq) {}
 
     // Device bytes such a model allocates (weights, caches, activations).
-    static std::uint64_t device_bytes(const LlmConfig& c, bk_dtype weight_dtype, std::int64_t batch,
-                                      std::int64_t capacity, std::int64_t max_seq);
+    static std::uint64_t device_bytes(const LlmConfig& c, const ModelTypes& types, std::int64_t batch,
+                                      std::int64_t capacity, std::int64_t max_seq, std::int64_t max_logit_rows = 0);
 
     // Positions [0, depth) of every layer's cache get cache_row(seed, ...) values:
     // the context a decode step attends to.
@@ -31,6 +37,8 @@ public:
     void set_tokens(const std::vector<std::int32_t>& ids, std::int64_t seq);
 
     std::vector<Step> plan(std::int64_t seq, std::int64_t pos, int layers = -1, bool head = true) const;
+    // A forward of one sequence (batch entry 0) taking the logits of every row.
+    std::vector<Step> plan_all_logits(std::int64_t seq, std::int64_t pos) const;
     void launch(Stream& s, const std::vector<Step>& steps);
 
     void poison_logits();
@@ -49,9 +57,9 @@ private:
 
     Device& dev_;
     LlmConfig c_;
-    bk_dtype wt_;
+    ModelTypes types_;
     bk_path path_;
-    std::int64_t batch_, capacity_, max_seq_;
+    std::int64_t batch_, capacity_, max_seq_, max_logit_rows_;
     std::vector<std::unique_ptr<Buffer>> weights_;
     std::vector<std::unique_ptr<Buffer>> kcache_, vcache_;
     std::unique_ptr<Buffer> rope_freq_;  // f64 rope_frequencies(c_), when the model rescales them

@@ -3,10 +3,15 @@
 // names to device buffers and launches it, ops() lists it for supports().
 //
 // Per forward of `seq` tokens for each of `batch` sequences at positions
-// pos .. pos + seq - 1 (T = batch * seq token rows, activations f32; w the
-// weights' type: f32, or a 16-bit float, bf16 or f16):
-//   embedding (16-bit weights: gather w rows, convert to f32)
-//   per layer: rmsnorm -> [convert to w] -> q, k, v GEMMs (x W^T, W [out, in])
+// pos .. pos + seq - 1 (T = batch * seq token rows, activations f32; each
+// matrix in the format the device holds it in (ModelTypes): f32, a 16-bit
+// float w (bf16 or f16), or a block-quantized type q (GGML blocks)):
+//   embedding (16-bit table: gather w rows, convert to f32; q table: a
+//   gather that dequantizes to f32)
+//   per layer: rmsnorm -> [convert to w for a 16-bit matrix] -> q, k, v GEMMs
+//              (x W^T, W [out, in]; a q matrix takes the f32 rows as they
+//              are; with qkv_bias the output is first filled with the bias
+//              rows, a one-row EMBEDDING gather, and the GEMM adds, beta 1)
 //              -> rope q, k (ROPE_FREQ with the model's rope_frequencies when it
 //              rescales them) -> [convert q, k, v] -> kv_write k, v into the
 //              layer's cache at pos -> attention (causal, grouped-query, over
@@ -21,7 +26,8 @@
 // The KV cache holds the weights' type (kv_cache_dtype): 16-bit models keep
 // 16-bit keys and values, as inference engines do, so attention reads half the
 // bytes; q is converted with them and attention writes the o GEMM's 16-bit
-// input directly.
+// input directly. Block-quantized models keep an f16 cache (llama.cpp's
+// default), and attention's f16 output is converted to f32 for the o GEMM.
 #pragma once
 
 #include "workloads/llm/llm_config.h"
@@ -34,19 +40,39 @@
 namespace bakeoff::llm {
 
 // Activation and cache buffers; weights are named by their tensor index.
+// (zeros: T zero ids, the bias gather's.)
 enum class Act {
-    ids, last_ids, emb_rows, x0, x1, h, hb, q, k, v, qr, kr, qrb, krb, vb, ao, aob, t, g, u, s, sb, xl, hl, hlb,
+    ids, last_ids, zeros, emb_rows, x0, x1, h, hb, q, k, v, qr, kr, qrb, krb, vb, ao, aob, t, g, u, s, sb, xl, hl, hlb,
     logits, count
 };
 
-// The weight types the model runs: f32, and the 16-bit floats bf16 and f16
-// (activations converted to the weights' type before each GEMM).
+// The weight types the model runs: f32, the 16-bit floats bf16 and f16
+// (activations converted to the weights' type before each GEMM), and the
+// block-quantized types of plugin_quant.h (f32 activations into the GEMM).
 inline bool is_16bit_float(bk_dtype t) { return t == BK_BF16 || t == BK_F16; }
-inline bool runs_weight_dtype(bk_dtype t) { return t == BK_F32 || is_16bit_float(t); }
-inline constexpr const char* kWeightDtypes = "fp32, bf16 and fp16";
+bool is_block_type(bk_dtype t);
+inline bool runs_weight_dtype(bk_dtype t) { return t == BK_F32 || is_16bit_float(t) || is_block_type(t); }
+inline constexpr const char* kWeightDtypes = "fp32, bf16, fp16 and the GGML block types (q8_0, q4_0, q4_k ...)";
 
-// The element type of the KV cache for a model whose weights are `weight_dtype`.
-inline bk_dtype kv_cache_dtype(bk_dtype weight_dtype) { return weight_dtype; }
+// The element type of the KV cache for a model whose weights are mostly
+// `weight_dtype`: the same for floats, f16 for block-quantized weights.
+inline bk_dtype kv_cache_dtype(bk_dtype weight_dtype) { return is_block_type(weight_dtype) ? BK_F16 : weight_dtype; }
+
+// The format the device holds each tensor in, and the types that follow.
+struct ModelTypes {
+    std::vector<bk_dtype> tensor;  // per tensor, model_tensors order (vectors: f32)
+    bk_dtype main = BK_F32;        // the type most matrix parameters have (the case's dtype)
+    bk_dtype kv = BK_F32;          // kv_cache_dtype(main)
+    bk_dtype lowp = BK_F32;        // the 16-bit type activations are converted to for 16-bit matrices (f32: none)
+
+    // Every matrix in weight_dtype (random weights, or a file converted whole).
+    static ModelTypes uniform(const LlmConfig& c, bk_dtype weight_dtype);
+    // Formats as loaded; throws std::invalid_argument for a type the model
+    // does not run or a model mixing bf16 and f16 matrices.
+    static ModelTypes of(const LlmConfig& c, bk_dtype main, std::vector<bk_dtype> tensor);
+    // Bytes of the weights on the device.
+    std::uint64_t weight_bytes(const LlmConfig& c) const;
+};
 
 struct Operand {
     enum Kind { act, weight, kcache, vcache, rope_freq } kind;
@@ -62,15 +88,22 @@ struct ForwardShape {
     std::int64_t batch = 1, seq = 1, pos = 0, capacity = 1;
     int layers = -1;    // layers to run, -1 = all
     bool head = true;   // final norm and logits
+    bool all_logits = false;  // logits of every row (T x vocab), not only each sequence's last
 };
 
 // Throws std::invalid_argument for a weight type the model does not run.
-std::vector<Step> plan_forward(const LlmConfig& c, bk_dtype weight_dtype, bk_path gemm_path, const ForwardShape& s);
+std::vector<Step> plan_forward(const LlmConfig& c, const ModelTypes& types, bk_path gemm_path, const ForwardShape& s);
+inline std::vector<Step> plan_forward(const LlmConfig& c, bk_dtype weight_dtype, bk_path gemm_path,
+                                      const ForwardShape& s) {
+    return plan_forward(c, ModelTypes::uniform(c, weight_dtype), gemm_path, s);
+}
 
 // The distinct descriptors of a plan (for supports()).
 std::vector<bk_op_desc> distinct_ops(const std::vector<Step>& steps);
 
-// Bytes of each activation buffer for forwards of at most max_tokens rows.
-std::uint64_t act_bytes(const LlmConfig& c, bk_dtype weight_dtype, Act a, std::int64_t batch, std::int64_t max_tokens);
+// Bytes of each activation buffer for forwards of at most max_tokens rows
+// (logits: max_logit_rows rows, default batch).
+std::uint64_t act_bytes(const LlmConfig& c, const ModelTypes& types, Act a, std::int64_t batch, std::int64_t max_tokens,
+                        std::int64_t max_logit_rows = 0);
 
 }  // namespace bakeoff::llm

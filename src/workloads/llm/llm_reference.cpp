@@ -18,6 +18,11 @@ std::size_t tensor_index(const WeightSource& w, TensorKind k, int layer) {
     throw std::logic_error("llm reference: tensor missing from the model");
 }
 
+// y[r, :] += b for every row of y.
+void add_bias(std::vector<double>& y, const std::vector<double>& b) {
+    for (std::size_t i = 0; i < y.size(); ++i) y[i] += b[i % b.size()];
+}
+
 }  // namespace
 
 void round_activations(bk_dtype t, double* v, std::size_t n) {
@@ -30,9 +35,11 @@ void round_activations(bk_dtype t, double* v, std::size_t n) {
 }
 
 void ref_linear(const double* x, const double* w, double* y, std::int64_t rows, std::int64_t n, std::int64_t k) {
-#pragma omp parallel for collapse(2) schedule(static) if (rows * n * k > 100000)
-    for (std::int64_t r = 0; r < rows; ++r)
-        for (std::int64_t j = 0; j < n; ++j) {
+    // Weight rows outside, token rows inside: each weight row is read from
+    // memory once and meets every token row while it is in cache.
+#pragma omp parallel for schedule(static) if (rows * n * k > 100000)
+    for (std::int64_t j = 0; j < n; ++j)
+        for (std::int64_t r = 0; r < rows; ++r) {
             const double* xr = x + r * k;
             const double* wj = w + j * k;
             double acc = 0;
@@ -76,6 +83,10 @@ std::vector<double> ref_residual(const RefForward& f, int layers, const std::vec
         round_activations(f.act_dtype, h.data(), h.size());
         ref_linear(h.data(), W(TensorKind::wk).data(), k.data(), T, kvd, D);
         ref_linear(h.data(), W(TensorKind::wv).data(), v.data(), T, kvd, D);
+        if (c.qkv_bias) {
+            add_bias(k, W(TensorKind::bk));
+            add_bias(v, W(TensorKind::bv));
+        }
         nnref::rope_freq(k.data(), kr.data(), f.batch, f.seq, c.kv_heads, c.head_dim, f.pos, freq.data(), false);
         round_activations(f.act_dtype, kr.data(), kr.size());
         round_activations(f.act_dtype, v.data(), v.size());
@@ -101,6 +112,7 @@ std::vector<double> ref_residual(const RefForward& f, int layers, const std::vec
         for (std::int64_t i = 0; i < A; ++i)
             std::copy_n(h.begin() + active[std::size_t(i)] * D, D, ha.begin() + i * D);
         ref_linear(ha.data(), wq.data(), q.data(), A, qd, D);
+        if (c.qkv_bias) add_bias(q, W(TensorKind::bq));
         for (std::int64_t i = 0; i < A; ++i) {
             const std::int64_t r = active[std::size_t(i)], b = r / f.seq, s = r % f.seq;
             nnref::rope_freq(q.data() + i * qd, qr.data() + i * qd, 1, 1, c.heads, c.head_dim, f.pos + s,
@@ -158,13 +170,18 @@ std::vector<double> ref_logits(const WeightSource& w, const std::vector<double>&
     round_activations(act_dtype, h.data(), h.size());
     const std::size_t head = tensor_index(w, c.tied ? TensorKind::embed : TensorKind::lm_head, -1);
     std::vector<double> out(std::size_t(n) * ids.size());
-    std::vector<float> row(static_cast<std::size_t>(D));
-    for (std::size_t v = 0; v < ids.size(); ++v) {
-        w.rows(head, ids[v], ids[v] + 1, row.data());
-        for (std::int64_t r = 0; r < n; ++r) {
-            double acc = 0;
-            for (std::int64_t j = 0; j < D; ++j) acc += h[std::size_t(r * D + j)] * row[std::size_t(j)];
-            out[std::size_t(r) * ids.size() + v] = acc;
+    const std::int64_t count = std::int64_t(ids.size());
+#pragma omp parallel if (count * n * D > 1000000)
+    {
+        std::vector<float> row(static_cast<std::size_t>(D));
+#pragma omp for schedule(static)
+        for (std::int64_t v = 0; v < count; ++v) {
+            w.rows(head, ids[std::size_t(v)], ids[std::size_t(v)] + 1, row.data());
+            for (std::int64_t r = 0; r < n; ++r) {
+                double acc = 0;
+                for (std::int64_t j = 0; j < D; ++j) acc += h[std::size_t(r * D + j)] * row[std::size_t(j)];
+                out[std::size_t(r * count + v)] = acc;
+            }
         }
     }
     return out;

@@ -67,8 +67,15 @@ protected:
     void round_row(std::size_t index, float* row, std::int64_t n) const;
 };
 
+// w's tensors in `formats` (per tensor, model_tensors order): where a format
+// differs from w's, rows() rounds to it (a 16-bit type) or keeps the exact
+// floats (f32: a block type dequantized); raw_rows() encodes them. The device
+// uploads these and the host reference reads them: both see the same values.
+std::unique_ptr<WeightSource> loaded_weights(std::unique_ptr<WeightSource> w, bk_dtype main, std::vector<bk_dtype> formats);
+
 // Matrices uniform in [-a, a] with a = 0.02 sqrt(3) (standard deviation 0.02, the
-// Llama initialiser's), norm weights 1 + uniform [-0.1, 0.1].
+// Llama initialiser's), norm weights 1 + uniform [-0.1, 0.1], biases uniform
+// [-0.1, 0.1]; in a block type, quantized (rows() gives the dequantized values).
 std::unique_ptr<WeightSource> random_weights(const LlmConfig& c, bk_dtype weight_dtype, std::uint64_t seed);
 
 // The preset whose tensor shapes the checkpoint holds (tied when it has no

@@ -4,6 +4,7 @@
 #include "numeric/rng.h"
 #include "workloads/llm/llm_case.h"
 #include "workloads/llm/llm_model.h"
+#include "workloads/llm/llm_source.h"
 
 #include <fmt/format.h>
 
@@ -30,7 +31,25 @@ RunShape run_shape(bool prefill, const CaseSpec& c) {
 
 }  // namespace
 
+namespace {
+
+// The model file a case names ("" for random weights).
+std::string model_path(const CaseSpec& c) {
+    const std::string w = c.params.value("weights", std::string("random"));
+    return w == "random" ? std::string() : w;
+}
+
+// Every matrix row of m is a whole number of t's blocks.
+bool whole_blocks(const LlmConfig& m, bk_dtype t) {
+    for (const auto& info : model_tensors(m))
+        if (!info.is_norm() && format_row_bytes(t, row_length(info)) == 0) return false;
+    return true;
+}
+
+}  // namespace
+
 LlmConfig llm_case_config(const CaseSpec& c) {
+    if (const std::string path = model_path(c); !path.empty()) return model_file_facts(path).config;
     const auto& p = c.params;
     LlmConfig m;
     m.name = p.at("preset").get<std::string>();
@@ -50,7 +69,34 @@ LlmConfig llm_case_config(const CaseSpec& c) {
         m.rope_scaling.high_freq_factor = r.at("high_freq_factor");
         m.rope_scaling.original_max_positions = r.at("original_max_position_embeddings");
     }
+    m.qkv_bias = p.value("qkv_bias", false);
     return m;
+}
+
+ModelTypes llm_case_types(const CaseSpec& c) {
+    const LlmConfig m = llm_case_config(c);
+    const bk_dtype main = c.dtype;
+    const auto infos = model_tensors(m);
+    std::vector<bk_dtype> stored;
+    if (const std::string path = model_path(c); !path.empty())
+        stored = model_file_facts(path).stored;
+    else
+        stored = ModelTypes::uniform(m, main).tensor;
+    // A float case type converts every matrix to it; a block one keeps each
+    // matrix as stored (a quantized file mixes types), floats it cannot run
+    // (fp8) in bf16.
+    std::vector<bk_dtype> loaded(stored.size());
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+        bk_dtype f = infos[i].is_norm() ? BK_F32 : !is_block_type(main) ? main : stored[i];
+        if (!runs_weight_dtype(f)) f = BK_BF16;
+        loaded[i] = f;
+    }
+    // Formats this device has no kernel for, dequantized at load (adapt()).
+    if (const auto d = c.params.find("dequantized"); d != c.params.end() && d->is_object())
+        for (auto& f : loaded)
+            if (auto it = d->find(std::string(dtype_name(f))); it != d->end())
+                if (auto to = parse_dtype(it->at("to").get<std::string>())) f = *to;
+    return ModelTypes::of(m, main, loaded);
 }
 
 std::string LlmWorkload::description() const {
@@ -66,29 +112,80 @@ WorkCounts LlmWorkload::counts(const CaseSpec& c) const {
     const bool prefill = mode_ == Mode::prefill;
     const RunShape s = run_shape(prefill, c);
     const double B = double(s.batch), L = double(m.layers), d = double(m.dim), V = double(m.vocab);
-    const double wbytes = double(dtype_size(c.dtype));
+    const ModelTypes types = llm_case_types(c);
     const double tokens = B * double(s.seq);
     // Visible keys summed over the queries of one sequence (causal).
     double visible = 0;
     for (std::int64_t i = 0; i < s.seq; ++i) visible += double(s.pos + i + 1);
     WorkCounts w;
     w.flops = 2 * tokens * L * m.layer_matrix_params() + 2 * B * V * d + 4 * double(m.q_dim()) * L * B * visible;
-    const double kv_row = double(dtype_size(kv_cache_dtype(c.dtype))) * double(m.kv_dim());  // one position, K or V
+    const double kv_row = double(dtype_size(types.kv)) * double(m.kv_dim());  // one position, K or V
     const double kv_read = prefill ? double(s.seq) : double(s.pos + 1);
-    w.bytes = wbytes * (L * m.layer_matrix_params() + V * d) + 4 * d * (2 * L + 1) +
-              (m.tied ? 0 : B * d * wbytes) + 2 * L * B * kv_row * (kv_read + double(s.seq));
+    // Every matrix read once in the format the device holds it (a quantized
+    // one: its blocks' bytes), the embedding table only for the rows gathered
+    // unless it is also the head; vectors (norms, biases) in f32.
+    const auto infos = model_tensors(m);
+    double weight_bytes = 0;
+    for (std::size_t i = 0; i < infos.size(); ++i) {
+        const double bytes = double(row_count(infos[i])) * double(format_row_bytes(types.tensor[i], row_length(infos[i])));
+        if (infos[i].kind != TensorKind::embed || m.tied)
+            weight_bytes += bytes;
+        else
+            weight_bytes += bytes / V * tokens;
+    }
+    w.bytes = weight_bytes + 2 * L * B * kv_row * (kv_read + double(s.seq));
     w.items = tokens;
     return w;
 }
 
 std::uint64_t LlmWorkload::device_bytes(const CaseSpec& c) const {
     const RunShape s = run_shape(mode_ == Mode::prefill, c);
-    return DeviceModel::device_bytes(llm_case_config(c), c.dtype, s.batch, s.capacity, s.seq);
+    const std::int64_t gate = c.params.value("quality_gate_positions", std::int64_t(0));
+    return DeviceModel::device_bytes(llm_case_config(c), llm_case_types(c), s.batch, std::max(s.capacity, gate), s.seq,
+                                     gate);
 }
 
 std::vector<bk_op_desc> LlmWorkload::ops(const CaseSpec& c) const {
     const RunShape s = run_shape(mode_ == Mode::prefill, c);
-    return distinct_ops(plan_forward(llm_case_config(c), c.dtype, c.path, {s.batch, s.seq, s.pos, s.capacity, -1, true}));
+    return distinct_ops(
+        plan_forward(llm_case_config(c), llm_case_types(c), c.path, {s.batch, s.seq, s.pos, s.capacity, -1, true}));
+}
+
+void LlmWorkload::adapt(CaseSpec& c, Device& device) const {
+    const RunShape s = run_shape(mode_ == Mode::prefill, c);
+    const LlmConfig m = llm_case_config(c);
+    const ModelTypes types = llm_case_types(c);
+    // Each block format whose GEMM or gather this device cannot run is
+    // dequantized at load: to bf16 where its GEMMs run bf16, else to f32.
+    nlohmann::json dequantized = nlohmann::json::object();
+    for (const auto& op : distinct_ops(plan_forward(m, types, c.path, {s.batch, s.seq, s.pos, s.capacity, -1, true}))) {
+        const bk_dtype f = bk_dtype(op.kind == BK_OP_GEMM ? op.dtype_b : op.dtype_a);
+        std::string why;
+        if (!is_block_type(f) || dequantized.contains(std::string(dtype_name(f))) || device.supports(op, &why)) continue;
+        bk_op_desc bf = op;
+        bf.dtype_a = bf.dtype_b = BK_BF16;
+        bf.u.gemm.block_abi = 0;
+        const bool bf16 = op.kind == BK_OP_GEMM ? device.supports(bf, nullptr) : true;
+        dequantized[std::string(dtype_name(f))] = {{"to", bf16 ? "bf16" : "fp32"}, {"reason", why}};
+    }
+    if (!dequantized.empty()) c.params["dequantized"] = dequantized;
+    // What the device holds, matrices by parameters: "q4_0" or "q4_0 + q6_k".
+    const ModelTypes loaded = llm_case_types(c);
+    const auto infos = model_tensors(m);
+    std::vector<std::pair<double, bk_dtype>> by_type;
+    for (std::size_t i = 0; i < infos.size(); ++i) {
+        if (infos[i].is_norm()) continue;
+        auto it = std::find_if(by_type.begin(), by_type.end(), [&](const auto& p) { return p.second == loaded.tensor[i]; });
+        if (it == by_type.end()) by_type.push_back({double(infos[i].elements()), loaded.tensor[i]});
+        else it->first += double(infos[i].elements());
+    }
+    std::sort(by_type.begin(), by_type.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string as;
+    for (const auto& [n, t] : by_type) as += (as.empty() ? "" : " + ") + std::string(dtype_name(t));
+    c.params["weights_loaded_as"] = as;
+    c.params["kv_cache_dtype"] = dtype_name(loaded.kv);
+    const WorkCounts w = counts(c);  // the bytes the device now reads
+    c.params["bytes_per_token"] = w.bytes / w.items;
 }
 
 CaseSpec LlmWorkload::make_case(const LlmConfig& m, bk_dtype t, bk_path p, std::int64_t size, std::int64_t batch,
@@ -123,9 +220,16 @@ CaseSpec LlmWorkload::make_case(const LlmConfig& m, bk_dtype t, bk_path p, std::
                 {"batch", batch},
                 {prefill ? "prompt_tokens" : "context_tokens", size},
                 {"weights", weights.empty() ? std::string("random") : weights},
+                {"weights_format", weights.empty() ? fmt::format("random {}", dtype_name(t))
+                                                   : fmt::format("{} {}", model_file_facts(weights).format,
+                                                                 dtype_name(model_file_facts(weights).main))},
+                {"weights_loaded_as", dtype_name(t)},
+                {"arch", m.arch},
+                {"qkv_bias", m.qkv_bias},
                 {"weight_dtype", dtype_name(t)},
                 {"activation_dtype", "fp32"},
                 {"kv_cache_dtype", dtype_name(kv_cache_dtype(t))},
+                {"quality_gate_positions", m.matrix_params() <= 1.5e9 ? 64 : 8},
                 {"gemm_path", path_name(p)},
                 {"parameters", m.matrix_params() + m.norm_params()}};
     const WorkCounts w = counts(c);
@@ -176,25 +280,28 @@ std::vector<CaseSpec> LlmWorkload::cases(Suite suite, const DeviceInfo&, const C
         }
         pts = with;
     }
-    // A checkpoint fixes the shapes: its preset replaces the suite's.
-    std::optional<LlmConfig> from_file;
-    if (!choice.weights.empty()) {
-        SafetensorsFile f(choice.weights);
-        from_file = preset_from_checkpoint(f);
-    }
+    // A model file fixes the shapes (its own replaces the suite's preset)
+    // and the type: its own, unless --dtype converts it to a float type.
+    const ModelFileFacts* file = choice.weights.empty() ? nullptr : &model_file_facts(choice.weights);
     // fp16 in the full suite and on request: fp32 and bf16 are the suites' pair.
     std::vector<bk_dtype> dtypes{BK_F32, BK_BF16};
     if (suite == Suite::full) dtypes.push_back(BK_F16);
+    if (file) dtypes = {file->main};
     if (!choice.dtypes.empty()) {
         dtypes.clear();
-        for (bk_dtype t : choice.dtypes)
-            if (runs_weight_dtype(t)) dtypes.push_back(t);
+        for (bk_dtype t : choice.dtypes) {
+            // A block type needs every matrix row in whole blocks; a file is
+            // never requantized to a block type it is not stored in.
+            if (!runs_weight_dtype(t) || (file && is_block_type(t) && t != file->main)) continue;
+            dtypes.push_back(t);
+        }
     }
     std::vector<CaseSpec> out;
     std::vector<std::string> labels;
     for (bk_dtype t : dtypes)
         for (const auto& pt : pts) {
-            const LlmConfig m = from_file ? *from_file : *find_preset(pt.preset);
+            const LlmConfig m = file ? file->config : *find_preset(pt.preset);
+            if (!file && is_block_type(t) && !whole_blocks(m, t)) continue;
             for (bk_path p : {BK_PATH_VENDOR, BK_PATH_PORTABLE}) {
                 CaseSpec c = make_case(m, t, p, pt.size, pt.batch, choice.weights);
                 if (std::find(labels.begin(), labels.end(), c.id()) != labels.end()) continue;
@@ -215,8 +322,10 @@ std::unique_ptr<CaseInstance> LlmWorkload::prepare(Device& device, const CaseSpe
     setup.seq = s.seq;
     setup.pos = s.pos;
     setup.capacity = s.capacity;
-    setup.weights_file = c.params.value("weights", std::string("random"));
-    if (setup.weights_file == "random") setup.weights_file.clear();
+    setup.weights_file = model_path(c);
+    setup.formats = llm_case_types(c).tensor;
+    setup.gate_positions = c.params.value("quality_gate_positions", std::int64_t(0));
+    setup.gate_sampled_positions = setup.gate_positions;
     return make_llm_case(device, setup, seed);
 }
 

@@ -24,6 +24,7 @@
 #pragma once
 
 #include "workloads/llm/llm_config.h"
+#include "workloads/llm/llm_plan.h"
 #include "workloads/workload.h"
 
 namespace bakeoff {
@@ -42,6 +43,7 @@ public:
     std::vector<bk_op_desc> ops(const CaseSpec& c) const override;
     double peak(const CaseSpec& c, const DeviceInfo& device) const override { return 0; }
     std::unique_ptr<CaseInstance> prepare(Device& device, const CaseSpec& c, std::uint64_t seed) const override;
+    void adapt(CaseSpec& c, Device& device) const override;
 
     // One case (used by cases() and by tests): preset, weight dtype, GEMM path,
     // size (prompt length or context depth), batch, checkpoint ("" = random).
@@ -52,7 +54,9 @@ private:
     Mode mode_;
 };
 
-// The model of a case, from its params (the preset, or the checkpoint's shapes).
+// The model of a case, from its params (the preset), or its model file.
 llm::LlmConfig llm_case_config(const CaseSpec& c);
+// The format the device holds each tensor of the case's model in.
+llm::ModelTypes llm_case_types(const CaseSpec& c);
 
 }  // namespace bakeoff
