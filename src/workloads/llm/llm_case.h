@@ -67,6 +67,9 @@ struct GateThresholds {
     double kl_mean, top1;
 };
 GateThresholds gate_thresholds(bk_dtype t);
+// Mean KL within its limit (NaN fails) and, where any position was
+// decisive, top-1 agreement at or above its limit.
+bool gate_passes(const GateFigures& g, const GateThresholds& th);
 
 double llm_tolerance(bk_dtype weight_dtype);
 // Where the device holds a matrix in another format than the model's main

@@ -1,0 +1,249 @@
+// The decoder with per-tensor weight formats: block-quantized matrices and
+// tables in the plan, Qwen2's q/k/v biases, the load-time dequantization a
+// device without a kernel gets (and the record saying so), and the quality
+// gate's arithmetic and verdicts.
+#include "common/cpu_device.h"
+#include "harness/runner.h"
+#include "workloads/llm/llm_case.h"
+#include "workloads/llm/llm_model.h"
+#include "workloads/llm/llm_plan.h"
+#include "workloads/llm/llm_reference.h"
+#include "workloads/llm/llm_workload.h"
+
+#include <bakeoff/plugin_quant.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace bakeoff;
+using namespace bakeoff::llm;
+
+namespace {
+
+const LlmConfig kTiny = *find_preset("tiny");
+
+const LlmWorkload& decode() { return dynamic_cast<const LlmWorkload&>(*find_workload("llm.decode")); }
+
+LlmConfig tiny_qwen() {
+    LlmConfig c = kTiny;
+    c.name = "tiny-qwen";
+    c.qkv_bias = true;
+    return c;
+}
+
+// Prefill logits of the last position of each sequence against the fp64 forward.
+double prefill_error(const WeightSource& w, const ModelTypes& types, std::int64_t seq) {
+    DeviceModel m(bakeoff::testing::cpu_device(), w, types, BK_PATH_PORTABLE, 1, seq, seq);
+    const auto ids = random_tokens(seq, w.config().vocab, 5);
+    m.set_tokens(ids, seq);
+    Stream s(bakeoff::testing::cpu_device());
+    m.launch(s, m.plan(seq, 0));
+    s.sync();
+    const auto f = m.download(Act::logits, w.config().vocab);
+    RefForward r{&w, 1, seq, 0, ids, 0, types.kv};
+    return relative_error({f.begin(), f.end()}, ref_logits(w, ref_residual(r, -1, {seq - 1}), {}));
+}
+
+}  // namespace
+
+TEST(LlmFormats, ModelTypesFollowTheMainTypeAndRefuseMixedHalfTypes) {
+    const ModelTypes q = ModelTypes::uniform(kTiny, BK_Q4_0);
+    EXPECT_EQ(q.kv, BK_F16);     // quantized models keep an f16 cache
+    EXPECT_EQ(q.lowp, BK_F32);   // and feed f32 activations to the block GEMMs
+    const auto infos = model_tensors(kTiny);
+    double blocks = 0, vectors = 0;
+    for (std::size_t i = 0; i < infos.size(); ++i) {
+        EXPECT_EQ(q.tensor[i], infos[i].is_norm() ? BK_F32 : BK_Q4_0) << infos[i].hf_name;
+        if (infos[i].is_norm())
+            vectors += 4.0 * double(infos[i].elements());
+        else
+            blocks += double(infos[i].elements()) / 32 * 18;
+    }
+    EXPECT_DOUBLE_EQ(double(q.weight_bytes(kTiny)), blocks + vectors);
+
+    auto mixed = ModelTypes::uniform(kTiny, BK_BF16).tensor;
+    mixed[2] = BK_F16;
+    EXPECT_THROW(ModelTypes::of(kTiny, BK_BF16, mixed), std::invalid_argument);
+    auto norm_in_bf16 = ModelTypes::uniform(kTiny, BK_F32).tensor;
+    norm_in_bf16[1] = BK_BF16;  // attn_norm of layer 0
+    EXPECT_THROW(ModelTypes::of(kTiny, BK_F32, norm_in_bf16), std::invalid_argument);
+}
+
+TEST(LlmFormats, APlanOverBlockMatricesTakesF32RowsAndAnF16Cache) {
+    const auto plan = plan_forward(kTiny, ModelTypes::uniform(kTiny, BK_Q8_0), BK_PATH_PORTABLE, {1, 4, 0, 4, -1, true});
+    int gemms = 0, gathers = 0;
+    for (const auto& st : plan) {
+        const bk_op_desc& d = st.op;
+        if (d.kind == BK_OP_GEMM) {
+            ++gemms;
+            EXPECT_EQ(d.dtype_a, BK_F32);
+            EXPECT_EQ(d.dtype_b, BK_Q8_0);
+            EXPECT_EQ(d.dtype_c, BK_F32);
+            EXPECT_EQ(d.u.gemm.block_abi, BK_BLOCK_ABI_VERSION);
+            EXPECT_EQ(d.u.gemm.trans_b, 1);
+        }
+        if (d.kind == BK_OP_EMBEDDING && d.dtype_a == BK_Q8_0) {
+            ++gathers;
+            EXPECT_EQ(d.dtype_c, BK_F32);  // the gather dequantizes
+        }
+        if (d.kind == BK_OP_ATTENTION || d.kind == BK_OP_KV_WRITE) EXPECT_EQ(d.dtype_a, BK_F16) << bk_op_name(d.kind);
+    }
+    EXPECT_EQ(gemms, 7 * int(kTiny.layers) + 1);  // q k v o gate up down, and the tied head
+    EXPECT_EQ(gathers, 1);
+}
+
+TEST(LlmFormats, QkvBiasesRunOnTheDeviceAsInTheReference) {
+    const LlmConfig c = tiny_qwen();
+    auto w = random_weights(c, BK_F32, 3);
+    const ModelTypes t = ModelTypes::uniform(c, BK_F32);
+    // The bias is filled in by a one-row gather, then the GEMM adds (beta 1).
+    int fills = 0;
+    for (const auto& st : plan_forward(c, t, BK_PATH_PORTABLE, {1, 5, 0, 5, -1, true}))
+        if (st.op.kind == BK_OP_GEMM && st.op.u.gemm.beta == 1.0) ++fills;
+    EXPECT_EQ(fills, 3 * int(c.layers));
+    EXPECT_LE(prefill_error(*w, t, 5), 1e-4);
+    // A device that skipped the biases (no fill, beta 0) is caught by the same check.
+    DeviceModel m(bakeoff::testing::cpu_device(), *w, t, BK_PATH_PORTABLE, 1, 5, 5);
+    const auto ids = random_tokens(5, c.vocab, 5);
+    m.set_tokens(ids, 5);
+    std::vector<Step> without;
+    for (auto st : m.plan(5, 0)) {
+        if (st.op.kind == BK_OP_EMBEDDING && st.op.u.nn.vocab == 1) continue;
+        if (st.op.kind == BK_OP_GEMM) st.op.u.gemm.beta = 0;
+        without.push_back(st);
+    }
+    Stream s(bakeoff::testing::cpu_device());
+    m.launch(s, without);
+    s.sync();
+    const auto f = m.download(Act::logits, c.vocab);
+    RefForward r{w.get(), 1, 5, 0, ids, 0};
+    EXPECT_GT(relative_error({f.begin(), f.end()}, ref_logits(*w, ref_residual(r, -1, {4}), {})), 1e-3);
+}
+
+TEST(LlmFormats, DequantizedAtLoadTheDeviceAndReferenceSeeTheSameValues) {
+    // Every matrix stored in q4_0, held by the device in bf16 (a device
+    // without a q4_0 kernel): rows() rounds the dequantized values to bf16.
+    auto stored = random_weights(kTiny, BK_Q4_0, 9);
+    std::vector<float> q(64), as_bf16(64);
+    stored->rows(2, 0, 1, q.data());
+    const ModelTypes held = ModelTypes::of(kTiny, BK_Q4_0, ModelTypes::uniform(kTiny, BK_BF16).tensor);
+    auto loaded = loaded_weights(random_weights(kTiny, BK_Q4_0, 9), BK_Q4_0, held.tensor);
+    loaded->rows(2, 0, 1, as_bf16.data());
+    round_to_storage(BK_BF16, q.data(), 64);
+    EXPECT_EQ(q, as_bf16);
+    EXPECT_EQ(loaded->format(2), BK_BF16);
+    EXPECT_LE(prefill_error(*loaded, held, 6), llm_tolerance(BK_BF16));
+    // Requantizing to another block type is refused, not done quietly.
+    auto other = ModelTypes::uniform(kTiny, BK_Q8_0).tensor;
+    EXPECT_THROW(loaded_weights(random_weights(kTiny, BK_Q4_0, 9), BK_Q4_0, other), std::invalid_argument);
+}
+
+TEST(LlmFormats, BlockModelsRunNativelyWhereTheirRowsAreWholeBlocks) {
+    for (bk_dtype t : {BK_Q8_0, BK_Q4_0}) {
+        auto w = random_weights(kTiny, t, 4);
+        std::vector<std::uint8_t> raw(std::size_t(format_row_bytes(t, kTiny.dim)));
+        std::vector<float> rows(std::size_t(kTiny.dim)), back(rows.size());
+        w->raw_rows(2, 1, 2, raw.data());
+        w->rows(2, 1, 2, rows.data());
+        bk_dequantize_row(t, raw.data(), back.data(), kTiny.dim);
+        EXPECT_EQ(rows, back) << dtype_name(t);  // the blocks the device gets are the values the reference reads
+    }
+    // tiny's rows (64, 192) are not whole 256-value blocks: no q4_k case for it.
+    CaseChoice k;
+    k.dtypes = {BK_Q4_K};
+    k.sizes = {8};
+    const auto cases = decode().cases(Suite::quick, bakeoff::testing::cpu_device().info(), k);
+    ASSERT_FALSE(cases.empty());  // small (512, 1536) holds them
+    for (const auto& c : cases) EXPECT_EQ(c.params["preset"], "small");
+}
+
+TEST(LlmFormats, AQuantizedCaseRunsVerifiesAndSaysWhatTheDeviceHeld) {
+    RunOptions o;
+    o.time_budget_s = 0.01;
+    const CaseSpec c = decode().make_case(kTiny, BK_Q4_0, BK_PATH_PORTABLE, 20, 2, "");
+    const Record r = run_case(bakeoff::testing::cpu_device(), decode(), c, 42, o);
+    ASSERT_EQ(r.status, RecordStatus::ok) << r.reason;
+    const auto& p = r.params;
+    EXPECT_EQ(p["weights_format"], "random q4_0");
+    EXPECT_EQ(p["kv_cache_dtype"], "fp16");
+    // Either the CPU runs q4_0 itself, or it was dequantized and the record says to what and why.
+    if (p.contains("dequantized")) {
+        EXPECT_EQ(p["weights_loaded_as"], p["dequantized"]["q4_0"]["to"]);
+        EXPECT_FALSE(p["dequantized"]["q4_0"]["reason"].get<std::string>().empty());
+    } else {
+        EXPECT_EQ(p["weights_loaded_as"], "q4_0");
+    }
+    const auto& g = p["measured"]["quality_gate"];
+    EXPECT_EQ(g["positions"], 64);
+    EXPECT_LE(g["kl_mean"].get<double>(), g["kl_mean_limit"].get<double>());
+}
+
+TEST(LlmFormats, GateFiguresAreKlAndTop1OverDecisivePositions) {
+    const std::int64_t V = 4;
+    // Position 0: decisive (leads by 2), the device agrees. Position 1: a near
+    // tie the device breaks the other way: not counted for top-1.
+    const std::vector<double> ref{3, 1, 0, 0, 1.0, 1.05, 0, 0};
+    std::vector<double> dev = ref;
+    dev[4] = 1.06;
+    GateFigures g = gate_figures(ref, dev, V);
+    EXPECT_EQ(g.positions, 2);
+    EXPECT_EQ(g.top1_positions, 1);
+    EXPECT_DOUBLE_EQ(g.top1, 1.0);
+    // KL by hand for position 1 (position 0 is identical: 0).
+    auto softmax = [](std::vector<double> x) {
+        double s = 0;
+        for (double& v : x) s += (v = std::exp(v));
+        for (double& v : x) v /= s;
+        return x;
+    };
+    const auto p = softmax({1.0, 1.05, 0, 0}), q = softmax({1.06, 1.05, 0, 0});
+    double kl = 0;
+    for (int j = 0; j < 4; ++j) kl += p[j] * std::log(p[j] / q[j]);
+    EXPECT_NEAR(g.kl_mean, kl / 2, 1e-15);
+    EXPECT_NEAR(g.kl_max, kl, 1e-15);
+    // A decisive position the device gets wrong halves the agreement.
+    dev = ref;
+    dev[1] = 3.5;
+    g = gate_figures(ref, dev, V);
+    EXPECT_DOUBLE_EQ(g.top1, 0.0);
+    EXPECT_GT(g.kl_mean, 0.1);
+    EXPECT_THROW(gate_figures(ref, {1, 2, 3}, V), std::invalid_argument);
+}
+
+TEST(LlmFormats, AnHonestRunPassesTheGateAndTheVerdictFollowsTheLimits) {
+    LlmRunSetup s;
+    s.config = kTiny;
+    s.weight_dtype = BK_F32;
+    s.gemm_path = BK_PATH_PORTABLE;
+    s.seq = 1;
+    s.pos = 8;
+    s.capacity = 9;  // the gate's 16 positions need more: the model makes room
+    s.gate_positions = 16;
+    auto ok = make_llm_case(bakeoff::testing::cpu_device(), s, 5);
+    Stream st(bakeoff::testing::cpu_device());
+    ok->poison();
+    ok->run(st);
+    st.sync();
+    const Verification good = ok->verify();
+    EXPECT_TRUE(good.ok) << good.detail;
+    const auto g = ok->measured()["quality_gate"];
+    EXPECT_EQ(g["positions"], 16);
+    EXPECT_LE(g["kl_mean"].get<double>(), gate_thresholds(BK_F32).kl_mean);
+
+    const GateThresholds th = gate_thresholds(BK_Q4_0);
+    GateFigures f;
+    f.positions = 64;
+    f.top1_positions = 10;
+    f.top1 = 1.0;
+    f.kl_mean = th.kl_mean / 2;
+    EXPECT_TRUE(gate_passes(f, th));
+    f.kl_mean = th.kl_mean * 2;
+    EXPECT_FALSE(gate_passes(f, th));
+    f.kl_mean = std::nan("");
+    EXPECT_FALSE(gate_passes(f, th));
+    f.kl_mean = 0;
+    f.top1 = th.top1 - 0.01;
+    EXPECT_FALSE(gate_passes(f, th));
+    f.top1_positions = 0;  // nothing decisive: top-1 is not judged
+    EXPECT_TRUE(gate_passes(f, th));
+}
