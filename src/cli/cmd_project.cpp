@@ -62,9 +62,14 @@ struct TrainOpts {
     std::string tokens, flops, mfu, pue, devices, days, chip_hours;
 };
 
+// Far above any real count (training FLOPs are ~1e26), and low enough that
+// products of a few counts (2 m n k) stay finite: no inf or NaN in a table.
+constexpr double kMaxCount = 1e30;
+
 double count(const std::string& flag, const std::string& text) {
     const auto v = parse_count(text);
     if (!v) throw UsageError(flag + ": '" + text + "' is not a positive number (e.g. 4096, 1.5e9, 70B, 14.8T)");
+    if (*v > kMaxCount) throw UsageError(fmt::format("{}: '{}' is larger than {:g}", flag, text, kMaxCount));
     return *v;
 }
 std::optional<double> opt_count(const std::string& flag, const std::string& text) {

@@ -93,14 +93,14 @@ Subcommand add_run_command(CLI::App& parent) {
     c.selection.suite = "quick";
     auto* sub = parent.add_subcommand("run", "Run a suite of workloads on the devices found");
     add_selection_options(*sub, c.selection);
-    sub->add_option("--seed", c.seed, "Seed of every random input")->capture_default_str();
+    sub->add_option("--seed", c.seed, "Seed of every random input")->check(unsigned_64())->capture_default_str();
     add_out_option(sub, c.out, "Results file (default bakeoff-<UTC time>.json)");
     add_format_option(sub, a->format);
     sub->add_option("--time-budget", c.time_budget_s, "Seconds of timed samples per case (default by suite)")
-        ->check(CLI::Range(0.0, 86400.0));
+        ->check(finite_in(0.0, 86400.0));
     sub->add_option("--target-ci", c.target_ci_percent,
                     "Stop sampling once the median's 95 % CI half-width is within this % (0: use the whole budget)")
-        ->check(CLI::Range(0.0, 100.0))
+        ->check(finite_in(0.0, 100.0))
         ->capture_default_str();
     sub->add_option("--chip", c.chip_overrides,
                     "Chip database id for claimed vs measured: ID for every device, or DEVICE=ID (see 'bakeoff chips')")
@@ -114,7 +114,7 @@ Subcommand add_run_command(CLI::App& parent) {
     sub->add_option("--case-timeout", c.case_timeout_s,
                     "Seconds a case may take before its worker is killed and the case fails "
                     "(default 120 + 20 x the time budget)")
-        ->check(CLI::Range(0.0, 1e7));
+        ->check(finite_in(0.0, 1e7));
     sub->add_flag("--no-isolation", c.no_isolation,
                   "Run cases in this process, not in a worker per device (debugging; a crashing plugin ends the run)");
     return {sub, [a]() {
