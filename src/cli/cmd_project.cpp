@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "results/results_file.h"
+#include "results/validate.h"
 #include "specs/chip_db.h"
 #include "specs/csv.h"
 #include "specs/prices.h"
@@ -137,7 +138,7 @@ Context load_context(const Common& c, const std::string& peak_dtype) {
         ctx.targets.push_back(target_for_chip(*found.chip, peak_dtype, price));
     }
     if (!c.results_file.empty()) {
-        const ResultsFile rf = read_results(c.results_file);
+        const ResultsFile rf = read_validated_results(c.results_file);
         auto measured = targets_from_results(rf, ctx.db, peak_dtype, price);
         if (measured.empty())
             throw InputError(c.results_file + ": no ok gemm or membw record to calibrate from");

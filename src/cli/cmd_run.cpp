@@ -8,6 +8,7 @@
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "cli/selection_options.h"
+#include "core/terminal_text.h"
 #include "cluster/run_session.h"
 #include "harness/interrupt.h"
 #include "report/claims.h"
@@ -64,9 +65,11 @@ int run_steps(cluster::RunSession& s, const RunArgs& a) {
     // stderr so that standard output is only the table a program reads.
     std::FILE* said = a.format == Format::csv || a.format == Format::json ? stderr : stdout;
     for (const auto& d : used) {
-        if (d.props.peak_basis[0]) fmt::print(said, "\npeak of {}: {}", d.id(), d.props.peak_basis);
+        // A plugin's and a chip database's words: through the terminal filter.
+        if (d.props.peak_basis[0]) fmt::print(said, "\npeak of {}", terminal_safe(d.id() + ": " + d.props.peak_basis));
         const auto& m = s.chip_match(d.id());
-        fmt::print(said, "\nchip of {}: {}", d.id(), m.chip ? m.chip->vendor + " " + m.chip->name + " (" + m.reason + ")" : m.reason);
+        fmt::print(said, "\nchip of {}",
+                   terminal_safe(d.id() + ": " + (m.chip ? m.chip->vendor + " " + m.chip->name + " (" + m.reason + ")" : m.reason)));
     }
     fmt::print(said, "\n\nresults: {} ({} records, seed {})\n", s.out(), s.records().size(), a.config.seed);
     if (s.interrupted()) {
@@ -79,7 +82,8 @@ int run_steps(cluster::RunSession& s, const RunArgs& a) {
 
 int run(RunArgs& a) {
     auto reg = load_default_registry();
-    for (const auto& r : reg->refused()) fmt::print(stderr, "bakeoff: plugin refused: {}: {}\n", r.origin, r.reason);
+    for (const auto& r : reg->refused())
+        fmt::print(stderr, "bakeoff: plugin refused: {}\n", terminal_safe(r.origin + ": " + r.reason));
     a.config.stop = &install_interrupt_handlers();
     cluster::RunSession session(a.config, *reg);
     return run_steps(session, a);  // run_guarded: UsageError exits 2, anything else 1

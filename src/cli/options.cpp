@@ -1,5 +1,7 @@
 #include "cli/options.h"
 
+#include "core/terminal_text.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -60,7 +62,7 @@ CLI::Validator unsigned_64() {
 }
 
 int usage_exit(const std::string& message) {
-    fmt::print(stderr, "bakeoff: {}\n", message);
+    fmt::print(stderr, "bakeoff: {}\n", terminal_safe(message));
     return 2;
 }
 
@@ -70,7 +72,7 @@ int run_guarded(const std::function<int()>& run) {
     } catch (const UsageError& e) {
         return usage_exit(e.what());
     } catch (const std::exception& e) {
-        fmt::print(stderr, "bakeoff: {}\n", e.what());
+        fmt::print(stderr, "bakeoff: {}\n", terminal_safe(e.what()));
         return 1;
     }
 }
