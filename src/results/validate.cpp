@@ -51,6 +51,7 @@ std::set<std::string> check_header(const nlohmann::json& h, const std::vector<Re
             }
         }
     }
+    return ids;
 }
 
 void check_record(const Record& r, const std::set<std::string>& devices, std::vector<std::string>& out) {

@@ -146,7 +146,7 @@ TEST(Isolation, APluginFailingAtLoadIsRefusedAndTheCpuStillRuns) {
     for (const auto& f : faults) {
         const auto file = work_dir() / "load-fault.json";
         fs::remove(file);
-        auto run = run_bakeoff(f.env, "run --suite smoke --workload membw.copy --dtype fp32 --quiet --out '" +
+        auto run = run_bakeoff(f.env, "run --device cpu --suite smoke --workload membw.copy --dtype fp32 --quiet --out '" +
                                           file.string() + "'");
         EXPECT_EQ(run.code, 0) << f.env << run.out << run.err;
         EXPECT_NE(run.err.find("libbakeoff_fake.so: " + f.reason), std::string::npos) << f.env << run.err;

@@ -9,14 +9,12 @@ using namespace bakeoff;
 
 namespace {
 CaseSpec triad() {
-    CaseSpec c;
-    c.workload = "membw.triad";
-    c.dtype = BK_F32;
-    c.path = BK_PATH_PORTABLE;
-    c.size = 4 << 20;
-    c.size_label = "4MiB";
-    c.params = {{"elements", 1 << 20}, {"scalar", 3.0}};
-    return c;
+    return {.workload = "membw.triad",
+            .dtype = BK_F32,
+            .path = BK_PATH_PORTABLE,
+            .size = 4 << 20,
+            .size_label = "4MiB",
+            .params = {{"elements", 1 << 20}, {"scalar", 3.0}}};
 }
 
 Record answer_to(const CaseSpec& c, const std::string& device) {

@@ -70,6 +70,7 @@ TEST(Claims, ValidateCatchesAnEditedPercentOfClaim) {
     Record r = measured("membw.copy", "fp64", "GB/s", 1.0, {0, 3e12});
     r.claim = claim_json(r, m, nullptr);
     f.records.push_back(r);
+    f.header["devices"] = {{{"id", r.device_id}}};  // the device the record ran on
     EXPECT_TRUE(check_consistency(f).empty());
     f.records[0].claim["percent"] = 99.0;
     ASSERT_FALSE(check_consistency(f).empty());
