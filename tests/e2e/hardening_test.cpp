@@ -155,6 +155,7 @@ TEST(Hardening, NonsenseNumbersAreUsageErrorsNamingTheFlag) {
         {"--case-timeout nan", "--case-timeout"}, {"--case-timeout 1e400", "--case-timeout"},
         {"--seed -1", "--seed"},                {"--seed 18446744073709551616", "--seed"},
         {"--seed ''", "--seed"},                {"--seed 1e3", "--seed"},
+        {"--rank-timeout nan", "--rank-timeout"},
     };
     for (const auto& [flags, flag] : cases) {
         auto r = run(base + flags);
