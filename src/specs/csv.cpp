@@ -2,11 +2,8 @@
 
 #include "core/input_file.h"
 
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace bakeoff::specs {
 
