@@ -28,6 +28,7 @@ Subcommand add_compare_command(CLI::App& parent) {
     add_format_option(sub, a->format);
     add_out_option(sub, a->out, "Write to this file (atomically) instead of standard output");
     return {sub, [a]() {
+                refuse_output_among_inputs(a->out, a->in);
                 return with_comparison(a->in, "compare", [&](const Comparison& c) {
                     const std::string text = render_comparison(c, a->format);
                     if (a->out.empty())

@@ -150,7 +150,7 @@ Subcommand add_conformance_command(CLI::App& parent) {
         "conformance", "Check every op, dtype and path a backend supports on odd and edge shapes against fp64");
     add_device_options(*sub, o->selection);
     add_format_option(sub, o->format);
-    sub->add_option("--seed", o->seed, "Seed of the random inputs");
+    sub->add_option("--seed", o->seed, "Seed of the random inputs")->check(unsigned_64());
     return {sub, [o]() {
                 auto reg = load_default_registry();
                 for (const auto& r : reg->refused()) fmt::print(stderr, "bakeoff: plugin refused: {}: {}\n", r.origin, r.reason);

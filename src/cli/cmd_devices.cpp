@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/default_registry.h"
 #include "cli/options.h"
+#include "core/terminal_text.h"
 #include "report/format.h"
 #include "report/output.h"
 #include "results/results_header.h"
@@ -50,16 +51,20 @@ Subcommand add_devices_command(CLI::App& parent) {
                 }
                 fmt::print("{}", render(t, *format));
                 if (*format != Format::text) return 0;  // the properties below are for people
+                // Names, versions and reasons come from plugins: one filter for the terminal.
+                std::string text;
                 for (const auto& d : devices) {
-                    fmt::print("\n{}: {}\n", d.id(), d.props.name);
-                    if (d.props.library_versions[0]) fmt::print("  libraries: {}\n", d.props.library_versions);
-                    if (d.props.driver_version[0]) fmt::print("  driver: {}\n", d.props.driver_version);
-                    if (d.props.peak_basis[0]) fmt::print("  peak: {}\n", d.props.peak_basis);
-                    for (const auto& [k, v] : d.properties()) fmt::print("  {} = {}\n", k, v);
+                    text += fmt::format("\n{}: {}\n", d.id(), d.props.name);
+                    if (d.props.library_versions[0]) text += fmt::format("  libraries: {}\n", d.props.library_versions);
+                    if (d.props.driver_version[0]) text += fmt::format("  driver: {}\n", d.props.driver_version);
+                    if (d.props.peak_basis[0]) text += fmt::format("  peak: {}\n", d.props.peak_basis);
+                    for (const auto& [k, v] : d.properties()) text += fmt::format("  {} = {}\n", k, v);
                 }
                 for (const auto& b : reg->backends())
-                    if (b->device_count == 0) fmt::print("\nbackend {} ({}): no devices: {}\n", b->name, b->origin, b->no_device_reason);
-                for (const auto& r : reg->refused()) fmt::print("\nplugin refused: {}: {}\n", r.origin, r.reason);
+                    if (b->device_count == 0)
+                        text += fmt::format("\nbackend {} ({}): no devices: {}\n", b->name, b->origin, b->no_device_reason);
+                for (const auto& r : reg->refused()) text += fmt::format("\nplugin refused: {}: {}\n", r.origin, r.reason);
+                fmt::print("{}", terminal_safe(text));
                 return 0;
             }};
 }

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "results/results_file.h"
+#include "results/validate.h"
 #include "specs/chip_db.h"
 #include "specs/csv.h"
 #include "specs/prices.h"
@@ -62,9 +63,14 @@ struct TrainOpts {
     std::string tokens, flops, mfu, pue, devices, days, chip_hours;
 };
 
+// Far above any real count (training FLOPs are ~1e26), and low enough that
+// products of a few counts (2 m n k) stay finite: no inf or NaN in a table.
+constexpr double kMaxCount = 1e30;
+
 double count(const std::string& flag, const std::string& text) {
     const auto v = parse_count(text);
     if (!v) throw UsageError(flag + ": '" + text + "' is not a positive number (e.g. 4096, 1.5e9, 70B, 14.8T)");
+    if (*v > kMaxCount) throw UsageError(fmt::format("{}: '{}' is larger than {:g}", flag, text, kMaxCount));
     return *v;
 }
 std::optional<double> opt_count(const std::string& flag, const std::string& text) {
@@ -132,7 +138,7 @@ Context load_context(const Common& c, const std::string& peak_dtype) {
         ctx.targets.push_back(target_for_chip(*found.chip, peak_dtype, price));
     }
     if (!c.results_file.empty()) {
-        const ResultsFile rf = read_results(c.results_file);
+        const ResultsFile rf = read_validated_results(c.results_file);
         auto measured = targets_from_results(rf, ctx.db, peak_dtype, price);
         if (measured.empty())
             throw InputError(c.results_file + ": no ok gemm or membw record to calibrate from");

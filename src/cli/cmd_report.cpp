@@ -29,6 +29,7 @@ Subcommand add_report_command(CLI::App& parent) {
     add_out_option(sub, a->out, "The HTML file to write (atomically)")->required();
     sub->add_option("--title", a->title, "The report's title");
     return {sub, [a]() {
+                refuse_output_among_inputs(a->out, a->in);
                 int rc = with_comparison(a->in, "report", [&](const Comparison& c) {
                     ReportOptions ro;
                     ro.title = a->title;

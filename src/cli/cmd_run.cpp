@@ -8,6 +8,7 @@
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "cli/selection_options.h"
+#include "core/terminal_text.h"
 #include "cluster/run_session.h"
 #include "harness/interrupt.h"
 #include "report/claims.h"
@@ -64,9 +65,11 @@ int run_steps(cluster::RunSession& s, const RunArgs& a) {
     // stderr so that standard output is only the table a program reads.
     std::FILE* said = a.format == Format::csv || a.format == Format::json ? stderr : stdout;
     for (const auto& d : used) {
-        if (d.props.peak_basis[0]) fmt::print(said, "\npeak of {}: {}", d.id(), d.props.peak_basis);
+        // A plugin's and a chip database's words: through the terminal filter.
+        if (d.props.peak_basis[0]) fmt::print(said, "\npeak of {}", terminal_safe(d.id() + ": " + d.props.peak_basis));
         const auto& m = s.chip_match(d.id());
-        fmt::print(said, "\nchip of {}: {}", d.id(), m.chip ? m.chip->vendor + " " + m.chip->name + " (" + m.reason + ")" : m.reason);
+        fmt::print(said, "\nchip of {}",
+                   terminal_safe(d.id() + ": " + (m.chip ? m.chip->vendor + " " + m.chip->name + " (" + m.reason + ")" : m.reason)));
     }
     fmt::print(said, "\n\nresults: {} ({} records, seed {})\n", s.out(), s.records().size(), a.config.seed);
     if (s.interrupted()) {
@@ -79,7 +82,8 @@ int run_steps(cluster::RunSession& s, const RunArgs& a) {
 
 int run(RunArgs& a) {
     auto reg = load_default_registry();
-    for (const auto& r : reg->refused()) fmt::print(stderr, "bakeoff: plugin refused: {}: {}\n", r.origin, r.reason);
+    for (const auto& r : reg->refused())
+        fmt::print(stderr, "bakeoff: plugin refused: {}\n", terminal_safe(r.origin + ": " + r.reason));
     a.config.stop = &install_interrupt_handlers();
     cluster::RunSession session(a.config, *reg);
     return run_steps(session, a);  // run_guarded: UsageError exits 2, anything else 1
@@ -93,14 +97,14 @@ Subcommand add_run_command(CLI::App& parent) {
     c.selection.suite = "quick";
     auto* sub = parent.add_subcommand("run", "Run a suite of workloads on the devices found");
     add_selection_options(*sub, c.selection);
-    sub->add_option("--seed", c.seed, "Seed of every random input")->capture_default_str();
+    sub->add_option("--seed", c.seed, "Seed of every random input")->check(unsigned_64())->capture_default_str();
     add_out_option(sub, c.out, "Results file (default bakeoff-<UTC time>.json)");
     add_format_option(sub, a->format);
     sub->add_option("--time-budget", c.time_budget_s, "Seconds of timed samples per case (default by suite)")
-        ->check(CLI::Range(0.0, 86400.0));
+        ->check(finite_in(0.0, 86400.0));
     sub->add_option("--target-ci", c.target_ci_percent,
                     "Stop sampling once the median's 95 % CI half-width is within this % (0: use the whole budget)")
-        ->check(CLI::Range(0.0, 100.0))
+        ->check(finite_in(0.0, 100.0))
         ->capture_default_str();
     sub->add_option("--chip", c.chip_overrides,
                     "Chip database id for claimed vs measured: ID for every device, or DEVICE=ID (see 'bakeoff chips')")
@@ -116,7 +120,7 @@ Subcommand add_run_command(CLI::App& parent) {
     sub->add_option("--case-timeout", c.case_timeout_s,
                     "Seconds a case may take before its worker is killed and the case fails "
                     "(default 120 + 20 x the time budget)")
-        ->check(CLI::Range(0.0, 1e7));
+        ->check(finite_in(0.0, 1e7));
     sub->add_flag("--no-isolation", c.no_isolation,
                   "Run cases in this process, not in a worker per device (debugging; a crashing plugin ends the run)");
     return {sub, [a]() {

@@ -1,6 +1,7 @@
 // bakeoff validate FILE...: structure, schema version, and every figure
 // recomputed from the raw samples.
 #include "cli/commands.h"
+#include "core/terminal_text.h"
 #include "results/validate.h"
 
 #include <fmt/format.h>
@@ -20,13 +21,13 @@ Subcommand add_validate_command(CLI::App& parent) {
                         ResultsFile r = read_results(f);
                         auto problems = check_consistency(r);
                         if (problems.empty()) {
-                            fmt::print("{}: ok ({} records, schema v{})\n", f, r.records.size(), kResultsSchemaVersion);
+                            fmt::print("{}: ok ({} records, schema v{})\n", terminal_safe(f), r.records.size(), kResultsSchemaVersion);
                         } else {
-                            for (const auto& p : problems) fmt::print(stderr, "{}: inconsistent: {}\n", f, p);
+                            for (const auto& p : problems) fmt::print(stderr, "{}\n", terminal_safe(f + ": inconsistent: " + p));
                             rc = 1;
                         }
                     } catch (const InputError& e) {
-                        fmt::print(stderr, "bakeoff: {}\n", e.what());
+                        fmt::print(stderr, "bakeoff: {}\n", terminal_safe(e.what()));
                         rc = 1;
                     }
                 }

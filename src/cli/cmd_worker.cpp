@@ -24,6 +24,7 @@ namespace {
 struct WorkerArgs {
     std::string device;
     std::uint64_t seed = 42;
+    std::vector<std::string> skip_plugins;  // refused by the supervisor's probe
 };
 
 bool write_all(int fd, const std::string& s) {
@@ -45,7 +46,16 @@ int work(const WorkerArgs& a) {
         fmt::print(stderr, "bakeoff worker: cannot set up its output\n");
         return 1;
     }
-    auto reg = load_default_registry();  // refused plugins were reported by the supervisor
+    // The secret the answers start with comes first, before any plugin code
+    // runs in this process (worker_protocol.h).
+    std::string token;
+    if (!std::getline(std::cin, token) || token.empty()) {
+        fmt::print(stderr, "bakeoff worker: no token on standard input\n");
+        return 2;
+    }
+    // The supervisor probed every plugin and reported the refused ones; the
+    // others load here without a second probe.
+    auto reg = load_default_registry(a.skip_plugins, false);
     const DeviceInfo* info = nullptr;
     const auto devices = reg->devices();
     for (const auto& d : devices)
@@ -77,7 +87,7 @@ int work(const WorkerArgs& a) {
             r.status = RecordStatus::failed;
             r.reason = e.what();
         }
-        if (!write_all(answers, to_json(r).dump() + "\n")) return 1;
+        if (!write_all(answers, answer_line(token, r) + "\n")) return 1;
     }
     return 0;
 }
@@ -90,6 +100,7 @@ Subcommand add_worker_command(CLI::App& parent) {
     sub->group("");  // hidden from --help
     sub->add_option("--device", a->device, "Device id")->required();
     sub->add_option("--seed", a->seed, "Seed of the run");
+    sub->add_option("--skip-plugin", a->skip_plugins, "A plugin file not to load (refused by the supervisor)");
     return {sub, [a]() { return work(*a); }};
 }
 

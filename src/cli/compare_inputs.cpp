@@ -21,6 +21,15 @@ void add_compare_input_options(CLI::App* sub, CompareInputArgs& a) {
                     "does not match one chip of the database");
 }
 
+void refuse_output_among_inputs(const std::string& out, const CompareInputArgs& a) {
+    if (out.empty()) return;
+    std::vector<std::string> inputs = with_baseline_file(a.files, a.baseline);
+    if (!a.chips_file.empty()) inputs.push_back(a.chips_file);
+    for (const auto& in : inputs)
+        if (same_file(out, in))
+            throw UsageError(fmt::format("--out: '{}' is also an input ('{}'); writing it would destroy it", out, in));
+}
+
 int with_comparison(const CompareInputArgs& a, const std::string& command,
                     const std::function<void(const Comparison&)>& use) {
     CompareOptions o;

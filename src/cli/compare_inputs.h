@@ -22,6 +22,11 @@ struct CompareInputArgs {
 
 void add_compare_input_options(CLI::App* sub, CompareInputArgs& a);
 
+// Throws UsageError when `out` (-o) names one of the files read (results
+// files, the baseline, the chip database): the atomic rename would replace
+// an input with the report made from it.
+void refuse_output_among_inputs(const std::string& out, const CompareInputArgs& a);
+
 // Builds the comparison and hands it to `use`; returns 0. Throws UsageError
 // for a bad --chip or --baseline, and lets a file that cannot be read through.
 int with_comparison(const CompareInputArgs& a, const std::string& command,

@@ -5,9 +5,14 @@
 #include "core/plugin_registry.h"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace bakeoff::cli {
 
-std::unique_ptr<PluginRegistry> load_default_registry();
+// `skip`: plugin files not to load at all. `probe`: false loads without
+// probing each plugin in a child first, for a process whose parent probed the
+// same files (a run's worker, told which files its supervisor refused).
+std::unique_ptr<PluginRegistry> load_default_registry(const std::vector<std::string>& skip = {}, bool probe = true);
 
 }  // namespace bakeoff::cli

@@ -27,8 +27,16 @@ CLI::Option* add_format_option(CLI::App* sub, Format& format);
 // flag and help in every command that reads chips.
 CLI::Option* add_chips_option(CLI::App* sub, std::string& file);
 
-// Adds -o/--out, the file a command writes.
+// Adds -o/--out, the file a command writes. An empty name is a usage error,
+// not the default name.
 CLI::Option* add_out_option(CLI::App* sub, std::string& out, const std::string& help);
+
+// Checks for numeric flags, run on the text before it becomes a number, so
+// that NaN, infinities, signs and wrap-around never get through: a finite
+// decimal number in [lo, hi]; a whole number 0 .. 2^64 - 1 (a seed).
+// CLI11 turns a failed check into "--flag: why", a usage error (exit 2).
+CLI::Validator finite_in(double lo, double hi);
+CLI::Validator unsigned_64();
 
 // The one place a usage error becomes an exit code: prints "bakeoff: MESSAGE"
 // (one line) on stderr and returns 2.

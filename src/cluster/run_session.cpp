@@ -69,8 +69,13 @@ void RunSession::open_results() {
     } catch (const std::exception& e) {
         throw UsageError(fmt::format("--out: {}", e.what()));
     }
-    if (!config_.no_isolation)
-        isolated_.emplace(std::vector<std::string>{"/proc/self/exe", "worker"}, config_.seed, case_timeout_s_);
+    if (!config_.no_isolation) {
+        // Workers load the plugins this process accepted, and not the ones it refused.
+        std::vector<std::string> worker{"/proc/self/exe", "worker"};
+        for (const auto& r : registry_.refused())
+            if (r.origin != "built-in") worker.insert(worker.end(), {"--skip-plugin", r.origin});
+        isolated_.emplace(std::move(worker), config_.seed, case_timeout_s_);
+    }
 }
 
 Device& RunSession::device_for(const DeviceInfo& info) {

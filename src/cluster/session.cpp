@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -38,6 +39,10 @@ void add_run_options(CLI::App& run, Options& o) {
     run.add_option("--rank-timeout", o.rank_timeout_s,
                    "Under MPI: seconds a rank waits for the others at a collective step before the job is aborted "
                    "(default: the case timeout)")
+        // CLI::Range lets NaN through (every comparison with it is false).
+        ->check(CLI::Validator(
+            [](std::string& s) { return std::string(std::isfinite(std::strtod(s.c_str(), nullptr)) ? "" : "not a finite number"); },
+            "SECONDS"))
         ->check(CLI::Range(0.0, 1e7));
 }
 

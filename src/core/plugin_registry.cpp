@@ -1,11 +1,25 @@
 #include "core/plugin_registry.h"
 
+#include "core/signal_name.h"
+
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 namespace bakeoff {
 
@@ -36,7 +50,151 @@ bool valid_name(const char* name) {
     return true;
 }
 
+void write_line(int fd, const std::string& s) {
+    const std::string line = s + "\n";
+    std::size_t done = 0;
+    while (done < line.size()) {
+        const ssize_t n = ::write(fd, line.data() + done, line.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;
+        done += std::size_t(n);
+    }
+}
+
+// The probe's child: every step of a load, each announced on `fd` before it
+// runs ("stage in init()"), so the parent can say where a crash or a hang
+// happened; then "ok" or "refused REASON". Never returns.
+[[noreturn]] void probe_child(const std::filesystem::path& file, int fd) {
+    auto refuse = [fd](const std::string& why) {
+        write_line(fd, "refused " + why);
+        ::_exit(0);
+    };
+    write_line(fd, "stage while loading");
+    void* h = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char* e = dlerror();
+        refuse(fmt::format("cannot load: {}", e ? e : "dlopen failed"));
+    }
+    auto entry = reinterpret_cast<bk_entry_fn>(dlsym(h, BK_ENTRY_SYMBOL));
+    if (!entry) refuse(fmt::format("no '{}' symbol: not a bakeoff plugin", BK_ENTRY_SYMBOL));
+    write_line(fd, fmt::format("stage in {}()", BK_ENTRY_SYMBOL));
+    const bk_backend* t = entry();
+    if (auto why = PluginRegistry::check_table(t)) refuse(*why);
+    auto error_text = [t] {
+        const char* e = t->last_error();
+        return std::string(e ? e : "");
+    };
+    write_line(fd, "stage in init()");
+    if (t->init() != BK_OK) refuse(fmt::format("init failed: {}", error_text()));
+    write_line(fd, "stage in device_count()");
+    const int32_t n = t->device_count();
+    for (int32_t i = 0; i < n; ++i) {
+        write_line(fd, fmt::format("stage in device_props({})", i));
+        bk_device_props p{};
+        p.struct_size = sizeof p;
+        if (t->device_props(i, &p) != BK_OK) refuse(fmt::format("device {} properties failed: {}", i, error_text()));
+    }
+    write_line(fd, "ok");
+    ::_exit(0);
+}
+
+// What the probe's child said: its last stage and its verdict ("" when none).
+struct ProbeReport {
+    std::string stage = "while loading";
+    std::string verdict;
+};
+
+ProbeReport parse_probe_report(const std::string& text) {
+    ProbeReport r;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        std::size_t end = text.find('\n', at);
+        if (end == std::string::npos) break;  // a line cut short by a crash says nothing
+        const std::string line = text.substr(at, end - at);
+        if (line.starts_with("stage ")) r.stage = line.substr(6);
+        else r.verdict = line;
+        at = end + 1;
+    }
+    return r;
+}
+
 }  // namespace
+
+double PluginRegistry::default_probe_timeout() {
+    if (const char* e = std::getenv("BAKEOFF_PLUGIN_PROBE_TIMEOUT")) {
+        char* end = nullptr;
+        const double v = std::strtod(e, &end);
+        if (end != e && *end == '\0' && std::isfinite(v) && v > 0) return v;
+    }
+    return kDefaultProbeTimeout;
+}
+
+std::optional<std::string> PluginRegistry::probe(const std::filesystem::path& file) const {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return fmt::format("cannot probe: pipe: {}", std::strerror(errno));
+    // Output buffered here would otherwise be written twice, by a plugin
+    // that calls exit() in the child as well.
+    std::fflush(stdout);
+    std::fflush(stderr);
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(fds[0]);
+        ::close(fds[1]);
+        return fmt::format("cannot probe: fork: {}", std::strerror(errno));
+    }
+    if (pid == 0) {
+        ::close(fds[0]);
+        ::setpgid(0, 0);                     // killed as a group on a hang, with what it started
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // and with its parent
+        if (::getppid() != parent) ::_exit(127);
+        struct rlimit no_core{0, 0};
+        ::setrlimit(RLIMIT_CORE, &no_core);
+        ::dup2(2, 1);  // what a plugin prints must not land in this command's output
+        probe_child(file, fds[1]);
+    }
+    ::setpgid(pid, pid);
+    ::close(fds[1]);
+    using Clock = std::chrono::steady_clock;
+    const auto deadline =
+        Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(probe_timeout_s_));
+    std::string said;
+    int status = 0;
+    bool open = true, reaped = false;
+    while (!reaped) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        if (left <= 0) break;
+        if (open) {
+            pollfd p{fds[0], POLLIN, 0};
+            const int r = ::poll(&p, 1, int(std::min<long long>(left, 100)));
+            if (r > 0) {
+                char buf[4096];
+                const ssize_t n = ::read(fds[0], buf, sizeof buf);
+                if (n > 0 && said.size() < 65536) said.append(buf, std::size_t(n));
+                else if (n == 0 || (n < 0 && errno != EINTR)) open = false;
+            }
+        } else {
+            // The child closed its end (or exited): wait for it, still within the timeout.
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        const pid_t w = ::waitpid(pid, &status, WNOHANG);
+        if (w == pid) reaped = true;
+    }
+    ::close(fds[0]);
+    const ProbeReport report = parse_probe_report(said);
+    if (!reaped) {
+        ::kill(-pid, SIGKILL);
+        ::kill(pid, SIGKILL);
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        return fmt::format("hung {} (no answer within {:g} s)", report.stage, probe_timeout_s_);
+    }
+    if (report.verdict.starts_with("refused ")) return report.verdict.substr(8);
+    if (WIFSIGNALED(status)) return fmt::format("crashed {} ({})", report.stage, signal_name(WTERMSIG(status)));
+    if (report.verdict == "ok" && WIFEXITED(status) && WEXITSTATUS(status) == 0) return std::nullopt;
+    if (WIFEXITED(status)) return fmt::format("exited with status {} {}", WEXITSTATUS(status), report.stage);
+    return fmt::format("ended {}", report.stage);
+}
 
 PluginRegistry::~PluginRegistry() {
     for (auto& b : backends_) {
@@ -111,6 +269,12 @@ bool PluginRegistry::add(const bk_backend* table, const std::string& origin, voi
 bool PluginRegistry::add_builtin(const bk_backend* table) { return add(table, "built-in", nullptr); }
 
 bool PluginRegistry::load_file(const std::filesystem::path& file) {
+    if (probe_timeout_s_ > 0) {
+        if (auto why = probe(file)) {
+            refused_.push_back({file.string(), *why});
+            return false;
+        }
+    }
     void* h = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         const char* e = dlerror();
@@ -139,7 +303,8 @@ void PluginRegistry::load_directory(const std::filesystem::path& dir) {
         if (name.rfind("libbakeoff_", 0) == 0 && e.path().extension() == ".so") files.push_back(e.path());
     }
     std::sort(files.begin(), files.end());
-    for (const auto& f : files) load_file(f);
+    for (const auto& f : files)
+        if (std::find(skipped_.begin(), skipped_.end(), f) == skipped_.end()) load_file(f);
 }
 
 const Backend* PluginRegistry::find(const std::string& name) const {

@@ -3,6 +3,14 @@
 // folders of BAKEOFF_PLUGIN_PATH (':'-separated) and then in the plugin folder
 // beside the bakeoff binary. A plugin that fails a check is refused with one
 // line saying why; the others load regardless.
+//
+// Loading runs third-party code (constructors, the entry point, init(),
+// device_props()) before any case, where no worker process protects the
+// caller. So each plugin file is first probed in a forked child that does
+// the whole load and asks every device's properties; a child that crashes,
+// exits, hangs past the probe timeout or reports a failure gets the plugin
+// refused ("crashed while loading (SIGABRT)"), and only a plugin that passed
+// is loaded into this process.
 #pragma once
 
 #include "core/backend.h"
@@ -35,6 +43,15 @@ public:
     // <exe_dir>/plugins and <exe_dir>/../lib/bakeoff/plugins.
     static std::vector<std::filesystem::path> search_path(const std::filesystem::path& exe_dir);
 
+    // Seconds a plugin's probe may take; 0 loads without a probe (a process
+    // whose plugins a probe already passed: the run's workers). The default
+    // is BAKEOFF_PLUGIN_PROBE_TIMEOUT, else kDefaultProbeTimeout.
+    static constexpr double kDefaultProbeTimeout = 60.0;
+    void set_probe_timeout(double seconds) { probe_timeout_s_ = seconds; }
+    // A file load_directory() passes over without a word (one refused
+    // already, in the process that started this one).
+    void skip_file(const std::filesystem::path& file) { skipped_.push_back(file); }
+
     // Adds a table compiled into the binary. Returns false (and records why)
     // if it is refused.
     bool add_builtin(const bk_backend* table);
@@ -52,6 +69,12 @@ public:
 
 private:
     bool add(const bk_backend* table, const std::string& origin, void* dl_handle);
+    // Why the probe of `file` failed, or nullopt when it passed.
+    std::optional<std::string> probe(const std::filesystem::path& file) const;
+
+    double probe_timeout_s_ = default_probe_timeout();
+    std::vector<std::filesystem::path> skipped_;
+    static double default_probe_timeout();
 
     std::vector<std::unique_ptr<Backend>> backends_;
     std::vector<RefusedPlugin> refused_;

@@ -20,15 +20,18 @@ IsolatedRunner::IsolatedRunner(std::vector<std::string> worker_command, std::uin
 
 IsolatedRunner::~IsolatedRunner() = default;
 
-WorkerProcess& IsolatedRunner::worker_for(const DeviceInfo& d) {
+IsolatedRunner::Worker& IsolatedRunner::worker_for(const DeviceInfo& d) {
     auto& slot = workers_[d.id()];
-    if (!slot) {
+    if (!slot.process) {
         auto argv = command_;
         for (const std::string& a : {std::string("--device"), d.id(), std::string("--seed"), std::to_string(seed_)})
             argv.push_back(a);
-        slot = std::make_unique<WorkerProcess>(argv);
+        slot.token = new_worker_token();
+        slot.process = std::make_unique<WorkerProcess>(argv);
+        // The first line, read before the worker loads any plugin.
+        slot.process->send_line(slot.token);
     }
-    return *slot;
+    return slot;
 }
 
 Record IsolatedRunner::run(const Workload& w, const CaseSpec& c, const DeviceInfo& d, const RunOptions& o) {
@@ -41,8 +44,11 @@ Record IsolatedRunner::run(const Workload& w, const CaseSpec& c, const DeviceInf
         return r;
     };
     WorkerProcess* worker = nullptr;
+    std::string token;
     try {
-        worker = &worker_for(d);
+        Worker& w = worker_for(d);
+        worker = w.process.get();
+        token = w.token;
     } catch (const std::exception& e) {
         workers_.erase(d.id());
         return fail(RecordStatus::failed, fmt::format("cannot start a worker process: {}", e.what()));
@@ -52,15 +58,21 @@ Record IsolatedRunner::run(const Workload& w, const CaseSpec& c, const DeviceInf
     const CaseRequest req{c, o};
     std::string line;
     WorkerProcess::Wait got = WorkerProcess::Wait::died;
+    // A line already waiting was not asked for: it answers no case.
+    if (worker->has_pending_line()) {
+        worker->kill_now();
+        drop_worker();
+        return fail(RecordStatus::failed, "protocol violation: the worker wrote a line no case asked for");
+    }
     if (worker->send_line(case_request_to_json(req).dump())) got = worker->read_line(line, timeout_s_, o.stop);
     switch (got) {
         case WorkerProcess::Wait::line:
             try {
-                return record_from_json(nlohmann::json::parse(line));
+                return read_answer(line, token, c, d.id());
             } catch (const std::exception& e) {
                 worker->kill_now();
                 drop_worker();
-                return fail(RecordStatus::failed, fmt::format("the worker sent an unreadable record: {}", e.what()));
+                return fail(RecordStatus::failed, fmt::format("protocol violation: {}", e.what()));
             }
         case WorkerProcess::Wait::stopped:
             worker->kill_now();

@@ -29,16 +29,22 @@ public:
     ~IsolatedRunner();
 
     // Like run_case, in the device's worker. A worker that dies or times out
-    // gives a failed record saying so; an interrupt (o.stop) a skipped one.
+    // gives a failed record saying so; an interrupt (o.stop) a skipped one;
+    // an answer that is not the record of this case, or more than one,
+    // "failed: protocol violation: ..." (and a fresh worker for the next case).
     Record run(const Workload& w, const CaseSpec& c, const DeviceInfo& d, const RunOptions& o);
 
 private:
-    WorkerProcess& worker_for(const DeviceInfo& d);
+    struct Worker {
+        std::unique_ptr<WorkerProcess> process;
+        std::string token;  // the secret its answers start with (worker_protocol.h)
+    };
+    Worker& worker_for(const DeviceInfo& d);
 
     std::vector<std::string> command_;
     std::uint64_t seed_;
     double timeout_s_;
-    std::map<std::string, std::unique_ptr<WorkerProcess>> workers_;
+    std::map<std::string, Worker> workers_;
 };
 
 }  // namespace bakeoff

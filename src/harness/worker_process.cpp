@@ -19,24 +19,6 @@ extern char** environ;
 
 namespace bakeoff {
 
-std::string signal_name(int sig) {
-    switch (sig) {
-        case SIGSEGV: return "SIGSEGV";
-        case SIGABRT: return "SIGABRT";
-        case SIGBUS: return "SIGBUS";
-        case SIGFPE: return "SIGFPE";
-        case SIGILL: return "SIGILL";
-        case SIGKILL: return "SIGKILL";
-        case SIGTERM: return "SIGTERM";
-        case SIGINT: return "SIGINT";
-        case SIGTRAP: return "SIGTRAP";
-        case SIGSYS: return "SIGSYS";
-        case SIGPIPE: return "SIGPIPE";
-        case SIGXCPU: return "SIGXCPU";
-        default: return fmt::format("signal {}", sig);
-    }
-}
-
 std::vector<std::string> worker_environment() {
     if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT")) return {};
     return {"OMP_WAIT_POLICY=passive"};
@@ -145,6 +127,13 @@ WorkerProcess::Wait WorkerProcess::read_line(std::string& line, double timeout_s
         }
         buffer_.append(buf, std::size_t(n));
     }
+}
+
+bool WorkerProcess::has_pending_line() {
+    if (!buffer_.empty()) return true;
+    pollfd p{from_worker_, POLLIN, 0};
+    // POLLIN alone: a worker that exited (POLLHUP, nothing to read) is not an extra answer.
+    return ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
 }
 
 void WorkerProcess::reap() {

@@ -4,6 +4,8 @@
 // line that does not come in time, or a worker that dies, is reported as such.
 #pragma once
 
+#include "core/signal_name.h"
+
 #include <sys/types.h>
 
 #include <atomic>
@@ -36,6 +38,10 @@ public:
     // up early when *stop becomes true. On `died` the worker has been reaped.
     Wait read_line(std::string& line, double timeout_s, const std::atomic<bool>* stop);
 
+    // True when a line (or part of one) has come in that read_line has not
+    // returned yet, or is waiting in the pipe.
+    bool has_pending_line();
+
     // SIGKILL to the worker's whole process group, then reap it.
     void kill_now();
 
@@ -53,8 +59,5 @@ private:
     bool reaped_ = false;
     std::string buffer_;
 };
-
-// "SIGSEGV" for 11, ... ("signal N" when unnamed).
-std::string signal_name(int sig);
 
 }  // namespace bakeoff

@@ -2,6 +2,11 @@
 
 #include "core/dtype.h"
 
+#include <fmt/format.h>
+#include <sys/random.h>
+
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 
 namespace bakeoff {
@@ -43,6 +48,48 @@ CaseRequest case_request_from_json(const nlohmann::json& j) {
     } catch (const nlohmann::json::exception& e) {
         throw std::runtime_error(std::string("bad case request: ") + e.what());
     }
+}
+
+std::string new_worker_token() {
+    unsigned char bytes[16];
+    std::size_t got = 0;
+    while (got < sizeof bytes) {
+        const ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw std::runtime_error(fmt::format("getrandom: {}", std::strerror(errno)));
+        got += std::size_t(n);
+    }
+    std::string hex;
+    for (unsigned char b : bytes) hex += fmt::format("{:02x}", b);
+    return hex;
+}
+
+std::string answer_line(const std::string& token, const Record& r) {
+    // Non-UTF-8 text from a plugin becomes U+FFFD rather than no answer at all.
+    return token + " " + to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Record read_answer(const std::string& line, const std::string& token, const CaseSpec& spec,
+                   const std::string& device_id) {
+    if (token.empty() || line.size() <= token.size() || line.compare(0, token.size(), token) != 0 ||
+        line[token.size()] != ' ')
+        throw std::runtime_error("an answer without the worker's token (written by plugin code?)");
+    Record r;
+    try {
+        r = record_from_json(nlohmann::json::parse(line.begin() + std::ptrdiff_t(token.size()) + 1, line.end()));
+    } catch (const std::exception& e) {
+        throw std::runtime_error(fmt::format("an unreadable record: {}", e.what()));
+    }
+    const std::string want_id = spec.id() + "@" + device_id;
+    if (r.id != want_id) throw std::runtime_error(fmt::format("a record for '{}', not '{}'", r.id, want_id));
+    if (r.device_id != device_id || r.workload != spec.workload || r.dtype != dtype_name(spec.dtype) ||
+        r.path != path_name(spec.path) || r.size != spec.size)
+        throw std::runtime_error(fmt::format("a record whose device or case differs from '{}'", want_id));
+    // The worker adds only what it measured (params.measured) to the case's parameters.
+    nlohmann::json params = r.params;
+    if (params.is_object()) params.erase("measured");
+    if (params != spec.params) throw std::runtime_error(fmt::format("a record for '{}' with other parameters", want_id));
+    return r;
 }
 
 }  // namespace bakeoff

@@ -1,6 +1,7 @@
 #include "report/compare.h"
 
 #include "report/compare_claims.h"
+#include "results/validate.h"
 
 #include <fmt/format.h>
 
@@ -16,17 +17,16 @@ namespace fs = std::filesystem;
 std::vector<InputFile> read_inputs(const std::vector<std::string>& paths) {
     std::vector<InputFile> out;
     out.reserve(paths.size());
-    for (const auto& p : paths) out.push_back({p, read_results(p)});
+    // The reader validate uses: a file it would reject is refused, never charted.
+    for (const auto& p : paths) out.push_back({p, read_validated_results(p)});
     return out;
 }
 
-namespace {
 bool same_file(const std::string& a, const std::string& b) {
     if (a == b) return true;
     std::error_code ec;
     return fs::equivalent(a, b, ec) && !ec;
 }
-}  // namespace
 
 std::vector<std::string> with_baseline_file(const std::vector<std::string>& files, const std::string& baseline) {
     std::vector<std::string> paths = files;

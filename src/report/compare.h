@@ -28,6 +28,9 @@ struct InputFile {
 
 // The files to read for `files` compared with `baseline`: the baseline is put
 // first when it is an existing file not among `files` (by path or identity).
+// True when the two paths name one file (the same text, or links to it).
+bool same_file(const std::string& a, const std::string& b);
+
 std::vector<std::string> with_baseline_file(const std::vector<std::string>& files, const std::string& baseline);
 
 // Reads every file with read_results; throws InputError naming the first bad one.

@@ -1,5 +1,7 @@
 #include "report/compare_format.h"
 
+#include "core/terminal_text.h"
+
 #include "report/format.h"
 #include "report/output.h"
 
@@ -101,25 +103,17 @@ std::string legend(const Comparison& c) {
 }
 
 // Text from a results file is untrusted: control characters (a terminal escape
-// sequence in a device name) become '?', and for Markdown '<' and '>' are
-// backslash-escaped so a renderer that allows inline HTML shows them as text.
+// sequence in a device name) become '?' (terminal_safe, as everywhere), and
+// for Markdown '<' and '>' are backslash-escaped so a renderer that allows
+// inline HTML shows them as text.
 std::string sanitize(const std::string& s, bool markdown) {
+    const std::string safe = terminal_safe(s);
+    if (!markdown) return safe;
     std::string o;
-    o.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const unsigned char ch = static_cast<unsigned char>(s[i]);
-        if ((ch < 0x20 && ch != '\n') || ch == 0x7f) {
-            o += '?';
-        } else if (ch == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
-                   static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
-            o += '?';  // a C1 control (U+0080..U+009F), e.g. CSI
-            ++i;
-        } else if (markdown && (ch == '<' || ch == '>')) {
-            o += '\\';
-            o += char(ch);
-        } else {
-            o += char(ch);
-        }
+    o.reserve(safe.size());
+    for (char ch : safe) {
+        if (ch == '<' || ch == '>') o += '\\';
+        o += ch;
     }
     return o;
 }

@@ -3,6 +3,8 @@
 // under the grid.
 #include "report/output.h"
 
+#include "core/terminal_text.h"
+
 #include <algorithm>
 
 namespace bakeoff {
@@ -63,7 +65,7 @@ std::string render_text(const Table& t) {
 
     if (!t.notes.empty()) out += "\n";
     for (const auto& n : t.notes) out += n + "\n";
-    return out;
+    return terminal_safe(out);  // cells hold names from plugins and results files
 }
 
 }  // namespace bakeoff

@@ -5,8 +5,20 @@ namespace bakeoff::html {
 std::string escape(std::string_view s) {
     std::string o;
     o.reserve(s.size() + s.size() / 8);
-    for (char ch : s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char ch = s[i];
         const unsigned char u = static_cast<unsigned char>(ch);
+        // A bidirectional embedding, override or isolate (U+202A..U+202E,
+        // U+2066..U+2069) from a results file would reorder the text after
+        // it, up to the end of its cell: shown as U+FFFD instead.
+        if (u == 0xE2 && i + 2 < s.size()) {
+            const unsigned char b1 = static_cast<unsigned char>(s[i + 1]), b2 = static_cast<unsigned char>(s[i + 2]);
+            if ((b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9)) {
+                o += "\xEF\xBF\xBD";
+                i += 2;
+                continue;
+            }
+        }
         switch (ch) {
             case '&': o += "&amp;"; break;
             case '<': o += "&lt;"; break;
@@ -30,11 +42,14 @@ std::string table(const TableSpec& t) {
         return i < t.numeric.size() && t.numeric[i] ? std::string(" class=\"num\"") : std::string();
     };
     o += "<thead><tr>";
-    for (std::size_t i = 0; i < t.header.size(); ++i) o += "<th" + cls(i) + ">" + escape(t.header[i]) + "</th>";
+    // <bdi>: a cell's text, a device name in Arabic or Hebrew say, keeps its
+    // own direction without reordering what is around it.
+    for (std::size_t i = 0; i < t.header.size(); ++i)
+        o += "<th" + cls(i) + "><bdi>" + escape(t.header[i]) + "</bdi></th>";
     o += "</tr></thead><tbody>\n";
     for (const auto& r : t.rows) {
         o += "<tr>";
-        for (std::size_t i = 0; i < r.size(); ++i) o += "<td" + cls(i) + ">" + escape(r[i]) + "</td>";
+        for (std::size_t i = 0; i < r.size(); ++i) o += "<td" + cls(i) + "><bdi>" + escape(r[i]) + "</bdi></td>";
         o += "</tr>\n";
     }
     return o + "</tbody></table>\n";
@@ -49,7 +64,7 @@ std::string section_open(std::string_view id, std::string_view title, std::strin
 std::string definition_list(const std::vector<std::pair<std::string, std::string>>& items) {
     std::string o = "<dl>";
     for (const auto& [k, v] : items)
-        if (!v.empty()) o += "<dt>" + escape(k) + "</dt><dd>" + escape(v) + "</dd>";
+        if (!v.empty()) o += "<dt>" + escape(k) + "</dt><dd><bdi>" + escape(v) + "</bdi></dd>";
     return o + "</dl>\n";
 }
 

@@ -10,10 +10,12 @@
 namespace bakeoff::html {
 
 // & < > " ' become entities; control characters other than tab, newline and
-// carriage return become U+FFFD. Safe in element text and in quoted attributes.
+// carriage return, and the bidirectional embeddings, overrides and isolates
+// (U+202A..U+202E, U+2066..U+2069), become U+FFFD. Safe in element text and
+// in quoted attributes.
 std::string escape(std::string_view s);
 
-// A <table> with a header row; every cell is escaped. `numeric` marks the
+// A <table> with a header row; every cell is escaped and isolated in <bdi>. `numeric` marks the
 // columns shown right-aligned (class "num").
 struct TableSpec {
     std::string caption;  // "" = none
@@ -28,7 +30,7 @@ std::string table(const TableSpec& t);
 // escaped), then `intro`, trusted HTML, as a <p> (none when empty).
 std::string section_open(std::string_view id, std::string_view title, std::string_view intro = "");
 
-// <dl> of name / value pairs, both escaped; pairs with an empty value are left out.
+// <dl> of name / value pairs, both escaped, values in <bdi>; pairs with an empty value are left out.
 std::string definition_list(const std::vector<std::pair<std::string, std::string>>& items);
 
 }  // namespace bakeoff::html

@@ -1,5 +1,7 @@
 #include "results/atomic_write.h"
 
+#include "core/input_file.h"
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -22,6 +24,13 @@ namespace {
 }  // namespace
 
 void write_text_atomic(const std::filesystem::path& path, std::string_view text) {
+    // The rename below replaces whatever has the name: a device node
+    // (`--out /dev/null` run as root), a FIFO, a socket. Only a regular file
+    // (or nothing) may be replaced; writing through to a device is not offered.
+    struct stat st{};
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        throw std::runtime_error(fmt::format("cannot write {}: it is {}, not a regular file", path.string(),
+                                             special_file_kind(st.st_mode)));
     auto dir = path.parent_path();
     if (dir.empty()) dir = ".";
     const std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();

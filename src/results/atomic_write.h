@@ -10,7 +10,8 @@
 namespace bakeoff {
 
 // Throws std::runtime_error("cannot write FILE: why") on failure; the
-// temporary file is removed then.
+// temporary file is removed then. A target that exists and is not a regular
+// file (a device, a FIFO, a directory) is refused before anything is written.
 void write_text_atomic(const std::filesystem::path& path, std::string_view text);
 
 }  // namespace bakeoff

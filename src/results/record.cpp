@@ -221,6 +221,14 @@ Record record_from_json(const nlohmann::json& j) {
         st2.ci_coverage = field<double>(s, "ci_coverage");
         r.stats = st2;
     }
+    // `value` repeats statistics.median (to_json writes both from one double):
+    // one without the other, or two different figures, is an edit.
+    const bool has_value = j.contains("value") && !j.at("value").is_null();
+    if (has_value != r.stats.has_value())
+        throw std::runtime_error(has_value ? "a value without statistics" : "statistics without a value (value is null)");
+    if (has_value && field<double>(j, "value") != r.stats->median)
+        throw std::runtime_error(fmt::format("value {} is not statistics.median {}", field<double>(j, "value"),
+                                             r.stats->median));
     if (j.contains("peak") && !j.at("peak").is_null()) {
         const auto& p = object(j, "peak");
         r.peak = field<double>(p, "value");

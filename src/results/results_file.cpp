@@ -2,18 +2,16 @@
 
 #include "results/atomic_write.h"
 
+#include "core/input_file.h"
+
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 namespace bakeoff {
 
 namespace {
-constexpr std::uintmax_t kMaxInputBytes = 256ull << 20;
 // Results files nest a few levels; copying and printing a JSON value recurse
 // once per level, so a hostile file nested a million deep would overflow the stack.
 constexpr std::size_t kMaxNesting = 100;
@@ -72,18 +70,12 @@ void write_results(const std::filesystem::path& path, const ResultsFile& f) { wr
 
 nlohmann::json read_json_file(const std::filesystem::path& path) {
     const std::string name = path.string();
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw InputError(fmt::format("{}: no such file", name));
-    if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory, not a file", name));
-    auto size = std::filesystem::file_size(path, ec);
-    if (ec) throw InputError(fmt::format("{}: cannot read: {}", name, ec.message()));
-    if (size > kMaxInputBytes)
-        throw InputError(fmt::format("{}: {} bytes is larger than the 256 MiB a results file may be", name, size));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string text = ss.str();
+    std::string text;
+    try {
+        text = read_input_file(path);
+    } catch (const InputFileError& e) {
+        throw InputError(fmt::format("{}: {}", name, e.what()));
+    }
     if (text.empty()) throw InputError(fmt::format("{}: empty file, not JSON", name));
     if (const std::size_t at = too_deep_at(text); at != std::string::npos) {
         const auto [line, col] = line_column(text, at);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -12,10 +13,32 @@ namespace {
 // Figures are written with 17 significant digits; anything beyond rounding is an edit.
 bool same(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b)) + 1e-300; }
 
-void check_header(const nlohmann::json& h, std::vector<std::string>& out) {
+// Collective records are measured by all ranks together: their device
+// (mpi:host, mpi:<backend>) is the job's, not one of `devices`.
+bool collective(const Record& r) { return r.workload.starts_with("collective.") && r.device_id.starts_with("mpi:"); }
+
+// The ids of the header's devices; problems with the list go to `out`.
+std::set<std::string> check_header(const nlohmann::json& h, const std::vector<Record>& records,
+                                   std::vector<std::string>& out) {
     for (const char* key : {"tool", "host", "devices", "created_utc", "seed", "command_line", "complete"})
         if (!h.contains(key)) out.push_back(fmt::format("header: missing field '{}'", key));
+    // The run's seed is a 64-bit unsigned integer: 1e30 or -1 cannot have seeded anything.
+    if (h.contains("seed") && !h["seed"].is_number_unsigned() &&
+        !(h["seed"].is_number_integer() && h["seed"].get<std::int64_t>() >= 0))
+        out.push_back(fmt::format("header: seed {} is not an integer from 0 to 2^64 - 1", h["seed"].dump()));
+    std::set<std::string> ids;
     if (h.contains("devices") && !h["devices"].is_array()) out.push_back("header: 'devices' must be an array");
+    if (h.contains("devices") && h["devices"].is_array()) {
+        for (std::size_t i = 0; i < h["devices"].size(); ++i) {
+            const auto& d = h["devices"][i];
+            if (!d.is_object() || !d.contains("id") || !d["id"].is_string() || d["id"].get<std::string>().empty())
+                out.push_back(fmt::format("header: devices[{}] has no id", i));
+            else if (!ids.insert(d["id"].get<std::string>()).second)
+                out.push_back(fmt::format("header: device {} is listed twice", d["id"].get<std::string>()));
+        }
+        const bool only_collectives = !records.empty() && std::all_of(records.begin(), records.end(), collective);
+        if (h["devices"].empty() && !only_collectives) out.push_back("header: 'devices' is empty: a run lists the devices it used");
+    }
     // An MPI run lists its ranks: rank numbers 0..n-1, each with a host.
     if (h.contains("ranks")) {
         if (!h["ranks"].is_array()) {
@@ -28,10 +51,15 @@ void check_header(const nlohmann::json& h, std::vector<std::string>& out) {
             }
         }
     }
+    return ids;
 }
 
-void check_record(const Record& r, std::vector<std::string>& out) {
+void check_record(const Record& r, const std::set<std::string>& devices, std::vector<std::string>& out) {
     auto bad = [&](const std::string& what) { out.push_back(fmt::format("record {}: {}", r.id, what)); };
+    if (r.size < 0) bad(fmt::format("size {} is negative", r.size));
+    if (!collective(r) && !devices.contains(r.device_id))
+        bad(fmt::format("device {} is not one of the file's devices", r.device_id));
+
     for (double t : r.samples_s)
         if (!(t > 0) || !std::isfinite(t)) {
             bad(fmt::format("sample {} s is not a positive time", t));
@@ -94,13 +122,23 @@ void check_record(const Record& r, std::vector<std::string>& out) {
 
 std::vector<std::string> check_consistency(const ResultsFile& f) {
     std::vector<std::string> out;
-    check_header(f.header, out);
+    const std::set<std::string> devices = check_header(f.header, f.records, out);
     std::set<std::string> ids;
     for (const auto& r : f.records) {
         if (!ids.insert(r.id).second) out.push_back(fmt::format("record {}: id appears more than once", r.id));
-        check_record(r, out);
+        check_record(r, devices, out);
     }
     return out;
+}
+
+ResultsFile read_validated_results(const std::filesystem::path& path) {
+    ResultsFile f = read_results(path);
+    const auto problems = check_consistency(f);
+    if (!problems.empty())
+        throw InputError(fmt::format("{}: fails validation ({} problem{}, the first: {}); 'bakeoff validate {}' lists them",
+                                     path.string(), problems.size(), problems.size() == 1 ? "" : "s", problems[0],
+                                     path.string()));
+    return f;
 }
 
 }  // namespace bakeoff

@@ -14,4 +14,11 @@ namespace bakeoff {
 // One line per problem, each naming the record; empty when consistent.
 std::vector<std::string> check_consistency(const ResultsFile& f);
 
+// What every command that shows figures from a results file reads (compare,
+// report, project --results): read_results() and check_consistency(), and a
+// file with any problem validate would report is refused whole
+// (InputError: the file, how many problems, the first), so no figure that
+// validate rejects is ever shown.
+ResultsFile read_validated_results(const std::filesystem::path& path);
+
 }  // namespace bakeoff

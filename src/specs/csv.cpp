@@ -1,10 +1,9 @@
 #include "specs/csv.h"
 
-#include <cerrno>
+#include "core/input_file.h"
+
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace bakeoff::specs {
 
@@ -181,12 +180,11 @@ std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& origi
 }
 
 std::string read_text_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ParseError(path, 0, 0, std::string("cannot open: ") + std::strerror(errno));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) throw ParseError(path, 0, 0, "read error");
-    return ss.str();
+    try {
+        return read_input_file(path);  // the limits and file-type checks of every user file
+    } catch (const InputFileError& e) {
+        throw ParseError(path, 0, 0, e.what());
+    }
 }
 
 }  // namespace bakeoff::specs

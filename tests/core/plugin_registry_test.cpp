@@ -122,3 +122,52 @@ TEST(PluginRegistry, AcceptsAnOlderV1TableAndTreatsTheNewMembersAsAbsent) {
     ASSERT_TRUE(why.has_value());
     EXPECT_NE(why->find("at least"), std::string::npos);
 }
+
+// Faults of a plugin while it loads, before any case: each is caught by the
+// probe in a child process, named with where it happened, and the plugin is
+// left out while this process goes on. (Faults in the constructor are tested
+// through the command, tests/harness/isolation_test.cpp: once loaded here, a
+// library's constructor does not run again in the probe.)
+namespace {
+std::string refusal_with_load_fault(const char* fault, double probe_timeout = 30) {
+    ::setenv("BAKEOFF_FAKE_LOAD_FAULT", fault, 1);
+    PluginRegistry reg;
+    reg.set_probe_timeout(probe_timeout);
+    const bool loaded = reg.load_file(kDir / "libbakeoff_fake.so");
+    ::unsetenv("BAKEOFF_FAKE_LOAD_FAULT");
+    EXPECT_FALSE(loaded) << fault;
+    EXPECT_EQ(reg.find("fake"), nullptr) << fault;
+    return reg.refused().empty() ? std::string() : reg.refused().back().reason;
+}
+}  // namespace
+
+TEST(PluginProbe, ACrashOrAbortIsRefusedNamingTheStageAndSignal) {
+    EXPECT_EQ(refusal_with_load_fault("entry:crash"), "crashed in bakeoff_backend_entry() (SIGSEGV)");
+    EXPECT_EQ(refusal_with_load_fault("init:abort"), "crashed in init() (SIGABRT)");
+    EXPECT_EQ(refusal_with_load_fault("props:crash"), "crashed in device_props(0) (SIGSEGV)");
+}
+
+TEST(PluginProbe, AnExitInsideThePluginIsRefusedAndThisProcessGoesOn) {
+    EXPECT_EQ(refusal_with_load_fault("init:exit"), "exited with status 0 in init()");
+    EXPECT_EQ(refusal_with_load_fault("entry:exit"), "exited with status 0 in bakeoff_backend_entry()");
+}
+
+TEST(PluginProbe, AHangIsRefusedAfterTheProbeTimeout) {
+    EXPECT_EQ(refusal_with_load_fault("props:hang", 0.5), "hung in device_props(0) (no answer within 0.5 s)");
+}
+
+TEST(PluginProbe, FailingInitOrDevicePropertiesIsRefusedWithThePluginsError) {
+    EXPECT_EQ(refusal_with_load_fault("init:fail"), "init failed: init failed on purpose (BAKEOFF_FAKE_LOAD_FAULT)");
+    EXPECT_EQ(refusal_with_load_fault("props:fail"),
+              "device 0 properties failed: device_props failed on purpose (BAKEOFF_FAKE_LOAD_FAULT)");
+}
+
+TEST(PluginProbe, SkippedFilesAreNotLoadedAndAProbeTimeoutOfZeroLoadsDirectly) {
+    PluginRegistry reg;
+    reg.set_probe_timeout(0);
+    reg.skip_file(kDir / "libbakeoff_badabi.so");
+    reg.load_directory(kDir);
+    EXPECT_NE(reg.find("fake"), nullptr);
+    EXPECT_EQ(refusal_for(reg, "libbakeoff_badabi.so"), nullptr);
+    EXPECT_NE(refusal_for(reg, "libbakeoff_nolaunch.so"), nullptr);
+}

@@ -129,6 +129,60 @@ TEST(Isolation, ResultAbovePeakFails) {
     EXPECT_EQ(good.code, 0) << good.err;
 }
 
+// A plugin that fails while it loads is left out with the reason, and the
+// other devices run: `run` exits as it would without it, `devices` lists it
+// as refused. Before the probe, each of these ended `run` before any case.
+TEST(Isolation, APluginFailingAtLoadIsRefusedAndTheCpuStillRuns) {
+    struct Fault {
+        std::string env, reason;
+    };
+    const Fault faults[] = {
+        {"BAKEOFF_FAKE_LOAD_FAULT=load:abort", "crashed while loading (SIGABRT)"},
+        {"BAKEOFF_FAKE_LOAD_FAULT=load:exit", "exited with status 0 while loading"},
+        {"BAKEOFF_FAKE_LOAD_FAULT=init:crash", "crashed in init() (SIGSEGV)"},
+        {"BAKEOFF_FAKE_LOAD_FAULT=props:fail", "device 0 properties failed"},
+        {"BAKEOFF_FAKE_LOAD_FAULT=props:hang BAKEOFF_PLUGIN_PROBE_TIMEOUT=1", "hung in device_props(0) (no answer within 1 s)"},
+    };
+    for (const auto& f : faults) {
+        const auto file = work_dir() / "load-fault.json";
+        fs::remove(file);
+        auto run = run_bakeoff(f.env, "run --device cpu --suite smoke --workload membw.copy --dtype fp32 --quiet --out '" +
+                                          file.string() + "'");
+        EXPECT_EQ(run.code, 0) << f.env << run.out << run.err;
+        EXPECT_NE(run.err.find("libbakeoff_fake.so: " + f.reason), std::string::npos) << f.env << run.err;
+        ASSERT_TRUE(fs::exists(file)) << f.env;
+        auto doc = nlohmann::json::parse(slurp(file));
+        bool cpu = false;
+        for (const auto& r : doc["records"]) {
+            EXPECT_NE(r["device"]["backend"], "fake") << r.dump();
+            cpu = cpu || (r["device"]["id"] == "cpu:0" && r["status"] == "ok");
+        }
+        EXPECT_TRUE(cpu) << f.env << doc.dump(1);
+        auto devices = run_bakeoff(f.env, "devices");
+        EXPECT_EQ(devices.code, 0) << devices.err;
+        EXPECT_NE(devices.out.find("plugin refused: "), std::string::npos) << devices.out;
+        EXPECT_NE(devices.out.find("libbakeoff_fake.so: " + f.reason), std::string::npos) << devices.out;
+    }
+}
+
+// A plugin that writes records for another device into every descriptor it
+// can find: the forgeries never land, and the case they came from fails.
+TEST(Isolation, AnswersForgedByPluginCodeFailTheCaseAsAProtocolViolation) {
+    const auto file = work_dir() / "forged.json";
+    auto run = run_bakeoff("BAKEOFF_FAKE_FAULT=triad:forge", kFake + "--workload membw --out '" + file.string() + "'");
+    EXPECT_EQ(run.code, 1) << run.out << run.err;
+    auto doc = nlohmann::json::parse(slurp(file));
+    ASSERT_EQ(doc["records"].size(), 5u) << doc.dump(1);
+    for (const auto& r : doc["records"]) {
+        EXPECT_EQ(r["device"]["id"], "fake:0") << r.dump();
+        EXPECT_NE(r["implementation"], "forged") << r.dump();
+    }
+    auto recs = by_workload(doc);
+    expect_failed(recs["membw.triad"], "protocol violation: ");
+    expect_ok_with_figure(recs["membw.copy"]);
+    expect_ok_with_figure(recs["membw.dot"]);  // on a fresh worker after the violation
+}
+
 TEST(Isolation, WorkerIsHiddenFromHelp) {
     auto h = run_bakeoff("", "--help");
     EXPECT_EQ(h.code, 0);

@@ -114,5 +114,6 @@ TEST_F(RunnerTest, RecordsOfARunAreConsistentForValidate) {
                 {"seed", 7}, {"command_line", {}}, {"complete", true}};
     f.records.push_back(run("membw.add", BK_F32, 1 << 14, "correct"));
     f.records.push_back(run("membw.add", BK_F64, 1 << 14, "wrong"));
+    f.header["devices"] = {{{"id", f.records[0].device_id}}};  // the device the records ran on
     EXPECT_TRUE(check_consistency(f).empty());
 }

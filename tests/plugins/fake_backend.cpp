@@ -12,6 +12,14 @@
 // BAKEOFF_FAKE_FAULT=<op>:<mode>[,<op>:<mode>...] (op: copy, scale, add,
 // triad, dot, gemm) sets the mode of single ops, so one run holds good and
 // faulty cases; ops it does not name use BAKEOFF_FAKE_MODE.
+//   forge  — launch also writes forged records (a 100x figure for
+//            membw.triad@cpu:0) to every descriptor it can find, as a
+//            plugin that tries to answer for the worker would; then runs
+// BAKEOFF_FAKE_LOAD_FAULT=<stage>:<mode> makes the plugin named "fake" fail
+// while it is loaded, before any case: stage load (its constructor), entry
+// (bakeoff_backend_entry), init or props (device_props); mode crash
+// (SIGSEGV), abort, exit (exit(0), as a library that ends its host would),
+// hang, or fail (init and props return an error).
 // BAKEOFF_FAKE_PEAK_GFLOPS replaces the made-up fp32/fp64 peak (1000 GFLOP/s).
 // Compile-time switches build deliberately broken plugins for the loader tests:
 //   FAKE_ABI_VERSION=N  — claim another ABI version
@@ -31,6 +39,8 @@
 #include <cstring>
 #include <string>
 #include <thread>
+
+#include <unistd.h>
 
 #ifndef FAKE_ABI_VERSION
 #define FAKE_ABI_VERSION BK_ABI_VERSION
@@ -58,12 +68,47 @@ std::string mode(uint32_t kind) {
     return m ? m : "correct";
 }
 
+// Acts out BAKEOFF_FAKE_LOAD_FAULT when it names `stage`; returns true for
+// mode fail (the caller returns an error), otherwise returns false or never.
+bool load_fault(const char* stage) {
+    if (std::strcmp(FAKE_NAME, "fake") != 0) return false;  // the other test plugins load as built
+    const char* f = std::getenv("BAKEOFF_FAKE_LOAD_FAULT");
+    const std::string want = std::string(stage) + ":";
+    if (!f || std::string(f).rfind(want, 0) != 0) return false;
+    const std::string m = std::string(f).substr(want.size());
+    if (m == "crash") std::raise(SIGSEGV);
+    if (m == "abort") std::abort();
+    if (m == "exit") std::exit(0);
+    if (m == "hang")
+        for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+    return m == "fail";
+}
+
+// A record for another device with a figure 100 times too good, written to
+// every descriptor that takes it: the worker's answer channel must not be one.
+void forge_records() {
+    const std::string rec =
+        R"({"id":"membw.triad/fp64/64MiB/portable@cpu:0","workload":"membw.triad","dtype":"fp64","path":"portable",)"
+        R"("size":67108864,"size_label":"64MiB","params":{},"device":{"id":"cpu:0","name":"cpu","backend":"cpu"},)"
+        R"("status":"ok","reason":"","implementation":"forged","warnings":[],"seed":1,)"
+        R"("work":{"flops":0,"bytes":1e9,"items":0},"metric":{"name":"bandwidth","unit":"GB/s","basis":"bytes",)"
+        R"("scale":1e9,"lower_is_better":false},"samples_s":[0.001],"first_call_s":null,"telemetry":{},)"
+        R"("claim":null,"wall_s":1})"
+        "\n";
+    for (int fd = 0; fd < 64; ++fd)
+        for (int i = 0; i < 5; ++i)
+            if (::write(fd, rec.data(), rec.size()) < 0) break;
+}
+
+const bool g_constructed = load_fault("load");
+
 double made_up_peak() {
     const char* p = std::getenv("BAKEOFF_FAKE_PEAK_GFLOPS");
     return p ? std::atof(p) : 1000.0;
 }
 
 bk_status device_props(int32_t index, bk_device_props* p) {
+    if (load_fault("props")) return fail(BK_DEVICE_ERROR, "device_props failed on purpose (BAKEOFF_FAKE_LOAD_FAULT)");
     bk_device_props full;
     if (bk_status s = bk_host::describe_device(index, &full); s != BK_OK) return s;
     full.last_level_cache_bytes = 1 << 20;
@@ -152,6 +197,7 @@ void run_gemm(const bk_op_desc* op, bk_buffer* const* b) {
     if (m == "exit") std::_Exit(3);
     if (m == "hang")
         for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+    if (m == "forge") forge_records();
     if (m == "fast_timer") std::this_thread::sleep_for(std::chrono::milliseconds(25));
     const bool f64 = op->dtype_a == BK_F64;
     if (is_stream_op(op->kind)) f64 ? run_stream<double>(op, b) : run_stream<float>(op, b);
@@ -173,9 +219,15 @@ void run_gemm(const bk_op_desc* op, bk_buffer* const* b) {
     return BK_OK;
 }
 
+bk_status init() {
+    if (load_fault("init")) return fail(BK_DEVICE_ERROR, "init failed on purpose (BAKEOFF_FAKE_LOAD_FAULT)");
+    return BK_OK;
+}
+
 bk_backend make_table() {
     bk_backend t = bk_host::base_table(FAKE_NAME, "test", test_device("fake host-memory device"));
     t.abi_version = FAKE_ABI_VERSION;
+    t.init = init;
     t.device_props = device_props;
     t.event_elapsed_ms = event_elapsed_ms;
     t.supports = supports;
@@ -188,7 +240,11 @@ const bk_backend g_table = make_table();
 }  // namespace
 
 #ifndef FAKE_NO_SYMBOL
-extern "C" BK_EXPORT const bk_backend* bakeoff_backend_entry(void) { return &g_table; }
+extern "C" BK_EXPORT const bk_backend* bakeoff_backend_entry(void) {
+    (void)g_constructed;
+    load_fault("entry");
+    return &g_table;
+}
 #else
 extern "C" BK_EXPORT const bk_backend* some_other_symbol(void) { return &g_table; }
 #endif

@@ -69,7 +69,9 @@ TEST(Claims, ValidateCatchesAnEditedPercentOfClaim) {
                 {"seed", 1}, {"command_line", {}}, {"complete", true}};
     Record r = measured("membw.copy", "fp64", "GB/s", 1.0, {0, 3e12});
     r.claim = claim_json(r, m, nullptr);
+    r.device_id = "gpu:0";
     f.records.push_back(r);
+    f.header["devices"] = {{{"id", r.device_id}}};  // the device the record ran on
     EXPECT_TRUE(check_consistency(f).empty());
     f.records[0].claim["percent"] = 99.0;
     ASSERT_FALSE(check_consistency(f).empty());

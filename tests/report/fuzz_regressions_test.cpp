@@ -135,7 +135,7 @@ TEST_F(FuzzRegressions, ReportOfAHugeMedianRenders) {
         R"("backend":"cpu"},"status":"ok","reason":"","implementation":"","warnings":[],"seed":1,)"
         R"("work":{"flops":1,"bytes":1},"metric":{"name":"t","unit":"GFLOP/s","basis":"flops","scale":1e9},)"
         R"("samples_s":[1,1],"wall_s":0,"statistics":{"n":2,"median":1.6e308,"min":1,"max":1.6e308,"mean":1,)"
-        R"("stddev":0,"cv":0,"ci95_low":1,"ci95_high":1.6e308,"ci_coverage":0.95}}]})";
+        R"("stddev":0,"cv":0,"ci95_low":1,"ci95_high":1.6e308,"ci_coverage":0.95},"value":1.6e308}]})";
     std::vector<InputFile> in;
     in.push_back({"huge.json", read_results(write("huge.json", text))});
     CompareOptions o;

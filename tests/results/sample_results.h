@@ -39,7 +39,7 @@ inline Record sample_record(const std::string& id, std::vector<double> samples) 
 inline ResultsFile sample_file() {
     ResultsFile f;
     f.header = {{"schema", kResultsSchema}, {"schema_version", kResultsSchemaVersion},
-                {"tool", {{"name", "bakeoff"}}}, {"host", {{"hostname", "h"}}}, {"devices", nlohmann::json::array()},
+                {"tool", {{"name", "bakeoff"}}}, {"host", {{"hostname", "h"}}}, {"devices", {{{"id", "cpu:0"}, {"name", "Test CPU <script>"}, {"backend", "cpu"}}}},
                 {"created_utc", "2026-11-22T00:00:00Z"}, {"seed", 5}, {"command_line", {"bakeoff"}},
                 {"complete", true}};
     f.records.push_back(sample_record("a@cpu:0", {0.001, 0.0011, 0.00105, 0.00102, 0.00099, 0.001}));
