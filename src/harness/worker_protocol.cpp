@@ -85,9 +85,14 @@ Record read_answer(const std::string& line, const std::string& token, const Case
     if (r.device_id != device_id || r.workload != spec.workload || r.dtype != dtype_name(spec.dtype) ||
         r.path != path_name(spec.path) || r.size != spec.size)
         throw std::runtime_error(fmt::format("a record whose device or case differs from '{}'", want_id));
-    // The worker adds only what it measured (params.measured) to the case's parameters.
+    // The worker adds only what it measured (params.measured) and what the
+    // workload chose by the device's capabilities (params.adapted,
+    // Workload::adapt) to the case's parameters.
     nlohmann::json params = r.params;
-    if (params.is_object()) params.erase("measured");
+    if (params.is_object()) {
+        params.erase("measured");
+        params.erase("adapted");
+    }
     if (params != spec.params) throw std::runtime_error(fmt::format("a record for '{}' with other parameters", want_id));
     return r;
 }

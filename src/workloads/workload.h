@@ -88,9 +88,10 @@ public:
     virtual std::unique_ptr<CaseInstance> prepare(Device& device, const CaseSpec& c,
                                                   std::uint64_t seed) const = 0;
     // Choices the case makes by what this device can run (supports(), never
-    // a timing): written into c.params before the record is made, so the
-    // record says what ran (llm.*: a quantized type without a kernel here
-    // is dequantized at load). Default: none.
+    // a timing): written into c.params["adapted"] (and nowhere else: the
+    // rest of params is the case asked for) before the record is made, so
+    // the record says what ran (llm.*: a quantized type without a kernel
+    // here is dequantized at load). Default: none.
     virtual void adapt(CaseSpec& c, Device& device) const {
         (void)c;
         (void)device;

@@ -92,10 +92,11 @@ ModelTypes llm_case_types(const CaseSpec& c) {
         loaded[i] = f;
     }
     // Formats this device has no kernel for, dequantized at load (adapt()).
-    if (const auto d = c.params.find("dequantized"); d != c.params.end() && d->is_object())
-        for (auto& f : loaded)
-            if (auto it = d->find(std::string(dtype_name(f))); it != d->end())
-                if (auto to = parse_dtype(it->at("to").get<std::string>())) f = *to;
+    if (const auto a = c.params.find("adapted"); a != c.params.end() && a->is_object())
+        if (const auto d = a->find("dequantized"); d != a->end() && d->is_object())
+            for (auto& f : loaded)
+                if (auto it = d->find(std::string(dtype_name(f))); it != d->end())
+                    if (auto to = parse_dtype(it->at("to").get<std::string>())) f = *to;
     return ModelTypes::of(m, main, loaded);
 }
 
@@ -168,7 +169,9 @@ void LlmWorkload::adapt(CaseSpec& c, Device& device) const {
         const bool bf16 = op.kind == BK_OP_GEMM ? device.supports(bf, nullptr) : true;
         dequantized[std::string(dtype_name(f))] = {{"to", bf16 ? "bf16" : "fp32"}, {"reason", why}};
     }
-    if (!dequantized.empty()) c.params["dequantized"] = dequantized;
+    nlohmann::json adapted = nlohmann::json::object();
+    if (!dequantized.empty()) adapted["dequantized"] = dequantized;
+    c.params["adapted"] = adapted;
     // What the device holds, matrices by parameters: "q4_0" or "q4_0 + q6_k".
     const ModelTypes loaded = llm_case_types(c);
     const auto infos = model_tensors(m);
@@ -182,10 +185,9 @@ void LlmWorkload::adapt(CaseSpec& c, Device& device) const {
     std::sort(by_type.begin(), by_type.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     std::string as;
     for (const auto& [n, t] : by_type) as += (as.empty() ? "" : " + ") + std::string(dtype_name(t));
-    c.params["weights_loaded_as"] = as;
-    c.params["kv_cache_dtype"] = dtype_name(loaded.kv);
-    const WorkCounts w = counts(c);  // the bytes the device now reads
-    c.params["bytes_per_token"] = w.bytes / w.items;
+    const WorkCounts w = counts(c);  // the bytes the device reads, as loaded
+    c.params["adapted"]["weights_loaded_as"] = as;
+    c.params["adapted"]["bytes_per_token"] = w.bytes / w.items;
 }
 
 CaseSpec LlmWorkload::make_case(const LlmConfig& m, bk_dtype t, bk_path p, std::int64_t size, std::int64_t batch,
@@ -223,7 +225,6 @@ CaseSpec LlmWorkload::make_case(const LlmConfig& m, bk_dtype t, bk_path p, std::
                 {"weights_format", weights.empty() ? fmt::format("random {}", dtype_name(t))
                                                    : fmt::format("{} {}", model_file_facts(weights).format,
                                                                  dtype_name(model_file_facts(weights).main))},
-                {"weights_loaded_as", dtype_name(t)},
                 {"arch", m.arch},
                 {"qkv_bias", m.qkv_bias},
                 {"weight_dtype", dtype_name(t)},

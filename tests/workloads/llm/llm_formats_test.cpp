@@ -163,17 +163,19 @@ TEST(LlmFormats, AQuantizedCaseRunsVerifiesAndSaysWhatTheDeviceHeld) {
     const CaseSpec c = decode().make_case(kTiny, BK_Q4_0, BK_PATH_PORTABLE, 20, 2, "");
     const Record r = run_case(bakeoff::testing::cpu_device(), decode(), c, 42, o);
     ASSERT_EQ(r.status, RecordStatus::ok) << r.reason;
-    const auto& p = r.params;
-    EXPECT_EQ(p["weights_format"], "random q4_0");
-    EXPECT_EQ(p["kv_cache_dtype"], "fp16");
+    EXPECT_EQ(r.params["weights_format"], "random q4_0");
+    EXPECT_EQ(r.params["kv_cache_dtype"], "fp16");
     // Either the CPU runs q4_0 itself, or it was dequantized and the record says to what and why.
-    if (p.contains("dequantized")) {
-        EXPECT_EQ(p["weights_loaded_as"], p["dequantized"]["q4_0"]["to"]);
-        EXPECT_FALSE(p["dequantized"]["q4_0"]["reason"].get<std::string>().empty());
+    const auto& a = r.params["adapted"];
+    if (a.contains("dequantized")) {
+        EXPECT_EQ(a["weights_loaded_as"], a["dequantized"]["q4_0"]["to"]);
+        EXPECT_FALSE(a["dequantized"]["q4_0"]["reason"].get<std::string>().empty());
+        EXPECT_GT(a["bytes_per_token"].get<double>(), r.params["bytes_per_token"].get<double>());
     } else {
-        EXPECT_EQ(p["weights_loaded_as"], "q4_0");
+        EXPECT_EQ(a["weights_loaded_as"], "q4_0");
+        EXPECT_EQ(a["bytes_per_token"], r.params["bytes_per_token"]);
     }
-    const auto& g = p["measured"]["quality_gate"];
+    const auto& g = r.params["measured"]["quality_gate"];
     EXPECT_EQ(g["positions"], 64);
     EXPECT_LE(g["kl_mean"].get<double>(), g["kl_mean_limit"].get<double>());
 }
