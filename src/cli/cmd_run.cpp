@@ -16,7 +16,10 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+#include <cstdlib>
 #include <memory>
+#include <string>
 
 namespace bakeoff::cli {
 
@@ -26,6 +29,7 @@ struct RunArgs {
     cluster::RunConfig config;
     Format format = Format::text;  // of the summary table
     bool quiet = false;
+    std::string vendor_lib;        // --vendor-lib: handed to the backends as BAKEOFF_VENDOR_LIB
 };
 
 // The steps of the session, in order; each throws UsageError (exit 2) for a
@@ -78,6 +82,9 @@ int run_steps(cluster::RunSession& s, const RunArgs& a) {
 }
 
 int run(RunArgs& a) {
+    // Backends read it where they choose a vendor library (in workers too,
+    // which inherit the environment); host.environment records it.
+    if (!a.vendor_lib.empty()) ::setenv("BAKEOFF_VENDOR_LIB", a.vendor_lib.c_str(), 1);
     auto reg = load_default_registry();
     for (const auto& r : reg->refused()) fmt::print(stderr, "bakeoff: plugin refused: {}: {}\n", r.origin, r.reason);
     a.config.stop = &install_interrupt_handlers();
@@ -110,6 +117,15 @@ Subcommand add_run_command(CLI::App& parent) {
     sub->add_option("--weights", c.selection.weights,
                     "A Llama-shaped safetensors checkpoint for llm.* workloads (default: random weights from the seed)");
     sub->add_flag("--quiet", a->quiet, "No progress output");
+    sub->add_option("--vendor-lib", a->vendor_lib,
+                    "Run the vendor path through this library where a backend has several for a type "
+                    "(OpenBLAS, oneDNN); default: chosen by capability (docs/methodology.md)")
+        ->check([](const std::string& v) {
+            for (char ch : v)
+                if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.')
+                    return std::string("a library name is letters, digits, '-', '_' or '.'");
+            return std::string();
+        });
     cluster::add_run_options(*sub, c.cluster);
     sub->add_option("--case-timeout", c.case_timeout_s,
                     "Seconds a case may take before its worker is killed and the case fails "

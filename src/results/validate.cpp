@@ -84,6 +84,7 @@ void check_record(const Record& r, std::vector<std::string>& out) {
             break;
         case RecordStatus::unsupported:
         case RecordStatus::skipped:
+        case RecordStatus::not_applicable:
             if (r.stats) bad(fmt::format("a {} record must not carry a figure", record_status_name(r.status)));
             if (r.reason.empty()) bad(fmt::format("a {} record must say why", record_status_name(r.status)));
             break;

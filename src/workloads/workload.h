@@ -87,6 +87,10 @@ public:
     virtual double peak(const CaseSpec& c, const DeviceInfo& device) const = 0;
     virtual std::unique_ptr<CaseInstance> prepare(Device& device, const CaseSpec& c,
                                                   std::uint64_t seed) const = 0;
+    // Why the workload means nothing on this device (a host-device copy where
+    // the device is the host), "" when it applies: such cases are recorded
+    // `n/a`, not `unsupported`, since nothing is missing.
+    virtual std::string not_applicable(const DeviceInfo& device) const { return {}; }
 };
 
 // Reading a case's parameters back (a results file, a worker's case): the
