@@ -12,6 +12,7 @@
 #include "harness/interrupt.h"
 #include "report/claims.h"
 #include "report/format.h"
+#include "report/headline.h"
 #include "report/run_summary.h"
 
 #include <fmt/format.h>
@@ -71,6 +72,12 @@ int run_steps(cluster::RunSession& s, const RunArgs& a) {
         if (d.props.peak_basis[0]) fmt::print(said, "\npeak of {}: {}", d.id(), d.props.peak_basis);
         const auto& m = s.chip_match(d.id());
         fmt::print(said, "\nchip of {}: {}", d.id(), m.chip ? m.chip->vendor + " " + m.chip->name + " (" + m.reason + ")" : m.reason);
+    }
+    // Last, the figures a person reads first (text where the table is for programs).
+    if (const Table h = headline_table(s.records()); !h.rows.empty() || !h.notes.empty()) {
+        std::string text = render(h, said == stderr ? Format::text : a.format);
+        while (!text.empty() && text.back() == '\n') text.pop_back();
+        fmt::print(said, "\n\n{}", text);
     }
     fmt::print(said, "\n\nresults: {} ({} records, seed {})\n", s.out(), s.records().size(), a.config.seed);
     if (s.interrupted()) {
