@@ -15,27 +15,21 @@ namespace {
 
 using namespace bk_cpu;
 
-CpuIsa emerald_rapids() {
+// A CPU with AVX2 and FMA, and with AVX-512 (BF16, VNNI, FP16) when asked.
+CpuIsa fake_cpu(const char* vendor, const char* microarch, unsigned family, unsigned model, bool avx512) {
     CpuIsa c;
-    c.vendor = "Intel";
-    c.microarch = "Emerald Rapids";
-    c.family = 6;
-    c.model = 207;
+    c.vendor = vendor;
+    c.microarch = microarch;
+    c.family = family;
+    c.model = model;
     c.sse42 = c.avx = c.avx2 = c.fma = c.f16c = true;
-    c.avx512f = c.avx512dq = c.avx512bw = c.avx512vl = true;
-    c.avx512_vnni = c.avx512_bf16 = c.avx512_fp16 = true;
+    c.avx512f = c.avx512dq = c.avx512bw = c.avx512vl = avx512;
+    c.avx512_vnni = c.avx512_bf16 = c.avx512_fp16 = avx512;
     return c;
 }
 
-CpuIsa zen3() {
-    CpuIsa c;
-    c.vendor = "AMD";
-    c.microarch = "Zen 3";
-    c.family = 25;
-    c.model = 1;
-    c.sse42 = c.avx = c.avx2 = c.fma = c.f16c = true;
-    return c;
-}
+CpuIsa emerald_rapids() { return fake_cpu("Intel", "Emerald Rapids", 6, 207, true); }
+CpuIsa zen3() { return fake_cpu("AMD", "Zen 3", 25, 1, false); }
 
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
