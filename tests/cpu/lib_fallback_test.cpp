@@ -83,7 +83,9 @@ TEST(LibFallback, TheBackendWarnsForTheLibraryItRuns) {
     ASSERT_EQ(b.t->op_info(b.dev, &op, info, sizeof info), BK_OK);
     const std::string note = openblas_core_note();
     EXPECT_EQ(has(info, "\nwarning: "), !note.empty()) << info;
-    if (!note.empty()) EXPECT_TRUE(has(info, note)) << info;
+    if (!note.empty()) {
+        EXPECT_TRUE(has(info, note)) << info;
+    }
     EXPECT_TRUE(has(info, "\nlibrary: OpenBLAS")) << info;
 }
 

@@ -92,7 +92,7 @@ TEST(Cli, BadFlagsAndValuesExitTwoWithOneLine) {
 
 TEST(Cli, VendorLibForcesTheLibraryAndIsRecorded) {
     const auto file = work_dir() / "vendor-lib.json";
-    auto run = run_bakeoff("run --workload gemm --dtype fp32 --path vendor --size 64 --time-budget 0.05 --quiet "
+    auto run = run_bakeoff("run --device cpu --workload gemm --dtype fp32 --path vendor --size 64 --time-budget 0.05 --quiet "
                            "--vendor-lib OpenBLAS --out '" + file.string() + "'");
     ASSERT_EQ(run.code, 0) << run.err;
     auto doc = nlohmann::json::parse(slurp(file));
@@ -103,7 +103,7 @@ TEST(Cli, VendorLibForcesTheLibraryAndIsRecorded) {
               std::string::npos) << r["implementation"];
     EXPECT_EQ(doc["host"]["environment"].value("BAKEOFF_VENDOR_LIB", ""), "OpenBLAS") << doc["host"]["environment"];
     // A library the backend does not have: the case is unsupported, saying why.
-    run = run_bakeoff("run --workload gemm --dtype fp32 --path vendor --size 64 --time-budget 0.05 --quiet "
+    run = run_bakeoff("run --device cpu --workload gemm --dtype fp32 --path vendor --size 64 --time-budget 0.05 --quiet "
                       "--vendor-lib nosuchlib --out '" + file.string() + "'");
     doc = nlohmann::json::parse(slurp(file));
     EXPECT_EQ(doc["records"][0]["status"], "unsupported");
