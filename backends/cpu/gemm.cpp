@@ -41,14 +41,15 @@ bk_status check_rules(const bk_op_desc& op, Extents* ext) {
 
 enum class Lib { openblas, onednn };
 
-// The vendor libraries that cover the op's type, in the default order, each
-// with whether it runs this case and whether it runs below the CPU.
+// The vendor libraries that cover the op's type, in the default order.
 std::vector<Lib> libs_for(const bk_op_desc& op) {
     if (op.dtype_a == BK_F64) return {Lib::openblas};
     if (op.dtype_a == BK_F32) return {Lib::openblas, Lib::onednn};
     return {Lib::onednn};  // bf16, i8
 }
 
+// A library's state for the choice: whether it runs this case and whether it
+// runs below the CPU.
 LibCandidate candidate(Lib lib, const bk_op_desc& op) {
     if (lib == Lib::openblas) {
         LibCandidate c{"OpenBLAS", "", "", openblas_core_note()};
