@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libfmt-dev libhwloc-dev
   libgtest-dev
   pocl-opencl-icd ocl-icd-opencl-dev opencl-headers clinfo
+  libclblast1  # the OpenCL vendor GEMM (dlopened: the plugin builds and runs without it)
   openmpi-bin libopenmpi-dev  # collectives across ranks (mpirun), tests/cluster
   chromium  # headless, for the HTML report tests (tests/report)
 )

@@ -172,12 +172,14 @@ std::string openblas_gemm_info(const bk_op_desc& op);
 std::string openblas_version();        // "OpenBLAS 0.3.21 (core Zen, ...)"
 std::string openblas_core();           // openblas_get_corename()
 std::string openblas_env_override();   // "none" or "OPENBLAS_CORETYPE=Haswell,..."
-std::string openblas_core_note();      // "" or "OPENBLAS_CORETYPE=Haswell forces AVX2 ..."
+std::string openblas_core_note();      // "" or why OpenBLAS runs below the CPU (lib_fallback.h)
 
 // gemm_onednn.cpp
 bk_status onednn_gemm_supports(const bk_op_desc& op);
 bk_status onednn_gemm_run(const bk_op_desc& op, const void* a, const void* b, void* c);
 bk_status onednn_gemm_info(const bk_op_desc& op, std::string* out);
+std::string onednn_gemm_unsupported(const bk_op_desc& op);  // "" or why oneDNN cannot run it
+std::string onednn_gemm_fallback(const bk_op_desc& op);     // "" or why its kernel runs below the CPU
 std::string onednn_version();  // "oneDNN 2.6.3 (OpenMP, ISA avx2)"
 std::string onednn_isa();      // "avx2"
 

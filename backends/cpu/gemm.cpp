@@ -1,14 +1,17 @@
 // GEMM: descriptor validation (shape, leading dimensions, operand sizes,
 // dtype combination) and routing to the implementation for the path:
-//   vendor   f64/f32 -> OpenBLAS (gemm_openblas.cpp)
+//   vendor   f64 -> OpenBLAS (gemm_openblas.cpp)
+//            f32 -> OpenBLAS or oneDNN, by the rule in vendor_choice.h
 //            bf16->f32, i8->i32 -> oneDNN matmul (gemm_onednn.cpp)
 //            f16->f32: none (unsupported, with the reason)
 //   portable all five -> bakeoff's own kernel (gemm_portable.cpp); f32, bf16
 //            and f16 with m <= 16 -> the small-m kernel (gemm_smallm.cpp)
 #include <string>
+#include <vector>
 
 #include "cpu_internal.h"
 #include "gemm_smallm.h"
+#include "vendor_choice.h"
 
 namespace bk_cpu {
 namespace {
@@ -36,29 +39,68 @@ bk_status check_rules(const bk_op_desc& op, Extents* ext) {
     return fail(BK_UNSUPPORTED, bk_plugin::gemm_label(op), " is not run by the cpu backend (", because, ")");
 }
 
-bk_status check_all(const bk_op_desc& op, Extents* ext) {
+enum class Lib { openblas, onednn };
+
+// The vendor libraries that cover the op's type, in the default order.
+std::vector<Lib> libs_for(const bk_op_desc& op) {
+    if (op.dtype_a == BK_F64) return {Lib::openblas};
+    if (op.dtype_a == BK_F32) return {Lib::openblas, Lib::onednn};
+    return {Lib::onednn};  // bf16, i8
+}
+
+// A library's state for the choice: whether it runs this case and whether it
+// runs below the CPU.
+LibCandidate candidate(Lib lib, const bk_op_desc& op) {
+    if (lib == Lib::openblas) {
+        LibCandidate c{"OpenBLAS", "", "", openblas_core_note()};
+        if (openblas_gemm_supports(op) != BK_OK) c.unsupported = bk_plugin::error_text();
+        return c;
+    }
+    // oneDNN is Intel's library (x86 builds of it tune for Intel cores first).
+    return {"oneDNN", "Intel", onednn_gemm_unsupported(op), onednn_gemm_fallback(op)};
+}
+
+struct Chosen {
+    Lib lib = Lib::openblas;
+    LibChoice choice;
+};
+
+Chosen choose(const bk_op_desc& op) {
+    const std::vector<Lib> libs = libs_for(op);
+    std::vector<LibCandidate> cands;
+    for (Lib l : libs) cands.push_back(candidate(l, op));
+    Chosen out;
+    out.choice = choose_library(cands, cpu_isa().vendor, forced_vendor_library());
+    if (out.choice.index >= 0) out.lib = libs[static_cast<std::size_t>(out.choice.index)];
+    return out;
+}
+
+bk_status check_all(const bk_op_desc& op, Extents* ext, Chosen* chosen) {
     if (op.path != BK_PATH_VENDOR && op.path != BK_PATH_PORTABLE)
         return fail(BK_UNSUPPORTED, "gemm: unknown path " + std::to_string(op.path));
     if (bk_status st = check_rules(op, ext); st != BK_OK) return st;
     if (op.path == BK_PATH_PORTABLE) return portable_gemm_supports(op);
-    if (op.dtype_a == BK_F64 || op.dtype_a == BK_F32) return openblas_gemm_supports(op);
     if (op.dtype_a == BK_F16)
         return fail(BK_UNSUPPORTED,
                     "gemm f16 x f16 -> f32 has no vendor path on the cpu backend: neither OpenBLAS nor "
                     "oneDNN as built here has an fp16 gemm (the portable path runs it)");
-    return onednn_gemm_supports(op);
+    *chosen = choose(op);
+    if (chosen->choice.index < 0) return fail(BK_UNSUPPORTED, chosen->choice.why);
+    return BK_OK;
 }
 
 }  // namespace
 
 bk_status gemm_supports(const bk_op_desc& op) {
     Extents ext;
-    return check_all(op, &ext);
+    Chosen chosen;
+    return check_all(op, &ext, &chosen);
 }
 
 bk_status gemm_launch(const bk_op_desc& op, bk_buffer* const* operands, uint32_t n_operands) {
     Extents ext;
-    if (bk_status st = check_all(op, &ext); st != BK_OK) return st;
+    Chosen chosen;
+    if (bk_status st = check_all(op, &ext, &chosen); st != BK_OK) return st;
     if (!operands) return fail(BK_INVALID_ARGUMENT, "gemm: null operand list");
     if (std::string why = bk_plugin::operand_count_rule(op.kind, 3, n_operands); !why.empty())
         return fail(BK_INVALID_ARGUMENT, why);
@@ -68,14 +110,14 @@ bk_status gemm_launch(const bk_op_desc& op, bk_buffer* const* operands, uint32_t
     if (bk_status st = check_operand(operands, 2, ext.c, "C", &c); st != BK_OK) return st;
     if (smallm_applies(op)) return smallm_run(op, a->ptr, b->ptr, c->ptr);
     if (op.path == BK_PATH_PORTABLE) return portable_gemm_run(op, a->ptr, b->ptr, c->ptr);
-    if (op.dtype_a == BK_F64 || op.dtype_a == BK_F32)
-        return openblas_gemm_run(op, a->ptr, b->ptr, c->ptr);
+    if (chosen.lib == Lib::openblas) return openblas_gemm_run(op, a->ptr, b->ptr, c->ptr);
     return onednn_gemm_run(op, a->ptr, b->ptr, c->ptr);
 }
 
 bk_status gemm_info(const bk_op_desc& op, std::string* out) {
     Extents ext;
-    if (bk_status st = check_all(op, &ext); st != BK_OK) return st;
+    Chosen chosen;
+    if (bk_status st = check_all(op, &ext, &chosen); st != BK_OK) return st;
     if (smallm_applies(op)) {
         *out = smallm_info(op);
         return BK_OK;
@@ -84,11 +126,13 @@ bk_status gemm_info(const bk_op_desc& op, std::string* out) {
         *out = portable_gemm_info(op);
         return BK_OK;
     }
-    if (op.dtype_a == BK_F64 || op.dtype_a == BK_F32) {
+    if (chosen.lib == Lib::openblas)
         *out = openblas_gemm_info(op);
-        return BK_OK;
-    }
-    return onednn_gemm_info(op, out);
+    else if (bk_status st = onednn_gemm_info(op, out); st != BK_OK)
+        return st;
+    // Which library and why, on a line of its own (the record's implementation).
+    *out += "\nlibrary: " + chosen.choice.why;
+    return BK_OK;
 }
 
 }  // namespace bk_cpu

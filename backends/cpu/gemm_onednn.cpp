@@ -1,4 +1,4 @@
-// Vendor-path bf16 -> f32 and i8 -> i32 GEMM through the oneDNN matmul
+// Vendor-path f32, bf16 -> f32 and i8 -> i32 GEMM through the oneDNN matmul
 // primitive. The primitive descriptor is made (and checked) once per distinct
 // descriptor in supports(); the primitive itself (the JIT code) is made on the
 // first launch, which the harness times as the first call, and reused after.
@@ -10,6 +10,7 @@
 // vpmaddubsw).
 #include <dnnl.hpp>
 
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include <tuple>
 
 #include "cpu_internal.h"
+#include "lib_fallback.h"
 
 namespace bk_cpu {
 namespace {
@@ -81,18 +83,29 @@ std::string version_number() {
 }
 
 std::string combo(const bk_op_desc& op) {
-    return op.dtype_a == BK_BF16 ? "bf16 x bf16 -> f32" : "u8 x s8 -> s32";
+    return op.dtype_a == BK_BF16 ? "bf16 x bf16 -> f32" : op.dtype_a == BK_F32 ? "f32 x f32 -> f32" : "u8 x s8 -> s32";
+}
+
+// oneDNN's element types for A, B and C (the ABI's i8 A is handed over as u8).
+struct Types {
+    dt a, b, c;
+};
+Types types_of(const bk_op_desc& op) {
+    if (op.dtype_a == BK_BF16) return {dt::bf16, dt::bf16, dt::f32};
+    if (op.dtype_a == BK_F32) return {dt::f32, dt::f32, dt::f32};
+    return {dt::u8, dt::s8, dt::s32};
 }
 
 std::shared_ptr<Entry> make_entry(const bk_op_desc& op) {
     auto e = std::make_shared<Entry>();
     const bk_gemm_op& g = op.u.gemm;
     const bool bf16 = op.dtype_a == BK_BF16;
-    const dnnl::memory::desc a({g.m, g.k}, bf16 ? dt::bf16 : dt::u8,
+    const Types t = types_of(op);
+    const dnnl::memory::desc a({g.m, g.k}, t.a,
                                g.trans_a ? dnnl::memory::dims{1, g.lda} : dnnl::memory::dims{g.lda, 1});
-    const dnnl::memory::desc b({g.k, g.n}, bf16 ? dt::bf16 : dt::s8,
+    const dnnl::memory::desc b({g.k, g.n}, t.b,
                                g.trans_b ? dnnl::memory::dims{1, g.ldb} : dnnl::memory::dims{g.ldb, 1});
-    const dnnl::memory::desc c({g.m, g.n}, bf16 ? dt::f32 : dt::s32, dnnl::memory::dims{g.ldc, 1});
+    const dnnl::memory::desc c({g.m, g.n}, t.c, dnnl::memory::dims{g.ldc, 1});
     dnnl::primitive_attr attr;
     if (g.alpha != 1.0) attr.set_output_scales(0, {static_cast<float>(g.alpha)});
     if (g.beta != 0.0) {
@@ -176,7 +189,25 @@ bk_status onednn_gemm_info(const bk_op_desc& op, std::string* out) {
     if (!e->ok) return fail(BK_UNSUPPORTED, e->reason);
     *out = "oneDNN " + version_number() + " matmul " + e->impl + " (" + combo(op) + "), " +
            std::to_string(thread_count()) + " threads";
+    if (const std::string note = onednn_gemm_fallback(op); !note.empty()) *out += "\nwarning: " + note;
     return BK_OK;
+}
+
+std::string onednn_gemm_unsupported(const bk_op_desc& op) {
+    auto e = entry_for(op);
+    return e->ok ? std::string() : e->reason;
+}
+
+std::string onednn_gemm_fallback(const bk_op_desc& op) {
+    auto e = entry_for(op);
+    if (!e->ok) return {};
+    // oneDNN's own cap comes first; DNNL_ is the older spelling it still reads.
+    const char* cap = std::getenv("ONEDNN_MAX_CPU_ISA");
+    if (!cap || !*cap) cap = std::getenv("DNNL_MAX_CPU_ISA");
+    // A kernel that names no ISA ("gemm:jit") runs oneDNN's effective one.
+    const bool names_isa = e->impl.find("avx") != std::string::npos || e->impl.find("sse") != std::string::npos;
+    const std::string impl = names_isa ? e->impl : e->impl + " at ISA " + onednn_isa();
+    return onednn_fallback(impl, op.dtype_a, cpu_isa(), cap);
 }
 
 }  // namespace bk_cpu

@@ -1,6 +1,6 @@
 // Vendor-path f64/f32 GEMM through OpenBLAS (cblas, row-major), and what
 // OpenBLAS says about itself: version, build, the kernel core it picked, and
-// whether the environment forced a lesser core.
+// whether that core runs below the CPU (lib_fallback.h).
 #include <cblas.h>
 
 #include <cctype>
@@ -10,42 +10,12 @@
 #include <string>
 
 #include "cpu_internal.h"
+#include "lib_fallback.h"
 
 extern "C" char** environ;
 
 namespace bk_cpu {
 namespace {
-
-std::string lower(std::string s) {
-    for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return s;
-}
-
-// Vector ISA level of an OpenBLAS kernel core: 3 AVX-512, 2 AVX2, 1 AVX, 0 SSE.
-int core_level(const std::string& core) {
-    const std::string c = lower(core);
-    if (c == "skylakex" || c == "cooperlake" || c == "sapphirerapids") return 3;
-    if (c == "haswell" || c == "zen" || c == "excavator") return 2;
-    if (c == "sandybridge" || c == "bulldozer" || c == "piledriver" || c == "steamroller") return 1;
-    return 0;
-}
-
-int cpu_level() {
-    const CpuIsa& d = cpu_isa();
-    if (d.avx512f && d.avx512bw && d.avx512dq && d.avx512vl) return 3;
-    if (d.avx2 && d.fma) return 2;
-    if (d.avx) return 1;
-    return 0;
-}
-
-const char* level_name(int level) {
-    switch (level) {
-        case 3: return "AVX-512";
-        case 2: return "AVX2";
-        case 1: return "AVX";
-        default: return "SSE";
-    }
-}
 
 std::string trimmed(const char* s) {
     std::string r = s ? s : "";
@@ -77,12 +47,9 @@ std::string openblas_env_override() {
 }
 
 std::string openblas_core_note() {
-    const char* forced = std::getenv("OPENBLAS_CORETYPE");
-    if (!forced || !*forced) return {};
-    const int core = core_level(openblas_core()), cpu = cpu_level();
-    if (core >= cpu) return {};
-    return std::string("OPENBLAS_CORETYPE=") + forced + " forces " + level_name(core) +
-           " kernels on an " + level_name(cpu) + " CPU";
+    // The core and the CPU do not change in a process; the environment is read at load.
+    static const std::string note = openblas_fallback(openblas_core(), cpu_isa(), std::getenv("OPENBLAS_CORETYPE"));
+    return note;
 }
 
 bk_status openblas_gemm_supports(const bk_op_desc& op) {
@@ -137,8 +104,8 @@ std::string openblas_gemm_info(const bk_op_desc& op) {
                     ", core " + openblas_core() + ", " + std::to_string(openblas_get_num_threads()) +
                     " threads";
     const std::string note = openblas_core_note();
-    // A "warning: " line is shown next to the figure: it measures the setting, not the machine.
-    if (!note.empty()) s += "\nwarning: " + note + " (the figure measures this setting, not the machine)";
+    // A "warning: " line is shown next to the figure: it measures the library's choice, not the machine.
+    if (!note.empty()) s += "\nwarning: " + note;
     if (openblas_get_num_threads() < thread_count())
         s += "\nwarning: OpenBLAS runs fewer threads than the OpenMP team (OpenBLAS counts the CPUs it may use at load; "
              "OMP_PROC_BIND/OMP_PLACES in the environment pin the first thread before that)";

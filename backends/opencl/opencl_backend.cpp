@@ -28,6 +28,7 @@
 //   BAKEOFF_OPENCL_BUILD_OPTIONS=...            appended to every program build
 //   BAKEOFF_OPENCL_ATTENTION=rows|tiled         attention forward kernel (default
 //                                               by device kind; read at program build)
+#include "clblast_gemm.h"
 #include "opencl_internal.h"
 
 #include <algorithm>
@@ -425,6 +426,7 @@ bk_status api_launch(bk_stream* s, const bk_op_desc* op, bk_buffer* const* opera
         if (bk_status st = check_op(d, op, &plan); st != BK_OK) return st;
         if (bk_status st = check_operands(d, op, plan, operands, n_operands); st != BK_OK) return st;
         std::lock_guard<std::mutex> lock(d->mu);
+        if (plan.vendor) return clblast_gemm_launch(s, *op, operands, d->timing == Timing::Kernels);
         Program* p = nullptr;
         if (bk_status st = ensure_program(d, plan.variant, &p); st != BK_OK) return st;
         return launch_op(s, op, plan, *p, operands, d->timing == Timing::Kernels);
@@ -439,6 +441,10 @@ bk_status api_op_info(bk_device* d, const bk_op_desc* op, char* buf, size_t len)
         buf[0] = '\0';
         Plan plan;
         if (bk_status st = check_op(d, op, &plan); st != BK_OK) return st;
+        if (plan.vendor) {
+            copy_str(buf, len, clblast_gemm_describe(d, *op));
+            return BK_OK;
+        }
         std::lock_guard<std::mutex> lock(d->mu);
         Program* p = nullptr;
         if (bk_status st = ensure_program(d, plan.variant, &p); st != BK_OK) return st;

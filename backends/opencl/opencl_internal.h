@@ -134,6 +134,7 @@ enum class Timing { Markers, Kernels };
 // What a validated op will run.
 struct Plan {
     Variant variant = V_F32;
+    bool vendor = false;  // the vendor library runs it (CLBlast, clblast_gemm.h): no program of ours
     size_t in_size = 0, out_size = 0;
     // NN ops: the operands' minimum sizes, in the ABI's order.
     uint32_t nn_operands = 0;

@@ -1,5 +1,6 @@
 // The kernels' programs (built once per device and variant, cached), op
 // descriptor and operand checks, and launches.
+#include "clblast_gemm.h"
 #include "opencl_internal.h"
 #include "opencl_kernels.h"
 
@@ -291,9 +292,14 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
     const bk_gemm_op& g = op->u.gemm;
     const std::string gw = bk_plugin::gemm_label(*op);
     if (std::string why = bk_plugin::check_gemm_shape(g); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
-    if (op->path == BK_PATH_VENDOR)
-        return fail(BK_UNSUPPORTED, gw + ": no vendor library on OpenCL (portable path only)");
     if (std::string why = bk_plugin::gemm_types_rule(*op); !why.empty()) return fail(BK_UNSUPPORTED, why);
+    if (op->path == BK_PATH_VENDOR) {
+        if (std::string why = clblast_gemm_unsupported(d, *op); !why.empty()) return fail(BK_UNSUPPORTED, gw + ": " + why);
+        plan->vendor = true;
+        plan->in_size = bk_dtype_size(op->dtype_a);
+        plan->out_size = bk_dtype_size(op->dtype_c);
+        return BK_OK;
+    }
     switch (op->dtype_a) {
         case BK_F32: plan->variant = V_F32; break;
         case BK_F64:

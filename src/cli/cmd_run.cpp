@@ -13,11 +13,15 @@
 #include "harness/interrupt.h"
 #include "report/claims.h"
 #include "report/format.h"
+#include "report/headline.h"
 #include "report/run_summary.h"
 
 #include <fmt/format.h>
 
+#include <cctype>
+#include <cstdlib>
 #include <memory>
+#include <string>
 
 namespace bakeoff::cli {
 
@@ -27,6 +31,7 @@ struct RunArgs {
     cluster::RunConfig config;
     Format format = Format::text;  // of the summary table
     bool quiet = false;
+    std::string vendor_lib;        // --vendor-lib: handed to the backends as BAKEOFF_VENDOR_LIB
 };
 
 // The steps of the session, in order; each throws UsageError (exit 2) for a
@@ -71,6 +76,12 @@ int run_steps(cluster::RunSession& s, const RunArgs& a) {
         fmt::print(said, "\nchip of {}",
                    terminal_safe(d.id() + ": " + (m.chip ? m.chip->vendor + " " + m.chip->name + " (" + m.reason + ")" : m.reason)));
     }
+    // Last, the figures a person reads first (text where the table is for programs).
+    if (const Table h = headline_table(s.records()); !h.rows.empty() || !h.notes.empty()) {
+        std::string text = render(h, said == stderr ? Format::text : a.format);
+        while (!text.empty() && text.back() == '\n') text.pop_back();
+        fmt::print(said, "\n\n{}", text);
+    }
     fmt::print(said, "\n\nresults: {} ({} records, seed {})\n", s.out(), s.records().size(), a.config.seed);
     if (s.interrupted()) {
         fmt::print(stderr, "bakeoff: interrupted by signal {}; {} finished records kept in {}\n", interrupt_signal(),
@@ -81,6 +92,9 @@ int run_steps(cluster::RunSession& s, const RunArgs& a) {
 }
 
 int run(RunArgs& a) {
+    // Backends read it where they choose a vendor library (in workers too,
+    // which inherit the environment); host.environment records it.
+    if (!a.vendor_lib.empty()) ::setenv("BAKEOFF_VENDOR_LIB", a.vendor_lib.c_str(), 1);
     auto reg = load_default_registry();
     for (const auto& r : reg->refused())
         fmt::print(stderr, "bakeoff: plugin refused: {}\n", terminal_safe(r.origin + ": " + r.reason));
@@ -116,6 +130,15 @@ Subcommand add_run_command(CLI::App& parent) {
                     "not), a .safetensors file with config.json beside it, or a .gguf file (default: random weights "
                     "from the seed; docs/models.md)");
     sub->add_flag("--quiet", a->quiet, "No progress output");
+    sub->add_option("--vendor-lib", a->vendor_lib,
+                    "Run the vendor path through this library where a backend has several for a type "
+                    "(OpenBLAS, oneDNN); default: chosen by capability (docs/methodology.md)")
+        ->check([](const std::string& v) {
+            for (char ch : v)
+                if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.')
+                    return std::string("a library name is letters, digits, '-', '_' or '.'");
+            return std::string();
+        });
     cluster::add_run_options(*sub, c.cluster);
     sub->add_option("--case-timeout", c.case_timeout_s,
                     "Seconds a case may take before its worker is killed and the case fails "

@@ -16,6 +16,8 @@ void Backend::check(bk_status s, const std::string& what) const {
     throw BackendError(s, fmt::format("{}: {}: {}", name, what, last_error()));
 }
 
+bool DeviceInfo::is_host() const { return std::strcmp(props.kind, "cpu") == 0; }
+
 std::string DeviceInfo::id() const { return fmt::format("{}:{}", backend->name, index); }
 
 std::map<std::string, std::string> DeviceInfo::properties() const {

@@ -46,6 +46,8 @@ struct DeviceInfo {
     bk_device_props props{};
 
     std::string id() const;  // "cpu:0", "opencl:1"
+    // The device is the host's CPU (kind "cpu"): its memory is host memory.
+    bool is_host() const;
     // props.properties parsed from "key=value" lines.
     std::map<std::string, std::string> properties() const;
 };

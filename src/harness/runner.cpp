@@ -92,7 +92,7 @@ Record make_record(const Workload& w, const CaseSpec& c, const DeviceInfo& d, st
 
 std::string memory_refusal(const Workload& w, const CaseSpec& c, const DeviceInfo& d, std::uint64_t host_available) {
     const std::uint64_t dev_bytes = w.device_bytes(c);
-    const bool host_is_device = std::strcmp(d.props.kind, "cpu") == 0;
+    const bool host_is_device = d.is_host();
     // The workload keeps host copies of inputs and outputs about as large as
     // the device buffers; on a CPU both live in the same memory.
     const std::uint64_t host_bytes = dev_bytes + (host_is_device ? dev_bytes : 0);
@@ -128,6 +128,7 @@ Record run_case(Device& device, const Workload& w, const CaseSpec& asked, std::u
         return r;
     };
 
+    if (auto why = w.not_applicable(device.info()); !why.empty()) return finish(RecordStatus::not_applicable, why);
     for (const auto& op : w.ops(c)) {
         std::string why;
         if (!device.supports(op, &why)) return finish(RecordStatus::unsupported, why);

@@ -184,6 +184,7 @@ Comparison build_comparison(std::vector<InputFile> inputs, const CompareOptions&
     for (std::size_t i = 0; i < c.columns.size(); ++i) column_of[{c.columns[i].file, c.columns[i].device_id}] = i;
     for (std::size_t f = 0; f < c.inputs.size(); ++f) {
         for (const auto& r : c.inputs[f].results.records) {
+            if (c.not_applicable.take(r)) continue;
             CaseKey key{r.workload, r.dtype, r.size, r.size_label, r.path};
             auto [it, added] = row_of.try_emplace(key, c.rows.size());
             if (added) c.rows.push_back({key, r.metric.unit, std::vector<CompareCell>(c.columns.size())});
@@ -208,6 +209,7 @@ Comparison build_comparison(std::vector<InputFile> inputs, const CompareOptions&
                 case RecordStatus::failed: ++cov.failed; break;
                 case RecordStatus::unsupported: ++cov.unsupported; break;
                 case RecordStatus::skipped: ++cov.skipped; break;
+                case RecordStatus::not_applicable: break;  // never in a row (LeftOut)
             }
             if (const specs::Chip* chip = c.columns[i].chip.chip) {
                 cell.claimed = claimed_figure(*chip, r);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "report/compare_rank_test.h"
+#include "report/not_applicable.h"
 #include "results/record.h"
 #include "results/results_file.h"
 #include "specs/chip_db.h"
@@ -100,6 +101,7 @@ struct Comparison {
     std::vector<CompareRow> rows;   // in order of first appearance over the files
     std::size_t baseline = 0;       // index into columns
     std::vector<Coverage> coverage; // per column
+    LeftOut not_applicable;         // n/a records: in no row and no coverage count
 };
 
 // Builds the comparison. Throws InputError when the baseline names no input

@@ -136,6 +136,7 @@ std::string render_text_raw(const Comparison& c, bool markdown) {
             for (std::size_t i = 0; i < notes.lines.size(); ++i)
                 t.notes.push_back(fmt::format("{}. {}", i + 1, notes.lines[i]));
         }
+        if (c.not_applicable.count()) t.notes.insert(t.notes.end(), {"", c.not_applicable.line()});
         return render_markdown(t);
     }
     t.notes = {"columns:"};
@@ -149,6 +150,7 @@ std::string render_text_raw(const Comparison& c, bool markdown) {
         for (std::size_t i = 0; i < notes.lines.size(); ++i)
             t.notes.push_back(fmt::format("  [{}] {}", i + 1, notes.lines[i]));
     }
+    if (c.not_applicable.count()) t.notes.push_back(c.not_applicable.line());
     return render_text(t);
 }
 

@@ -29,6 +29,7 @@ std::string workload_section(const Comparison& c) {
         "Median of each case per device, higher is better (lower for latencies, whose axis says so); whiskers span "
         "the 95 % confidence interval of the median. In the tables, “≈” marks a difference from the baseline that is "
         "not clear: the intervals overlap, or a Mann–Whitney U test on the samples gives p ≥ 0.05.");
+    if (c.not_applicable.count()) o += "<p class=\"left-out\">" + escape(c.not_applicable.line()) + "</p>\n";
     std::vector<std::string> workloads;
     for (const auto& row : c.rows)
         if (std::find(workloads.begin(), workloads.end(), row.key.workload) == workloads.end())

@@ -32,6 +32,7 @@ std::string coverage_section(const Comparison& c) {
                 case RecordStatus::failed: ++k.failed; break;
                 case RecordStatus::unsupported: ++k.unsupported; break;
                 case RecordStatus::skipped: ++k.skipped; break;
+                case RecordStatus::not_applicable: break;  // never in a row (LeftOut)
             }
         }
     }
@@ -47,6 +48,8 @@ std::string coverage_section(const Comparison& c) {
     return section_open("coverage", "Coverage",
                         "The software-maturity view: for each op, precision and path, how many cases ran and verified "
                         "(ok), failed, are unsupported by the backend, were skipped, or are missing from a file.") +
+           (c.not_applicable.count() ? "<p class=\"left-out\">" + escape(c.not_applicable.line()) + "</p>\n"
+                                     : std::string()) +
            "<figure class=\"coverage-figure\">" +
            svg::coverage_svg(m) + "<figcaption>Coverage matrix.</figcaption></figure>\n" + table(t) + "</section>\n";
 }

@@ -1,6 +1,7 @@
 #include "report/run_summary.h"
 
 #include "report/format.h"
+#include "report/not_applicable.h"
 
 #include <fmt/format.h>
 
@@ -23,7 +24,9 @@ Table run_summary_table(const std::vector<Record>& records, const RunSummaryOpti
     auto percent = [](std::optional<double> pct) {
         return pct ? Cell::of_number(*pct, format_percent(pct)) : Cell::unknown(format_percent(pct));
     };
+    LeftOut left_out;
     for (const auto& r : records) {
+        if (left_out.take(r)) continue;
         std::vector<Cell> row = {r.workload, r.dtype, r.size_label, r.path};
         if (o.show_device) row.emplace_back(r.device_id);
         std::string marker;
@@ -51,6 +54,7 @@ Table run_summary_table(const std::vector<Record>& records, const RunSummaryOpti
         }
         t.rows.push_back(std::move(row));
     }
+    if (left_out.count()) t.notes.push_back(left_out.line());
     return t;
 }
 

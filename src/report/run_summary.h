@@ -1,6 +1,7 @@
 // The table `bakeoff run` ends with: one row per record, the median with its
 // 95 % CI, % of peak where the peak is known, and the verification outcome;
-// reasons and warnings as numbered notes below it.
+// reasons and warnings as numbered notes below it. Cases not applicable to
+// their device (n/a) are left out, with one line saying how many and why.
 #pragma once
 
 #include "report/output.h"

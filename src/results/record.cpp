@@ -50,7 +50,8 @@ namespace {
 constexpr NameEntry<RecordStatus> kStatusNames[] = {{RecordStatus::ok, "ok"},
                                                     {RecordStatus::failed, "failed"},
                                                     {RecordStatus::unsupported, "unsupported"},
-                                                    {RecordStatus::skipped, "skipped"}};
+                                                    {RecordStatus::skipped, "skipped"},
+                                                    {RecordStatus::not_applicable, "n/a"}};
 }
 
 std::string_view record_status_name(RecordStatus s) { return name_of(kStatusNames, s); }

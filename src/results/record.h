@@ -28,7 +28,10 @@ double metric_value(const MetricDef& m, double count, double seconds);
 // Per-sample metric values: metric_value of each sample.
 std::vector<double> metric_values(const MetricDef& m, const WorkCounts& w, std::span<const double> samples_s);
 
-enum class RecordStatus { ok, failed, unsupported, skipped };
+// not_applicable ("n/a"): the case means nothing on the device (a host-device
+// copy where the device is the host); kept in the file, left out of tables,
+// charts and coverage counts.
+enum class RecordStatus { ok, failed, unsupported, skipped, not_applicable };
 std::string_view record_status_name(RecordStatus s);
 std::optional<RecordStatus> parse_record_status(std::string_view s);
 

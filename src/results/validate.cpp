@@ -112,6 +112,7 @@ void check_record(const Record& r, const std::set<std::string>& devices, std::ve
             break;
         case RecordStatus::unsupported:
         case RecordStatus::skipped:
+        case RecordStatus::not_applicable:
             if (r.stats) bad(fmt::format("a {} record must not carry a figure", record_status_name(r.status)));
             if (r.reason.empty()) bad(fmt::format("a {} record must say why", record_status_name(r.status)));
             break;

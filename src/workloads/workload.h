@@ -96,6 +96,10 @@ public:
         (void)c;
         (void)device;
     }
+    // Why the workload means nothing on this device (a host-device copy where
+    // the device is the host), "" when it applies: such cases are recorded
+    // `n/a`, not `unsupported`, since nothing is missing.
+    virtual std::string not_applicable(const DeviceInfo& device) const { return {}; }
 };
 
 // Reading a case's parameters back (a results file, a worker's case): the

@@ -42,13 +42,21 @@ TEST(Cli, SmokeRunThenValidate) {
     EXPECT_NE(run.out.find("median"), std::string::npos);
     EXPECT_NE(run.out.find("membw.triad"), std::string::npos);
     EXPECT_NE(run.out.find("gemm"), std::string::npos);
+    // The headline after the table, and transfers on the CPU kept out of it.
+    EXPECT_NE(run.out.find("headline: the best figure of each kind per device"), std::string::npos) << run.out;
+    EXPECT_EQ(run.out.find("transfer.h2d  "), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("not applicable, left out: "), std::string::npos) << run.out;
     auto doc = nlohmann::json::parse(slurp(file));
     EXPECT_EQ(doc["schema"], "bakeoff-results");
     EXPECT_EQ(doc["complete"], true);
     EXPECT_GE(doc["records"].size(), 6u);
-    bool any_ok = false;
-    for (const auto& r : doc["records"]) any_ok = any_ok || r["status"] == "ok";
+    bool any_ok = false, any_na = false;
+    for (const auto& r : doc["records"]) {
+        any_ok = any_ok || r["status"] == "ok";
+        any_na = any_na || (r["status"] == "n/a" && r["workload"].get<std::string>().rfind("transfer.", 0) == 0);
+    }
     EXPECT_TRUE(any_ok);
+    EXPECT_TRUE(any_na) << "transfers on the CPU are kept in the file as n/a";
     auto val = run_bakeoff("validate '" + file.string() + "'");
     EXPECT_EQ(val.code, 0) << val.err;
     EXPECT_NE(val.out.find(": ok ("), std::string::npos);
@@ -73,12 +81,33 @@ TEST(Cli, BadFlagsAndValuesExitTwoWithOneLine) {
                              "run --device gpu:7", "run --time-budget -1", "run --suite smoke --chip no-such-chip", "frobnicate",
                              "run --out /nonexistent-folder/x.json --suite smoke", "run --size 1x2",
                              "run --size 0x8x8 --workload gemm", "run --size 8x8x8tn --workload gemm",
-                             "run --size 8x8x8 --workload membw.triad", "run --size 8x8x8"}) {
+                             "run --size 8x8x8 --workload membw.triad", "run --size 8x8x8",
+                             "run --vendor-lib 'open blas'"}) {
         auto r = run_bakeoff(args);
         EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
         EXPECT_EQ(lines(r.err), 1) << args << "\n" << r.err;
         EXPECT_TRUE(r.out.empty()) << args;
     }
+}
+
+TEST(Cli, VendorLibForcesTheLibraryAndIsRecorded) {
+    const auto file = work_dir() / "vendor-lib.json";
+    auto run = run_bakeoff("run --device cpu --workload gemm --dtype fp32 --path vendor --size 64 --time-budget 0.05 --quiet "
+                           "--vendor-lib OpenBLAS --out '" + file.string() + "'");
+    ASSERT_EQ(run.code, 0) << run.err;
+    auto doc = nlohmann::json::parse(slurp(file));
+    ASSERT_EQ(doc["records"].size(), 1u);
+    const auto& r = doc["records"][0];
+    EXPECT_EQ(r["status"], "ok") << r["reason"];
+    EXPECT_NE(r["implementation"].get<std::string>().find("library: OpenBLAS, forced by --vendor-lib"),
+              std::string::npos) << r["implementation"];
+    EXPECT_EQ(doc["host"]["environment"].value("BAKEOFF_VENDOR_LIB", ""), "OpenBLAS") << doc["host"]["environment"];
+    // A library the backend does not have: the case is unsupported, saying why.
+    run = run_bakeoff("run --device cpu --workload gemm --dtype fp32 --path vendor --size 64 --time-budget 0.05 --quiet "
+                      "--vendor-lib nosuchlib --out '" + file.string() + "'");
+    doc = nlohmann::json::parse(slurp(file));
+    EXPECT_EQ(doc["records"][0]["status"], "unsupported");
+    EXPECT_NE(doc["records"][0]["reason"].get<std::string>().find("nosuchlib names none"), std::string::npos);
 }
 
 TEST(Cli, ChipOverrideGivesPercentOfClaimThatValidates) {

@@ -100,7 +100,7 @@ bk_device* gemm_device(const std::string& kernel) {
 
 template <class OutT>
 void run_case(bk_device* d, bk_stream* s, bk_dtype in_t, const Shape& sh, bool ta, bool tb, double alpha, double beta,
-              int64_t pad, uint64_t seed) {
+              int64_t pad, uint64_t seed, uint32_t path = BK_PATH_PORTABLE) {
     const int64_t m = sh.m, n = sh.n, k = sh.k;
     const int64_t rows_a = ta ? k : m, cols_a = ta ? m : k, rows_b = tb ? n : k, cols_b = tb ? k : n;
     const int64_t lda = std::max<int64_t>(cols_a + pad, 1), ldb = std::max<int64_t>(cols_b + pad, 1),
@@ -124,6 +124,7 @@ void run_case(bk_device* d, bk_stream* s, bk_dtype in_t, const Shape& sh, bool t
     ASSERT_EQ(bc.upload(c0), BK_OK);
 
     bk_op_desc op = gemm_desc(in_t, sizeof(OutT) == 8 ? BK_F64 : BK_F32, m, n, k, ta, tb, alpha, beta);
+    op.path = path;
     op.u.gemm.lda = lda;
     op.u.gemm.ldb = ldb;
     op.u.gemm.ldc = ldc;
@@ -166,7 +167,7 @@ void run_case(bk_device* d, bk_stream* s, bk_dtype in_t, const Shape& sh, bool t
 }
 
 template <class OutT>
-void run_suite(bk_device* d, bk_dtype in_t) {
+void run_suite(bk_device* d, bk_dtype in_t, uint32_t path = BK_PATH_PORTABLE) {
     ASSERT_NE(d, nullptr);
     Stream s(d);
     const Shape shapes[] = {{1, 1, 1}, {7, 7, 7}, {63, 63, 63}, {65, 33, 17}, {1, 65, 130}, {130, 1, 3}, {67, 129, 70}};
@@ -180,7 +181,7 @@ void run_suite(bk_device* d, bk_dtype in_t) {
                 SCOPED_TRACE(std::to_string(sh.m) + "x" + std::to_string(sh.n) + "x" + std::to_string(sh.k) +
                              " ta=" + std::to_string(ta) + " tb=" + std::to_string(tb) + " alpha=" +
                              std::to_string(alpha) + " beta=" + std::to_string(beta) + " pad=" + std::to_string(pad));
-                run_case<OutT>(d, s.s, in_t, sh, ta, tb, alpha, beta, pad, seed++);
+                run_case<OutT>(d, s.s, in_t, sh, ta, tb, alpha, beta, pad, seed++, path);
                 if (::testing::Test::HasFatalFailure()) return;
             }
 }
@@ -308,3 +309,53 @@ TEST_P(OpenclGemm, EmptyDimensions) {
 
 INSTANTIATE_TEST_SUITE_P(Kernels, OpenclGemm, ::testing::Values("tiled", "blocked"),
                          [](const ::testing::TestParamInfo<const char*>& i) { return std::string(i.param); });
+
+// The vendor path: CLBlast's SGEMM/DGEMM on the same odd shapes, transposes,
+// padded leading dimensions and alpha/beta, against the same bound (CLBlast
+// also accumulates in the output type). Skipped where CLBlast is absent.
+TEST(OpenclClblast, F32AndF64OddShapes) {
+    BKOCL_REQUIRE_DEVICE();
+    bk_op_desc op = gemm_desc(BK_F32, BK_F32, 64, 64, 64);
+    op.path = BK_PATH_VENDOR;
+    if (be()->supports(device(), &op) != BK_OK) GTEST_SKIP() << be()->last_error();
+    run_suite<float>(device(), BK_F32, BK_PATH_VENDOR);
+    if (has_fp64()) run_suite<double>(device(), BK_F64, BK_PATH_VENDOR);
+}
+
+TEST(OpenclClblast, OpInfoNamesTheLibraryAndItsTuning) {
+    BKOCL_REQUIRE_DEVICE();
+    bk_op_desc op = gemm_desc(BK_F32, BK_F32, 64, 64, 64);
+    op.path = BK_PATH_VENDOR;
+    if (be()->supports(device(), &op) != BK_OK) GTEST_SKIP() << be()->last_error();
+    const std::string info = gemm_info(device(), op);
+    EXPECT_EQ(info.rfind("CLBlast ", 0), 0u) << info;
+    EXPECT_NE(info.find("SGEMM"), std::string::npos) << info;
+    EXPECT_NE(info.find("tuning:"), std::string::npos) << info;
+    // f16 -> f32 is not CLBlast's, whatever the device.
+    bk_op_desc h = gemm_desc(BK_F16, BK_F32, 64, 64, 64);
+    h.path = BK_PATH_VENDOR;
+    EXPECT_EQ(be()->supports(device(), &h), BK_UNSUPPORTED);
+    EXPECT_NE(std::string(be()->last_error()).find("no f16 -> f32 GEMM"), std::string::npos) << be()->last_error();
+}
+
+// Without CLBlast the plugin still loads and runs the portable path; the vendor
+// GEMM is unsupported and says why. The check runs in a fresh process (a death
+// test in "threadsafe" style re-executes the binary), where the library has
+// not been looked for yet.
+TEST(OpenclClblastDeathTest, WithoutClblastTheVendorGemmSaysSo) {
+    BKOCL_REQUIRE_DEVICE();
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    ::setenv("BAKEOFF_CLBLAST_LIBRARY", "/nonexistent/libclblast.so.1", 1);
+    EXPECT_EXIT(
+        {
+            bk_op_desc op = gemm_desc(BK_F32, BK_F32, 8, 8, 8);
+            const bool portable = be()->supports(device(), &op) == BK_OK;
+            op.path = BK_PATH_VENDOR;
+            const bool refused = be()->supports(device(), &op) == BK_UNSUPPORTED;
+            const std::string why = be()->last_error();
+            std::fprintf(stderr, "%s\n", why.c_str());
+            std::exit(portable && refused && why.find("CLBlast is not installed") != std::string::npos ? 0 : 1);
+        },
+        ::testing::ExitedWithCode(0), "CLBlast is not installed");
+    ::unsetenv("BAKEOFF_CLBLAST_LIBRARY");
+}

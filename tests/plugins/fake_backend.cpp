@@ -21,6 +21,8 @@
 // (SIGSEGV), abort, exit (exit(0), as a library that ends its host would),
 // hang, or fail (init and props return an error).
 // BAKEOFF_FAKE_PEAK_GFLOPS replaces the made-up fp32/fp64 peak (1000 GFLOP/s).
+// BAKEOFF_FAKE_OP_INFO is what op_info answers for every op (a faked library
+// report: implementation lines and "warning: " lines); unset, it answers "".
 // Compile-time switches build deliberately broken plugins for the loader tests:
 //   FAKE_ABI_VERSION=N  — claim another ABI version
 //   FAKE_DROP_LAUNCH    — leave the required `launch` entry point NULL
@@ -35,6 +37,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -219,6 +222,13 @@ void run_gemm(const bk_op_desc* op, bk_buffer* const* b) {
     return BK_OK;
 }
 
+bk_status op_info(bk_device*, const bk_op_desc*, char* buf, size_t len) {
+    const char* text = std::getenv("BAKEOFF_FAKE_OP_INFO");
+    if (!buf || len == 0) return fail(BK_INVALID_ARGUMENT, "op_info: no output buffer");
+    std::snprintf(buf, len, "%s", text ? text : "");
+    return BK_OK;
+}
+
 bk_status init() {
     if (load_fault("init")) return fail(BK_DEVICE_ERROR, "init failed on purpose (BAKEOFF_FAKE_LOAD_FAULT)");
     return BK_OK;
@@ -231,6 +241,7 @@ bk_backend make_table() {
     t.device_props = device_props;
     t.event_elapsed_ms = event_elapsed_ms;
     t.supports = supports;
+    t.op_info = op_info;
 #ifndef FAKE_DROP_LAUNCH
     t.launch = launch;
 #endif

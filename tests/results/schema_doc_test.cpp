@@ -1,6 +1,6 @@
 // docs/results-schema.md cannot drift from what bakeoff writes: every field
 // to_json(Record), results_header() and device_json() write is named in the
-// document, and so is every workload a record can carry.
+// document, and so is every workload and status a record can carry.
 #include "results/record.h"
 #include "results/results_header.h"
 #include "workloads/workload.h"
@@ -101,6 +101,17 @@ TEST(ResultsSchemaDoc, NamesEveryHeaderAndDeviceField) {
     const auto device_fields = device_json(dev.info());
     for (const auto& [field, unused] : device_fields.items())
         EXPECT_TRUE(names(device, field)) << "device field '" << field << "' is not in docs/results-schema.md";
+}
+
+TEST(ResultsSchemaDoc, NamesEveryStatus) {
+    const auto row = row_of(section(schema_doc(), "## Record"), "status");
+    ASSERT_FALSE(row.empty());
+    for (RecordStatus s : {RecordStatus::ok, RecordStatus::failed, RecordStatus::unsupported, RecordStatus::skipped,
+                           RecordStatus::not_applicable}) {
+        const std::string name(record_status_name(s));
+        EXPECT_TRUE(names(row, name)) << "status '" << name << "' is not in the `status` row of docs/results-schema.md";
+        EXPECT_EQ(parse_record_status(name), s) << name;
+    }
 }
 
 TEST(ResultsSchemaDoc, NamesEveryWorkload) {

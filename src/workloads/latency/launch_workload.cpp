@@ -64,6 +64,12 @@ std::vector<CaseSpec> LaunchLatencyWorkload::cases(Suite suite, const DeviceInfo
     return out;
 }
 
+std::string LaunchLatencyWorkload::not_applicable(const DeviceInfo& device) const {
+    if (!device.is_host()) return {};
+    return "the device is the host: a launch is work handed to the host's own threads, so there is no device "
+           "launch latency to measure";
+}
+
 WorkCounts LaunchLatencyWorkload::counts(const CaseSpec& c) const {
     WorkCounts w;
     w.items = double(c.size);

@@ -22,6 +22,9 @@ public:
     std::vector<bk_op_desc> ops(const CaseSpec& c) const override;
     double peak(const CaseSpec& c, const DeviceInfo& device) const override { return 0; }
     std::unique_ptr<CaseInstance> prepare(Device& device, const CaseSpec& c, std::uint64_t seed) const override;
+    // n/a on a device that is the host: a launch there is work handed to the
+    // host's own threads, not a command sent to another processor.
+    std::string not_applicable(const DeviceInfo& device) const override;
 };
 
 }  // namespace bakeoff

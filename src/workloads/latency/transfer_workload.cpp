@@ -117,6 +117,11 @@ std::vector<CaseSpec> TransferWorkload::cases(Suite suite, const DeviceInfo&, co
     return out;
 }
 
+std::string TransferWorkload::not_applicable(const DeviceInfo& device) const {
+    if (!device.is_host()) return {};
+    return "the device is the host: its memory is host memory, so there is no host-device copy to measure";
+}
+
 WorkCounts TransferWorkload::counts(const CaseSpec& c) const {
     WorkCounts w;
     w.bytes = double(c.size);

@@ -7,7 +7,8 @@
 // which: "64MiB-pinned"). Bytes counted: the size, once. Metric: GB/s =
 // bytes / seconds / 1e9. Verification: the destination is compared byte for
 // byte with the seeded pattern the source holds.
-// Backends without host buffers report the cases unsupported.
+// Backends without host buffers report the cases unsupported; on a device
+// that is the host there is no host-device copy, and the cases are n/a.
 #pragma once
 
 #include "workloads/workload.h"
@@ -28,6 +29,7 @@ public:
     std::vector<bk_op_desc> ops(const CaseSpec& c) const override;
     double peak(const CaseSpec& c, const DeviceInfo& device) const override { return 0; }
     std::unique_ptr<CaseInstance> prepare(Device& device, const CaseSpec& c, std::uint64_t seed) const override;
+    std::string not_applicable(const DeviceInfo& device) const override;
 
     // Byte i of the pattern for `seed`, generated in 1 MiB chunks so that a
     // check never needs the whole pattern in memory.
