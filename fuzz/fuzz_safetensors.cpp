@@ -1,7 +1,7 @@
 // Fuzz target: safetensors checkpoints. Opening a file must either succeed or
 // throw SafetensorsError; every tensor of a file that opens must read whole
 // (its shape's element count, within its byte range); matching the file with
-// a model preset and reading the preset's weights must do the same.
+// the tiny preset's config and reading its weights must do the same.
 //
 // Two input forms, so that the fuzzer can also reach the preset code without
 // inputs the size of a model: an input starting with '{' is only the JSON
@@ -10,6 +10,7 @@
 // whole file as it would be on disk.
 #include "fuzz_input_file.h"
 
+#include "workloads/llm/hf_checkpoint.h"
 #include "workloads/llm/llm_weights.h"
 #include "workloads/llm/safetensors.h"
 
@@ -92,13 +93,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         } catch (const SafetensorsError&) {
         }
     }
+    // The tiny preset's weights from it: shapes checked, every tensor read
+    // converted and as stored bytes.
     try {
-        const LlmConfig c = preset_from_checkpoint(*f);
+        const LlmConfig c = *find_preset("tiny");
+        const auto ck = HfCheckpoint::single(path);
         for (bk_dtype wt : {BK_F32, BK_BF16}) {
-            auto w = checkpoint_weights(f, c, wt);
-            for (std::size_t i = 0; i < w->tensors().size(); ++i) (void)w->tensor_f64(i);
+            auto w = hf_weights(ck, c, wt);
+            for (std::size_t i = 0; i < w->tensors().size(); ++i) {
+                (void)w->tensor_f64(i);
+                const TensorInfo& t = w->tensors()[i];
+                std::vector<unsigned char> raw(format_row_bytes(w->format(i), row_length(t)) * std::size_t(row_count(t)));
+                w->raw_rows(i, 0, row_count(t), raw.data());
+            }
         }
-    } catch (const SafetensorsError&) {
+    } catch (const ModelError&) {
     }
     return 0;
 }

@@ -4,6 +4,7 @@
 #include "numeric/rng.h"
 #include "workloads/llm/llm_model.h"
 #include "workloads/llm/llm_reference.h"
+#include "workloads/llm/model_file.h"
 
 #include <fmt/format.h>
 
@@ -44,8 +45,7 @@ public:
         if (s.weights_file.empty()) {
             weights_ = random_weights(s.config, s.weight_dtype, seed);
         } else {
-            auto f = std::make_shared<const SafetensorsFile>(s.weights_file);
-            weights_ = checkpoint_weights(f, s.config, s.weight_dtype);
+            weights_ = open_model(s.weights_file).weights(s.weight_dtype);
         }
         model_ = std::make_unique<DeviceModel>(dev, *weights_, s.weight_dtype, s.gemm_path, s.batch, s.capacity, s.seq);
         cache_seed_ = seed ^ 0xC0FFEEull;

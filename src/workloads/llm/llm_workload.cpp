@@ -4,6 +4,7 @@
 #include "numeric/rng.h"
 #include "workloads/llm/llm_case.h"
 #include "workloads/llm/llm_model.h"
+#include "workloads/llm/model_file.h"
 
 #include <fmt/format.h>
 
@@ -176,12 +177,9 @@ std::vector<CaseSpec> LlmWorkload::cases(Suite suite, const DeviceInfo&, const C
         }
         pts = with;
     }
-    // A checkpoint fixes the shapes: its preset replaces the suite's.
+    // A model file fixes the shapes: its config replaces the suite's presets.
     std::optional<LlmConfig> from_file;
-    if (!choice.weights.empty()) {
-        SafetensorsFile f(choice.weights);
-        from_file = preset_from_checkpoint(f);
-    }
+    if (!choice.weights.empty()) from_file = open_model(choice.weights).config;
     // fp16 in the full suite and on request: fp32 and bf16 are the suites' pair.
     std::vector<bk_dtype> dtypes{BK_F32, BK_BF16};
     if (suite == Suite::full) dtypes.push_back(BK_F16);
