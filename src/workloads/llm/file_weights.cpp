@@ -27,6 +27,9 @@ void decode_values(bk_dtype t, const unsigned char* p, float* out, std::int64_t 
         case BK_F32: std::memcpy(out, p, std::size_t(n) * 4); return;
         case BK_F16: widen(f16_to_float); return;
         case BK_BF16: widen(bf16_to_float); return;
+        case BK_F8_E4M3:
+            for (std::int64_t i = 0; i < n; ++i) out[i] = f8_e4m3_to_float(p[i]);
+            return;
         default:
             if (bk_dequantize_row(t, p, out, n) != 0)
                 throw ModelError(fmt::format("llm: {} rows of {} cannot be decoded", dtype_name(t), n));

@@ -36,8 +36,8 @@ protected:
     virtual std::string name_of(std::size_t index) const = 0;
 };
 
-// n values of an element type (f32, f16, bf16) or a block type at p, which
-// may be unaligned, into floats.
+// n values of an element type (f32, f16, bf16, f8_e4m3) or a block type at
+// p, which may be unaligned, into floats.
 void decode_values(bk_dtype t, const unsigned char* p, float* out, std::int64_t n);
 
 // A tensor's shape as the config needs it, in Hugging Face order: [rows,

@@ -195,6 +195,7 @@ GgufFile::GgufFile(const std::string& path) : file_(path) {
     if (file_.size() < 4 || std::memcmp(file_.data(), "GGUF", 4) != 0) c.fail("not a GGUF file (no \"GGUF\" magic)");
     c.skip(4, "the magic");
     const auto version = c.read<std::uint32_t>("the version");
+    if (version == 0x03000000u) c.fail("GGUF version 3 written big-endian; only little-endian files are read");
     if (version != 3)
         c.fail(fmt::format("GGUF version {}; only version 3 is read (convert it again with a current llama.cpp)", version));
     const auto n_tensors = c.read<std::uint64_t>("the tensor count");

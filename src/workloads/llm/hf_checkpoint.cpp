@@ -9,16 +9,6 @@
 
 namespace bakeoff::llm {
 
-bk_dtype st_bk_dtype(StDtype t) {
-    switch (t) {
-        case StDtype::f32: return BK_F32;
-        case StDtype::bf16: return BK_BF16;
-        case StDtype::f16: return BK_F16;
-        case StDtype::f8_e4m3: return BK_F8_E4M3;
-    }
-    return BK_F32;
-}
-
 std::shared_ptr<const HfCheckpoint> HfCheckpoint::single(const std::string& path) {
     auto ck = std::make_shared<HfCheckpoint>();
     ck->path_ = path;

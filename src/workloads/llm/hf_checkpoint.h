@@ -36,9 +36,6 @@ private:
     std::map<std::string, Where> tensors_;
 };
 
-// The stored type of a safetensors dtype.
-bk_dtype st_bk_dtype(StDtype t);
-
 // The weights of config c from the checkpoint (shapes checked, ModelError
 // naming the tensor); matrices load as `loaded_as`.
 std::unique_ptr<WeightSource> hf_weights(std::shared_ptr<const HfCheckpoint> ck, const LlmConfig& c, bk_dtype loaded_as);

@@ -1,7 +1,6 @@
 #include "workloads/llm/safetensors.h"
 
-#include "numeric/f16.h"
-#include "numeric/rng.h"
+#include "workloads/llm/file_weights.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -17,6 +16,16 @@ std::size_t st_dtype_size(StDtype t) {
         case StDtype::f8_e4m3: return 1;
         default: return 2;
     }
+}
+
+bk_dtype st_bk_dtype(StDtype t) {
+    switch (t) {
+        case StDtype::f32: return BK_F32;
+        case StDtype::bf16: return BK_BF16;
+        case StDtype::f16: return BK_F16;
+        case StDtype::f8_e4m3: return BK_F8_E4M3;
+    }
+    return BK_F32;
 }
 
 namespace {
@@ -118,22 +127,7 @@ void SafetensorsFile::read_f32(const StTensor& t, std::uint64_t first, std::uint
         throw SafetensorsError(fmt::format("{}: tensor '{}': read of elements [{}, {}) is out of range", path(), t.name,
                                            first, first + count));
     const unsigned char* p = bytes(t) + first * es;
-    // 16-bit elements, possibly unaligned in the mapping, widened one by one.
-    auto widen = [&](float (*to_float)(std::uint16_t)) {
-        for (std::uint64_t i = 0; i < count; ++i) {
-            std::uint16_t h;
-            std::memcpy(&h, p + 2 * i, 2);
-            out[i] = to_float(h);
-        }
-    };
-    switch (t.dtype) {
-        case StDtype::f32: std::memcpy(out, p, count * 4); break;
-        case StDtype::bf16: widen(bf16_to_float); break;
-        case StDtype::f16: widen(f16_to_float); break;
-        case StDtype::f8_e4m3:
-            for (std::uint64_t i = 0; i < count; ++i) out[i] = f8_e4m3_to_float(p[i]);
-            break;
-    }
+    decode_values(st_bk_dtype(t.dtype), p, out, std::int64_t(count));
 }
 
 }  // namespace bakeoff::llm

@@ -12,6 +12,8 @@
 #include "workloads/llm/mapped_file.h"
 #include "workloads/llm/model_error.h"
 
+#include <bakeoff/backend_abi.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -55,5 +57,7 @@ private:
 };
 
 std::size_t st_dtype_size(StDtype t);
+// The bk_dtype of a safetensors dtype.
+bk_dtype st_bk_dtype(StDtype t);
 
 }  // namespace bakeoff::llm

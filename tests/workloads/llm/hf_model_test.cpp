@@ -32,23 +32,6 @@ LlmConfig small(const std::string& arch) {
     return c;
 }
 
-std::string error_of(const std::filesystem::path& p) {
-    try {
-        open_model(p.string());
-    } catch (const ModelError& e) {
-        return e.what();
-    }
-    return "";
-}
-
-// Opening p fails with one line naming every one of `parts`.
-void expect_error_names(const std::filesystem::path& p, std::initializer_list<std::string> parts) {
-    const std::string e = error_of(p);
-    ASSERT_FALSE(e.empty()) << p << " opened";
-    EXPECT_EQ(e.find('\n'), std::string::npos) << e;
-    for (const std::string& part : parts) EXPECT_NE(e.find(part), std::string::npos) << part << " in: " << e;
-}
-
 nlohmann::json config_of(const std::filesystem::path& dir) {
     return nlohmann::json::parse(std::ifstream(dir / "config.json"));
 }
@@ -153,7 +136,7 @@ TEST_F(HfModel, ConfigsMapMistralQwen2TiedAndRopeScaling) {
     j["rope_scaling"] = {{"type", "linear"}, {"factor", 2.0}};
     set_config(l, j);
     // 2 heads of 32 (and so 2 KV heads of 32) do not fit the k_proj of 2 x 16.
-    expect_error_names(l, {"model.layers.0.self_attn.k_proj.weight", "[32, 64]", "[64, 64]"});
+    expect_open_error_names(l, {"model.layers.0.self_attn.k_proj.weight", "[32, 64]", "[64, 64]"});
     j["num_attention_heads"] = 4;
     j["num_key_value_heads"] = 2;
     set_config(l, j);
@@ -204,7 +187,7 @@ TEST_F(HfModel, F8E4M3TensorsDecodeExactly) {
     EXPECT_EQ(tensor_values(*w, 2)[1], f8_e4m3_to_float(ts[2].bytes[1]));
     ts.push_back({"model.layers.0.self_attn.q_proj.weight_scale", "F32", {}, st_test::f32_bytes({0.5f})});
     st_test::write(m / "model.safetensors", ts);
-    expect_error_names(m, {"model.layers.0.self_attn.q_proj.weight_scale", "scaled"});
+    expect_open_error_names(m, {"model.layers.0.self_attn.q_proj.weight_scale", "scaled"});
 }
 
 // ---- what it cannot run ----
@@ -241,7 +224,7 @@ TEST_F(HfModel, FeaturesTheDecoderLacksAreRefusedByKey) {
         j[c.key] = c.value;
         set_config(d, j);
         const std::string config = (d / "config.json").string();
-        expect_error_names(d, {config, std::string("key '") + c.key, c.says});
+        expect_open_error_names(d, {config, std::string("key '") + c.key, c.says});
     }
     // No architectures: model_type decides, and an unknown one is named.
     const auto d = folder("model-type");
@@ -249,7 +232,7 @@ TEST_F(HfModel, FeaturesTheDecoderLacksAreRefusedByKey) {
     j.erase("architectures");
     j["model_type"] = "phi3";
     set_config(d, j);
-    expect_error_names(d, {"key 'model_type'", "'phi3'"});
+    expect_open_error_names(d, {"key 'model_type'", "'phi3'"});
 }
 
 // ---- broken folders ----
@@ -257,21 +240,21 @@ TEST_F(HfModel, FeaturesTheDecoderLacksAreRefusedByKey) {
 TEST_F(HfModel, AnIndexNamingAMissingShardNamesIt) {
     const auto d = folder("missing-shard");
     std::filesystem::remove(d / "model-00002-of-00002.safetensors");
-    expect_error_names(d, {(d / "model.safetensors.index.json").string(), "model-00002-of-00002.safetensors", "missing"});
+    expect_open_error_names(d, {(d / "model.safetensors.index.json").string(), "model-00002-of-00002.safetensors", "missing"});
     // A tensor the index puts in a shard that lacks it.
     const auto e = folder("index-lies");
     auto idx = nlohmann::json::parse(std::ifstream(e / "model.safetensors.index.json"));
     idx["weight_map"]["model.layers.1.mlp.up_proj.weight"] = "model-00001-of-00002.safetensors";
     write_text(e / "model.safetensors.index.json", idx.dump());
-    expect_error_names(e, {(e / "model-00001-of-00002.safetensors").string(), "model.layers.1.mlp.up_proj.weight"});
+    expect_open_error_names(e, {(e / "model-00001-of-00002.safetensors").string(), "model.layers.1.mlp.up_proj.weight"});
     // A shard name that leaves the folder.
     idx["weight_map"]["model.layers.1.mlp.up_proj.weight"] = "../elsewhere.safetensors";
     write_text(e / "model.safetensors.index.json", idx.dump());
-    expect_error_names(e, {"weight_map.model.layers.1.mlp.up_proj.weight", "not a file name"});
+    expect_open_error_names(e, {"weight_map.model.layers.1.mlp.up_proj.weight", "not a file name"});
     write_text(e / "model.safetensors.index.json", "{\"weight_map\": 3}");
-    expect_error_names(e, {"key 'weight_map'"});
+    expect_open_error_names(e, {"key 'weight_map'"});
     write_text(e / "model.safetensors.index.json", "[1,");
-    expect_error_names(e, {"model.safetensors.index.json", "not valid JSON"});
+    expect_open_error_names(e, {"model.safetensors.index.json", "not valid JSON"});
 }
 
 TEST_F(HfModel, AConfigThatDisagreesWithATensorNamesBothShapes) {
@@ -279,7 +262,7 @@ TEST_F(HfModel, AConfigThatDisagreesWithATensorNamesBothShapes) {
     auto j = config_of(d);
     j["intermediate_size"] = 128;
     set_config(d, j);
-    expect_error_names(d, {(d / "model-00001-of-00002.safetensors").string(), "model.layers.0.mlp.gate_proj.weight",
+    expect_open_error_names(d, {(d / "model-00001-of-00002.safetensors").string(), "model.layers.0.mlp.gate_proj.weight",
                            "[192, 64]", "[128, 64]"});
     // Untied in the config, but no lm_head in the files.
     const auto t = folder("no-head");
@@ -295,24 +278,24 @@ TEST_F(HfModel, AConfigThatDisagreesWithATensorNamesBothShapes) {
         keep.push_back({name, st.dtype == StDtype::f32 ? "F32" : "BF16", st.shape, b});
     }
     st_test::write(t / "model-00002-of-00002.safetensors", keep);
-    expect_error_names(t, {"tensor 'lm_head.weight' is missing"});
+    expect_open_error_names(t, {"tensor 'lm_head.weight' is missing"});
 }
 
 TEST_F(HfModel, MissingOrBadConfigFilesAreNamed) {
     const auto d = folder("no-config");
     std::filesystem::remove(d / "config.json");
-    expect_error_names(d, {"no config.json"});
+    expect_open_error_names(d, {"no config.json"});
     write_text(d / "config.json", "{\"hidden_size\": ");
-    expect_error_names(d, {(d / "config.json").string(), "not valid JSON"});
+    expect_open_error_names(d, {(d / "config.json").string(), "not valid JSON"});
     write_text(d / "config.json", std::string(kMaxConfigBytes + 1, ' '));
-    expect_error_names(d, {(d / "config.json").string(), "bytes"});
+    expect_open_error_names(d, {(d / "config.json").string(), "bytes"});
     std::filesystem::remove(d / "config.json");
     std::filesystem::create_directory(d / "config.json");
-    expect_error_names(d, {(d / "config.json").string(), "not a regular file"});
+    expect_open_error_names(d, {(d / "config.json").string(), "not a regular file"});
     const auto e = fresh_dir("hf-empty");
-    expect_error_names(e, {"neither model.safetensors nor model.safetensors.index.json"});
+    expect_open_error_names(e, {"neither model.safetensors nor model.safetensors.index.json"});
     write_text(e / "notes.txt", "x");
-    expect_error_names(e / "notes.txt", {"notes.txt", "not a model"});
+    expect_open_error_names(e / "notes.txt", {"notes.txt", "not a model"});
 }
 
 TEST(HfConfig, ParsesWithoutFilesAndNamesTheKey) {

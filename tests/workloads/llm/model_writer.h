@@ -9,9 +9,11 @@
 #include "workloads/llm/gguf.h"
 #include "workloads/llm/gguf_model.h"
 #include "workloads/llm/llm_weights.h"
+#include "workloads/llm/model_file.h"
 
 #include <bakeoff/plugin_quant.h>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -114,6 +116,24 @@ inline void write_hf_folder(const std::filesystem::path& dir, const WeightSource
     write_text(dir / "config.json", hf_config_json(w.config()).dump(2));
 }
 
+// open_model's error for p ("" when it opens).
+inline std::string open_error(const std::filesystem::path& p) {
+    try {
+        bakeoff::llm::open_model(p.string());
+    } catch (const bakeoff::llm::ModelError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// Opening p fails with one line naming every one of `parts`.
+inline void expect_open_error_names(const std::filesystem::path& p, std::initializer_list<std::string> parts) {
+    const std::string e = open_error(p);
+    ASSERT_FALSE(e.empty()) << p << " opened";
+    EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+    for (const std::string& part : parts) EXPECT_NE(e.find(part), std::string::npos) << part << " in: " << e;
+}
+
 // ---- GGUF ----
 
 // Bytes of a GGUF file, appended field by field.
@@ -130,6 +150,7 @@ public:
         b.insert(b.end(), s.begin(), s.end());
         return *this;
     }
+    GgufBytes& magic() { return put<char>('G').put<char>('G').put<char>('U').put<char>('F'); }
     GgufBytes& raw(const std::vector<unsigned char>& v) {
         b.insert(b.end(), v.begin(), v.end());
         return *this;
@@ -162,7 +183,7 @@ struct GgufWriter {
 
     std::vector<unsigned char> bytes() const {
         GgufBytes o;
-        o.raw({'G', 'G', 'U', 'F'}).put(version);
+        o.magic().put(version);
         o.put<std::uint64_t>(tensor_count >= 0 ? std::uint64_t(tensor_count) : tensors.size());
         o.put<std::uint64_t>(kv_count >= 0 ? std::uint64_t(kv_count) : kv.size());
         for (const auto& [k, v] : kv) o.str(k).raw(v.b);

@@ -45,19 +45,11 @@ std::vector<st_test::Tensor> tiny_tensors(const WeightSource& w) {
     return out;
 }
 
-std::string error_of(const std::filesystem::path& p) {
-    try {
-        open_model(p.string());
-    } catch (const ModelError& e) {
-        return e.what();
-    }
-    return "";
-}
+std::string error_of(const std::filesystem::path& p) { return model_test::open_error(p); }
 
 // Loading p fails, and the error names every one of `parts`.
 void expect_error_names(const std::filesystem::path& p, std::initializer_list<std::string> parts) {
-    const std::string e = error_of(p);
-    for (const std::string& part : parts) EXPECT_NE(e.find(part), std::string::npos) << part << " in: " << e;
+    model_test::expect_open_error_names(p, parts);
 }
 
 class Safetensors : public ::testing::Test {
