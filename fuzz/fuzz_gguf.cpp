@@ -3,6 +3,7 @@
 // the model it describes (config from the metadata, every tensor converted
 // and as stored bytes) must do the same. The input is a whole file.
 #include "fuzz_input_file.h"
+#include "fuzz_weights.h"
 
 #include "workloads/llm/gguf.h"
 #include "workloads/llm/gguf_model.h"
@@ -43,19 +44,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             (void)last;
         }
     }
+    LlmConfig c;
     try {
-        const LlmConfig c = gguf_config(*f);
-        if (c.matrix_params() + c.norm_params() > kMaxParams) return 0;
-        for (bk_dtype wt : {BK_F32, BK_BF16}) {
-            auto w = gguf_weights(f, c, wt);
-            for (std::size_t i = 0; i < w->tensors().size(); ++i) {
-                (void)w->tensor_f64(i);
-                const TensorInfo& t = w->tensors()[i];
-                std::vector<unsigned char> raw(format_row_bytes(w->format(i), row_length(t)) * std::size_t(row_count(t)));
-                w->raw_rows(i, 0, row_count(t), raw.data());
-            }
-        }
+        c = gguf_config(*f);
     } catch (const ModelError&) {
+        return 0;
     }
+    if (c.matrix_params() + c.norm_params() > kMaxParams) return 0;
+    bakeoff::fuzz::read_every_tensor([&](bk_dtype wt) { return gguf_weights(f, c, wt); });
     return 0;
 }

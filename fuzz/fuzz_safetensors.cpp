@@ -9,6 +9,7 @@
 // largest end offset the header names (capped at 4 MiB); any other input is a
 // whole file as it would be on disk.
 #include "fuzz_input_file.h"
+#include "fuzz_weights.h"
 
 #include "workloads/llm/hf_checkpoint.h"
 #include "workloads/llm/llm_weights.h"
@@ -95,19 +96,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     // The tiny preset's weights from it: shapes checked, every tensor read
     // converted and as stored bytes.
-    try {
-        const LlmConfig c = *find_preset("tiny");
-        const auto ck = HfCheckpoint::single(path);
-        for (bk_dtype wt : {BK_F32, BK_BF16}) {
-            auto w = hf_weights(ck, c, wt);
-            for (std::size_t i = 0; i < w->tensors().size(); ++i) {
-                (void)w->tensor_f64(i);
-                const TensorInfo& t = w->tensors()[i];
-                std::vector<unsigned char> raw(format_row_bytes(w->format(i), row_length(t)) * std::size_t(row_count(t)));
-                w->raw_rows(i, 0, row_count(t), raw.data());
-            }
-        }
-    } catch (const ModelError&) {
-    }
+    const LlmConfig c = *find_preset("tiny");
+    const auto ck = HfCheckpoint::single(path);
+    bakeoff::fuzz::read_every_tensor([&](bk_dtype wt) { return hf_weights(ck, c, wt); });
     return 0;
 }

@@ -81,6 +81,14 @@ protected:
         src_ = random_weights(k_sized(), BK_F32, 3);
         return gguf_model(*src_, BK_Q8_0);
     }
+    // good() changed by `edit`, written as `file`.
+    std::filesystem::path broken(const std::string& file, const std::function<void(GgufWriter&)>& edit) {
+        GgufWriter g = good();
+        edit(g);
+        const auto p = path(file);
+        g.write(p);
+        return p;
+    }
     std::size_t tensor(GgufWriter& g, const std::string& name) {
         for (std::size_t i = 0; i < g.tensors.size(); ++i)
             if (g.tensors[i].name == name) return i;
@@ -103,17 +111,8 @@ TEST_F(Gguf, EveryTypeReadsBackExactlyWithItsShape) {
         EXPECT_EQ(m.format, "gguf");
         EXPECT_EQ(m.weight_type, t);
         EXPECT_EQ(m.config.name, "model-" + std::to_string(int(t)));
-        EXPECT_EQ(m.config.dim, 256);
-        EXPECT_EQ(m.config.layers, 2);
-        EXPECT_EQ(m.config.heads, 4);
-        EXPECT_EQ(m.config.kv_heads, 2);
-        EXPECT_EQ(m.config.head_dim, 64);
-        EXPECT_EQ(m.config.ffn, 512);
-        EXPECT_EQ(m.config.vocab, 48);
+        expect_same_shape(m.config, k_sized());
         EXPECT_EQ(m.config.context, 2048);
-        EXPECT_FALSE(m.config.tied);
-        EXPECT_FALSE(m.config.qkv_bias);
-        EXPECT_NEAR(m.config.norm_eps, 1e-6, 1e-12);
         auto w = m.weights(BK_F32);
         ASSERT_EQ(w->tensors().size(), src->tensors().size());
         for (std::size_t i = 0; i < w->tensors().size(); ++i) {
@@ -265,56 +264,40 @@ TEST_F(Gguf, ATensorPastTheEndIsNamed) {
 }
 
 TEST_F(Gguf, OverlappingAndMisalignedOffsetsAreRefused) {
-    auto g = good();
-    g.tensors[tensor(g, "blk.0.attn_k.weight")].offset = 0;  // over token_embd
-    const auto p = path("overlap.gguf");
-    g.write(p);
-    expect_error_names(p, {"overlaps", "blk.0.attn_k.weight"});
-    auto m = good();
-    m.tensors[1].offset = 4;
-    const auto q = path("misaligned.gguf");
-    m.write(q);
-    expect_error_names(q, {"tensor 'blk.0.attn_norm.weight'", "alignment 32"});
+    expect_error_names(broken("overlap.gguf", [&](GgufWriter& g) {
+        g.tensors[tensor(g, "blk.0.attn_k.weight")].offset = 0;  // over token_embd
+    }), {"overlaps", "blk.0.attn_k.weight"});
+    expect_error_names(broken("misaligned.gguf", [&](GgufWriter& g) {
+        g.tensors[1].offset = 4;
+    }), {"tensor 'blk.0.attn_norm.weight'", "alignment 32"});
 }
 
 TEST_F(Gguf, UnknownAndUnreadTypesAreNamed) {
-    auto g = good();
-    g.tensors[tensor(g, "blk.1.ffn_up.weight")].type = 10;
-    const auto p = path("q2k.gguf");
-    g.write(p);
-    expect_error_names(p, {"tensor 'blk.1.ffn_up.weight'", "Q2_K"});
-    auto u = good();
-    u.tensors[0].type = 99;
-    const auto q = path("t99.gguf");
-    u.write(q);
-    expect_error_names(q, {"tensor 'token_embd.weight'", "type 99"});
+    expect_error_names(broken("q2k.gguf", [&](GgufWriter& g) {
+        g.tensors[tensor(g, "blk.1.ffn_up.weight")].type = 10;
+    }), {"tensor 'blk.1.ffn_up.weight'", "Q2_K"});
+    expect_error_names(broken("t99.gguf", [&](GgufWriter& g) {
+        g.tensors[0].type = 99;
+    }), {"tensor 'token_embd.weight'", "type 99"});
     // A row that is not whole blocks.
-    auto r = good();
-    r.tensors[0].ne = {48, 256};
-    r.tensors[0].type = ggml_type_id(BK_Q4_0);
-    r.tensors[0].data.resize(256 * 2 * 18 / 2 * 3);
-    const auto s = path("blocks.gguf");
-    r.write(s);
-    expect_error_names(s, {"tensor 'token_embd.weight'", "whole Q4_0 blocks"});
+    expect_error_names(broken("blocks.gguf", [&](GgufWriter& g) {
+        g.tensors[0].ne = {48, 256};
+        g.tensors[0].type = ggml_type_id(BK_Q4_0);
+        g.tensors[0].data.resize(256 * 2 * 18 / 2 * 3);
+    }), {"tensor 'token_embd.weight'", "whole Q4_0 blocks"});
 }
 
 TEST_F(Gguf, AbsurdCountsAndLengthsAreRefusedBeforeAllocating) {
-    auto g = good();
-    g.kv_count = std::int64_t(1) << 60;
-    const auto p = path("kvcount.gguf");
-    g.write(p);
-    expect_error_names(p, {"metadata count 1152921504606846976"});
-    auto t = good();
-    t.tensor_count = std::int64_t(1) << 61;
-    const auto q = path("tcount.gguf");
-    t.write(q);
-    expect_error_names(q, {"tensor count 2305843009213693952"});
+    expect_error_names(broken("kvcount.gguf", [&](GgufWriter& g) {
+        g.kv_count = std::int64_t(1) << 60;
+    }), {"metadata count 1152921504606846976"});
+    expect_error_names(broken("tcount.gguf", [&](GgufWriter& g) {
+        g.tensor_count = std::int64_t(1) << 61;
+    }), {"tensor count 2305843009213693952"});
     // A string claiming 2^50 bytes.
-    auto s = good();
-    s.kv.insert(s.kv.begin(), {"general.name", GgufBytes().put<std::uint32_t>(STRING).put<std::uint64_t>(1ull << 50)});
-    const auto r = path("strlen.gguf");
-    s.write(r);
-    expect_error_names(r, {"key 'general.name'", "1125899906842624 bytes", "past the end"});
+    expect_error_names(broken("strlen.gguf", [&](GgufWriter& g) {
+        g.kv.insert(g.kv.begin(), {"general.name", GgufBytes().put<std::uint32_t>(STRING).put<std::uint64_t>(1ull << 50)});
+    }), {"key 'general.name'", "1125899906842624 bytes", "past the end"});
     // A key whose own length is absurd.
     GgufBytes raw;
     raw.magic().put<std::uint32_t>(3).put<std::uint64_t>(0).put<std::uint64_t>(1).put<std::uint64_t>(~0ull);
@@ -323,48 +306,34 @@ TEST_F(Gguf, AbsurdCountsAndLengthsAreRefusedBeforeAllocating) {
     write_text(kp, std::string(raw.b.begin(), raw.b.end()));
     expect_error_names(kp, {"metadata entry 0", "past the end"});
     // An array of 2^40 strings.
-    auto a = good();
-    a.kv.push_back({"tokenizer.ggml.tokens", GgufBytes().put<std::uint32_t>(ARRAY).put<std::uint32_t>(STRING).put<std::uint64_t>(1ull << 40)});
-    const auto ap = path("array.gguf");
-    a.write(ap);
-    expect_error_names(ap, {"key 'tokenizer.ggml.tokens'", "array of 1099511627776 string elements"});
+    expect_error_names(broken("array.gguf", [&](GgufWriter& g) {
+        g.kv.push_back({"tokenizer.ggml.tokens", GgufBytes().put<std::uint32_t>(ARRAY).put<std::uint32_t>(STRING).put<std::uint64_t>(1ull << 40)});
+    }), {"key 'tokenizer.ggml.tokens'", "array of 1099511627776 string elements"});
     // Nested arrays: walked, not stored; a count beyond the file refused the same way.
-    auto n = good();
-    n.kv.push_back({"x.nested", GgufBytes().put<std::uint32_t>(ARRAY).put<std::uint32_t>(ARRAY).put<std::uint64_t>(2)
-                                    .put<std::uint32_t>(U8).put<std::uint64_t>(1).put<std::uint8_t>(7)
-                                    .put<std::uint32_t>(U8).put<std::uint64_t>(1ull << 62)});
-    const auto np = path("nested.gguf");
-    n.write(np);
-    expect_error_names(np, {"key 'x.nested'", "array of 4611686018427387904 u8 elements"});
+    expect_error_names(broken("nested.gguf", [&](GgufWriter& g) {
+        g.kv.push_back({"x.nested", GgufBytes().put<std::uint32_t>(ARRAY).put<std::uint32_t>(ARRAY).put<std::uint64_t>(2)
+                                        .put<std::uint32_t>(U8).put<std::uint64_t>(1).put<std::uint8_t>(7)
+                                        .put<std::uint32_t>(U8).put<std::uint64_t>(1ull << 62)});
+    }), {"key 'x.nested'", "array of 4611686018427387904 u8 elements"});
     // An unknown value type; a dimension count past 4.
-    auto v = good();
-    v.kv.push_back({"x.odd", GgufBytes().put<std::uint32_t>(13)});
-    const auto vp = path("vtype.gguf");
-    v.write(vp);
-    expect_error_names(vp, {"key 'x.odd'", "unknown value type 13"});
-    auto d = good();
-    d.tensors[0].ne = {256, 48, 1, 1, 1};
-    const auto dp = path("dims.gguf");
-    d.write(dp);
-    expect_error_names(dp, {"tensor 'token_embd.weight'", "5 dimensions"});
+    expect_error_names(broken("vtype.gguf", [&](GgufWriter& g) {
+        g.kv.push_back({"x.odd", GgufBytes().put<std::uint32_t>(13)});
+    }), {"key 'x.odd'", "unknown value type 13"});
+    expect_error_names(broken("dims.gguf", [&](GgufWriter& g) {
+        g.tensors[0].ne = {256, 48, 1, 1, 1};
+    }), {"tensor 'token_embd.weight'", "5 dimensions"});
 }
 
 TEST_F(Gguf, DuplicatesAndBadAlignmentAreRefused) {
-    auto g = good();
-    g.u32("llama.block_count", 2);
-    const auto p = path("dupkey.gguf");
-    g.write(p);
-    expect_error_names(p, {"key 'llama.block_count'", "twice"});
-    auto a = good();
-    a.u32("general.alignment", 24);
-    const auto q = path("align.gguf");
-    a.write(q);
-    expect_error_names(q, {"key 'general.alignment'", "power of two"});
-    auto f = good();
-    f.f32("general.alignment", 32.0f);
-    const auto r = path("alignf.gguf");
-    f.write(r);
-    expect_error_names(r, {"key 'general.alignment'", "not a u32"});
+    expect_error_names(broken("dupkey.gguf", [&](GgufWriter& g) {
+        g.u32("llama.block_count", 2);
+    }), {"key 'llama.block_count'", "twice"});
+    expect_error_names(broken("align.gguf", [&](GgufWriter& g) {
+        g.u32("general.alignment", 24);
+    }), {"key 'general.alignment'", "power of two"});
+    expect_error_names(broken("alignf.gguf", [&](GgufWriter& g) {
+        g.f32("general.alignment", 32.0f);
+    }), {"key 'general.alignment'", "not a u32"});
     // A file at another alignment reads.
     auto w = good();
     w.alignment = 64;
@@ -414,30 +383,21 @@ TEST_F(Gguf, ArchitecturesAndFeaturesItCannotRunAreNamed) {
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.file);
-        auto g = good();
-        c.edit(g);
-        const auto p = path(c.file);
-        g.write(p);
+        const auto p = broken(c.file, c.edit);
         expect_error_names(p, {});
         for (const auto& part : c.parts) EXPECT_NE(open_error(p).find(part), std::string::npos) << part << " in: " << open_error(p);
     }
 }
 
 TEST_F(Gguf, AConfigThatDisagreesWithATensorNamesBoth) {
-    auto g = good();
-    for (auto& [k, v] : g.kv)
+    expect_error_names(broken("ffn.gguf", [&](GgufWriter& g) {
+        for (auto& [k, v] : g.kv)
         if (k == "llama.feed_forward_length") v = GgufBytes().put<std::uint32_t>(U32).put<std::uint32_t>(256);
-    const auto p = path("ffn.gguf");
-    g.write(p);
-    expect_error_names(p, {"tensor 'blk.0.ffn_gate.weight'", "[512, 256]", "[256, 256]"});
-    auto m = good();
-    m.tensors.erase(m.tensors.begin() + std::ptrdiff_t(tensor(m, "blk.1.attn_v.weight")));
-    const auto q = path("missing.gguf");
-    m.write(q);
-    expect_error_names(q, {"tensor 'blk.1.attn_v.weight'", "missing"});
-    auto r = good();
-    r.tensors.push_back({"rope_freqs.weight", {16}, 0, std::vector<unsigned char>(64)});
-    const auto rp = path("freqs.gguf");
-    r.write(rp);
-    expect_error_names(rp, {"tensor 'rope_freqs.weight'", "[16]", "[32]"});
+    }), {"tensor 'blk.0.ffn_gate.weight'", "[512, 256]", "[256, 256]"});
+    expect_error_names(broken("missing.gguf", [&](GgufWriter& g) {
+        g.tensors.erase(g.tensors.begin() + std::ptrdiff_t(tensor(g, "blk.1.attn_v.weight")));
+    }), {"tensor 'blk.1.attn_v.weight'", "missing"});
+    expect_error_names(broken("freqs.gguf", [&](GgufWriter& g) {
+        g.tensors.push_back({"rope_freqs.weight", {16}, 0, std::vector<unsigned char>(64)});
+    }), {"tensor 'rope_freqs.weight'", "[16]", "[32]"});
 }

@@ -116,6 +116,23 @@ inline void write_hf_folder(const std::filesystem::path& dir, const WeightSource
     write_text(dir / "config.json", hf_config_json(w.config()).dump(2));
 }
 
+// The shape and switches a file gave against the config it was written from
+// (floats within f32 rounding: GGUF stores them as f32).
+inline void expect_same_shape(const LlmConfig& got, const LlmConfig& want) {
+    EXPECT_EQ(got.arch, want.arch);
+    EXPECT_EQ(got.dim, want.dim);
+    EXPECT_EQ(got.layers, want.layers);
+    EXPECT_EQ(got.heads, want.heads);
+    EXPECT_EQ(got.kv_heads, want.kv_heads);
+    EXPECT_EQ(got.head_dim, want.head_dim);
+    EXPECT_EQ(got.ffn, want.ffn);
+    EXPECT_EQ(got.vocab, want.vocab);
+    EXPECT_EQ(got.tied, want.tied);
+    EXPECT_EQ(got.qkv_bias, want.qkv_bias);
+    EXPECT_NEAR(got.rope_theta, want.rope_theta, want.rope_theta * 1e-7);
+    EXPECT_NEAR(got.norm_eps, want.norm_eps, want.norm_eps * 1e-7);
+}
+
 // open_model's error for p ("" when it opens).
 inline std::string open_error(const std::filesystem::path& p) {
     try {
