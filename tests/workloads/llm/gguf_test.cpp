@@ -25,21 +25,9 @@ namespace {
 
 // Rows of 256 (whole K-quant blocks) everywhere: dim, q_dim and ffn.
 LlmConfig k_sized(const std::string& arch = "llama") {
-    LlmConfig c;
-    c.name = "k";
+    LlmConfig c{"k", 256, 2, 4, 2, 64, 512, 48, 10000.0, 1e-6, /*tied=*/false};
     c.arch = arch;
-    c.dim = 256;
-    c.layers = 2;
-    c.heads = 4;
-    c.kv_heads = 2;
-    c.head_dim = 64;
-    c.ffn = 512;
-    c.vocab = 48;
-    c.rope_theta = 10000;
-    c.norm_eps = 1e-6;
-    c.tied = false;
     c.qkv_bias = arch == "qwen2";
-    c.rope_scaling = {};
     return c;
 }
 

@@ -144,14 +144,11 @@ TEST_F(HfModel, F8E4M3TensorsDecodeExactly) {
     const auto d = fresh_dir("f8");
     st_test::write(d / "f8.safetensors", {{"x", "F8_E4M3", {6}, bytes}});
     SafetensorsFile f((d / "f8.safetensors").string());
-    float out[6];
-    f.read_f32(*f.find("x"), 0, 6, out);
-    EXPECT_EQ(out[0], 1.0f);
-    EXPECT_EQ(out[1], -1.0f);
-    EXPECT_EQ(out[2], 448.0f);
-    EXPECT_EQ(out[3], std::ldexp(1.0f, -9));
-    EXPECT_EQ(out[4], 0.875f * std::ldexp(1.0f, -6));
+    std::vector<float> out(6);
+    f.read_f32(*f.find("x"), 0, 6, out.data());
     EXPECT_TRUE(std::isnan(out[5]));
+    out.pop_back();
+    EXPECT_EQ(out, (std::vector<float>{1.0f, -1.0f, 448.0f, std::ldexp(1.0f, -9), 0.875f * std::ldexp(1.0f, -6)}));
 
     // A model with fp8 matrices: stored type f8_e4m3, raw rows the bytes; one with scales refused.
     const auto m = fresh_dir("f8-model");
