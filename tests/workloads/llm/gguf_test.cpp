@@ -25,10 +25,9 @@ namespace {
 
 // Rows of 256 (whole K-quant blocks) everywhere: dim, q_dim and ffn.
 LlmConfig k_sized(const std::string& arch = "llama") {
-    LlmConfig c{"k", 256, 2, 4, 2, 64, 512, 48, 10000.0, 1e-6, /*tied=*/false};
-    c.arch = arch;
-    c.qkv_bias = arch == "qwen2";
-    return c;
+    // name, dim, layers, heads, kv_heads, head_dim, ffn, vocab, theta, eps,
+    // tied, rope scaling, rope factors, qkv bias, context, arch
+    return {"k", 256, 2, 4, 2, 64, 512, 48, 10000.0, 1e-6, false, {}, {}, arch == "qwen2", 0, arch};
 }
 
 // Values a row of type t decodes to.
