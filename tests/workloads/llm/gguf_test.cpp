@@ -388,3 +388,26 @@ TEST_F(Gguf, AConfigThatDisagreesWithATensorNamesBoth) {
         g.tensors.push_back({"rope_freqs.weight", {16}, 0, std::vector<unsigned char>(64)});
     }), {"tensor 'rope_freqs.weight'", "[16]", "[32]"});
 }
+
+// The fuzz seeds, written by a separate Python writer (not model_writer.h),
+// are models the reader opens: a llama Q8_0 file, tied, and a qwen2 F32 file
+// with biases and an output matrix.
+TEST(GgufSeeds, FilesFromAnotherWriterOpen) {
+    const std::string dir = std::string(BAKEOFF_SOURCE_DIR) + "/fuzz/corpus/gguf/";
+    const ModelFile l = open_model(dir + "llama-q8_0.gguf");
+    EXPECT_EQ(l.weight_type, BK_Q8_0);
+    EXPECT_EQ(l.config.dim, 32);
+    EXPECT_EQ(l.config.kv_heads, 1);
+    EXPECT_EQ(l.config.head_dim, 16);
+    EXPECT_EQ(l.config.context, 128);
+    EXPECT_TRUE(l.config.tied);
+    auto lw = l.weights(BK_F32);
+    for (std::size_t i = 0; i < lw->tensors().size(); ++i)
+        for (double v : lw->tensor_f64(i)) ASSERT_LE(std::fabs(v), 1.06) << lw->tensors()[i].hf_name;
+    const ModelFile q = open_model(dir + "qwen2-f32-bias.gguf");
+    EXPECT_EQ(q.config.arch, "qwen2");
+    EXPECT_TRUE(q.config.qkv_bias);
+    EXPECT_FALSE(q.config.tied);
+    EXPECT_EQ(q.weight_type, BK_F32);
+    EXPECT_NE(open_error(dir + "header-only.gguf").find("embedding_length"), std::string::npos);
+}
