@@ -1,5 +1,6 @@
 // IEEE binary16 (fp16) <-> float on the host: the conformance reference, the
-// llm workloads' f16 weights and activations, and safetensors F16 tensors.
+// llm workloads' f16 weights and activations, and safetensors F16 tensors;
+// fp8 E4M3 -> float for safetensors F8_E4M3 tensors.
 #pragma once
 
 #include <bit>
@@ -40,6 +41,17 @@ inline float f16_to_float(std::uint16_t h) {
     std::uint32_t bits = (sub & is_sub) | (normal & ~is_sub);
     bits = (infnan & is_infnan) | (bits & ~is_infnan);
     return std::bit_cast<float>(bits | sign);
+}
+
+// OCP fp8 E4M3 ("e4m3fn", safetensors F8_E4M3) to float, exactly: sign, 4
+// exponent bits with bias 7, 3 mantissa bits; exponent 0 is subnormal
+// (m 2^-9); no infinities, S.1111.111 is NaN.
+inline float f8_e4m3_to_float(std::uint8_t v) {
+    const int e = (v >> 3) & 0xF, m = v & 7;
+    const float mag = (e == 0xF && m == 7) ? __builtin_nanf("")
+                      : e == 0               ? float(m) * 0x1p-9f
+                                             : std::bit_cast<float>(std::uint32_t(e + 120) << 23 | std::uint32_t(m) << 20);
+    return (v & 0x80) ? -mag : mag;
 }
 
 }  // namespace bakeoff

@@ -1,6 +1,6 @@
 #include "workloads/llm/llm_source.h"
 
-#include "workloads/llm/safetensors.h"
+#include "workloads/llm/model_file.h"
 
 #include <map>
 #include <mutex>
@@ -9,33 +9,18 @@ namespace bakeoff::llm {
 
 namespace {
 
-bk_dtype st_format(StDtype t) {
-    switch (t) {
-        case StDtype::bf16: return BK_BF16;
-        case StDtype::f16: return BK_F16;
-        default: return BK_F32;
-    }
-}
-
 ModelFileFacts read_facts(const std::string& path) {
-    SafetensorsFile f(path);
+    const ModelFile f = open_model(path);
     ModelFileFacts m;
-    m.config = preset_from_checkpoint(f);
-    m.format = "safetensors";
-    double most = -1;
-    std::map<bk_dtype, double> params;
-    for (const auto& t : model_tensors(m.config)) {
-        const StTensor* st = f.find(t.hf_name);
-        const bk_dtype fmt = t.is_norm() ? BK_F32 : st_format(st->dtype);
-        m.stored.push_back(fmt);
-        m.file_bytes += st->end - st->begin;
-        if (!t.is_norm()) params[fmt] += double(t.elements());
+    m.config = f.config;
+    m.format = f.format;
+    m.main = f.weight_type;
+    const auto w = f.weights(BK_F32);
+    for (std::size_t i = 0; i < w->tensors().size(); ++i) {
+        const TensorInfo& t = w->tensors()[i];
+        m.stored.push_back(w->format(i));
+        m.file_bytes += format_row_bytes(w->format(i), row_length(t)) * std::uint64_t(row_count(t));
     }
-    for (const auto& [t, n] : params)
-        if (n > most) {
-            most = n;
-            m.main = t;
-        }
     return m;
 }
 
@@ -50,10 +35,11 @@ const ModelFileFacts& model_file_facts(const std::string& path) {
     return it->second;
 }
 
-std::unique_ptr<WeightSource> file_weights(const std::string& path, const LlmConfig& c, bk_dtype main) {
-    // The checkpoint's own types: stored formats, converted at load where the case asks for another.
-    auto w = checkpoint_weights(std::make_shared<const SafetensorsFile>(path), c, main);
-    return w;
+std::unique_ptr<WeightSource> file_weights(const std::string& path, const LlmConfig&, bk_dtype main) {
+    // The stored values exactly (loaded_weights rounds them to what the
+    // device holds); fp16 asks the reader itself, which refuses, by name, a
+    // value fp16 cannot hold.
+    return open_model(path).weights(main == BK_F16 ? BK_F16 : BK_F32);
 }
 
 }  // namespace bakeoff::llm

@@ -66,59 +66,6 @@ private:
     std::uint64_t seed_;
 };
 
-class CheckpointWeights final : public WeightSource {
-public:
-    CheckpointWeights(std::shared_ptr<const SafetensorsFile> f, const LlmConfig& c, bk_dtype wt)
-        : WeightSource(c, wt), file_(std::move(f)) {}
-    void rows(std::size_t index, std::int64_t r0, std::int64_t r1, float* out) const override {
-        const TensorInfo& t = tensors_.at(index);
-        const StTensor* st = file_->find(t.hf_name);
-        if (!st) throw SafetensorsError(fmt::format("{}: tensor '{}' is missing", file_->path(), t.hf_name));
-        const std::int64_t n = row_length(t);
-        file_->read_f32(*st, std::uint64_t(r0 * n), std::uint64_t((r1 - r0) * n), out);
-        if (storage_dtype(t, weight_dtype_) == BK_F16) check_f16_range(t, r0 * n, (r1 - r0) * n, out);
-#pragma omp parallel for schedule(static) if ((r1 - r0) * n > 65536)
-        for (std::int64_t r = r0; r < r1; ++r) round_row(index, out + (r - r0) * n, n);
-    }
-    std::string describe() const override { return "checkpoint " + file_->path(); }
-
-private:
-    // A value f16 cannot hold would become inf on the device: refuse it, naming it.
-    void check_f16_range(const TensorInfo& t, std::int64_t first, std::int64_t count, const float* v) const {
-        float most = 0;
-        for (std::int64_t i = 0; i < count; ++i) most = std::max(most, std::fabs(v[i]));  // NaN ignored
-        if (most < 65520.0f) return;  // what rounds to at most 65504
-        for (std::int64_t i = 0; i < count; ++i)
-            if (std::isfinite(v[i]) && std::fabs(v[i]) >= 65520.0f)
-                throw SafetensorsError(fmt::format(
-                    "{}: tensor '{}': element {} is {}, outside the fp16 range (|x| <= 65504); run it in bf16 or fp32",
-                    file_->path(), t.hf_name, first + i, v[i]));
-    }
-    std::shared_ptr<const SafetensorsFile> file_;
-};
-
-std::string shape_str(const std::vector<std::int64_t>& s) {
-    std::string o = "[";
-    for (std::size_t i = 0; i < s.size(); ++i) o += (i ? ", " : "") + std::to_string(s[i]);
-    return o + "]";
-}
-
-std::vector<std::int64_t> expected_shape(const TensorInfo& t) {
-    return t.is_norm() ? std::vector<std::int64_t>{t.rows} : std::vector<std::int64_t>{t.rows, t.cols};
-}
-
-// The first tensor of c the file lacks or holds with another shape, "" if none.
-std::string mismatch(const SafetensorsFile& f, const LlmConfig& c) {
-    for (const auto& t : model_tensors(c)) {
-        const StTensor* st = f.find(t.hf_name);
-        if (!st) return fmt::format("tensor '{}' is missing (preset {} needs {})", t.hf_name, c.name, shape_str(expected_shape(t)));
-        if (st->shape != expected_shape(t))
-            return fmt::format("tensor '{}' has shape {}, preset {} needs {}", t.hf_name, shape_str(st->shape), c.name,
-                               shape_str(expected_shape(t)));
-    }
-    return {};
-}
-
 }  // namespace
 
 bk_dtype storage_dtype(const TensorInfo& t, bk_dtype weight_dtype) { return t.is_norm() ? BK_F32 : weight_dtype; }
@@ -260,28 +207,6 @@ std::vector<double> WeightSource::tensor_f64(std::size_t index) const {
 
 std::unique_ptr<WeightSource> random_weights(const LlmConfig& c, bk_dtype wt, std::uint64_t seed) {
     return std::make_unique<RandomWeights>(c, wt, seed);
-}
-
-LlmConfig preset_from_checkpoint(const SafetensorsFile& f) {
-    const StTensor* emb = f.find("model.embed_tokens.weight");
-    if (!emb) throw SafetensorsError(f.path() + ": tensor 'model.embed_tokens.weight' is missing: not a Llama checkpoint");
-    // The preset with the embedding's shape; then every tensor must match it.
-    for (LlmConfig c : presets()) {
-        if (emb->shape != std::vector<std::int64_t>{c.vocab, c.dim}) continue;
-        c.tied = f.find("lm_head.weight") == nullptr;
-        if (auto why = mismatch(f, c); !why.empty()) throw SafetensorsError(f.path() + ": " + why);
-        return c;
-    }
-    std::string names;
-    for (const auto& c : presets()) names += fmt::format("{}{} {}", names.empty() ? "" : ", ", c.name, shape_str({c.vocab, c.dim}));
-    throw SafetensorsError(fmt::format("{}: tensor 'model.embed_tokens.weight' has shape {}, which no preset has ({})",
-                                       f.path(), shape_str(emb->shape), names));
-}
-
-std::unique_ptr<WeightSource> checkpoint_weights(std::shared_ptr<const SafetensorsFile> f, const LlmConfig& c,
-                                                 bk_dtype wt) {
-    if (auto why = mismatch(*f, c); !why.empty()) throw SafetensorsError(f->path() + ": " + why);
-    return std::make_unique<CheckpointWeights>(std::move(f), c, wt);
 }
 
 std::vector<std::int32_t> random_tokens(std::int64_t count, std::int64_t vocab, std::uint64_t seed) {

@@ -1,5 +1,5 @@
 // Where a model's weights come from: random from the case's seed (scaled like a
-// real initialisation) or a safetensors checkpoint. Both hand out rows of a
+// real initialisation) or a model file (model_file.h). Both hand out rows of a
 // tensor as float values already rounded to the storage type, so the device
 // copy and the host reference see exactly the same numbers; any row can be
 // produced on its own (random rows have their own generator), which lets the
@@ -7,7 +7,6 @@
 #pragma once
 
 #include "workloads/llm/llm_config.h"
-#include "workloads/llm/safetensors.h"
 
 #include <bakeoff/backend_abi.h>
 
@@ -77,13 +76,6 @@ std::unique_ptr<WeightSource> loaded_weights(std::unique_ptr<WeightSource> w, bk
 // Llama initialiser's), norm weights 1 + uniform [-0.1, 0.1], biases uniform
 // [-0.1, 0.1]; in a block type, quantized (rows() gives the dequantized values).
 std::unique_ptr<WeightSource> random_weights(const LlmConfig& c, bk_dtype weight_dtype, std::uint64_t seed);
-
-// The preset whose tensor shapes the checkpoint holds (tied when it has no
-// lm_head.weight); throws SafetensorsError naming the tensor that does not fit.
-LlmConfig preset_from_checkpoint(const SafetensorsFile& f);
-// Weights read from a checkpoint already matched with preset_from_checkpoint.
-std::unique_ptr<WeightSource> checkpoint_weights(std::shared_ptr<const SafetensorsFile> f, const LlmConfig& c,
-                                                 bk_dtype weight_dtype);
 
 // Random inputs that are not weights: token ids in [0, vocab) and the contents of
 // the KV cache before the current positions (uniform [-1, 1), the magnitude of

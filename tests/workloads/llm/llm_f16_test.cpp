@@ -10,12 +10,14 @@
 #include "core/plugin_registry.h"
 #include "harness/runner.h"
 #include "prompt_split.h"
+#include "model_writer.h"
 #include "st_writer.h"
 #include "workloads/llm/llm_case.h"
 #include "workloads/llm/llm_model.h"
 #include "workloads/llm/llm_plan.h"
 #include "workloads/llm/llm_reference.h"
 #include "workloads/llm/llm_workload.h"
+#include "workloads/llm/model_file.h"
 
 #include <gtest/gtest.h>
 
@@ -309,7 +311,8 @@ TEST(LlmF16, ABackendWithoutF16ReportsTheCaseUnsupportedWithItsReason) {
 }
 
 TEST(LlmF16, ACheckpointValueOutsideTheF16RangeIsRefusedByName) {
-    const auto dir = st_test::temp_dir();
+    const auto dir = model_test::fresh_dir("f16-overflow");
+    model_test::write_text(dir / "config.json", model_test::hf_config_json(kTiny).dump());
     auto src = random_weights(kTiny, BK_F32, 8);
     std::vector<st_test::Tensor> ts;
     std::size_t down = 0;
@@ -328,14 +331,14 @@ TEST(LlmF16, ACheckpointValueOutsideTheF16RangeIsRefusedByName) {
     }
     const auto file = dir / "overflow.safetensors";
     st_test::write(file, ts);
-    auto f = std::make_shared<const SafetensorsFile>(file.string());
+    const ModelFile m = open_model(file.string());
     const std::string name = src->tensors()[down].hf_name;
     const TensorInfo& t = src->tensors()[down];
     std::vector<float> rows(static_cast<std::size_t>(t.elements()));
     try {
-        checkpoint_weights(f, kTiny, BK_F16)->rows(down, 0, row_count(t), rows.data());
+        m.weights(BK_F16)->rows(down, 0, row_count(t), rows.data());
         ADD_FAILURE() << "no error for -70000 in fp16";
-    } catch (const SafetensorsError& e) {
+    } catch (const ModelError& e) {
         const std::string what = e.what();
         EXPECT_NE(what.find(name), std::string::npos) << what;
         EXPECT_NE(what.find(file.string()), std::string::npos) << what;
@@ -343,8 +346,8 @@ TEST(LlmF16, ACheckpointValueOutsideTheF16RangeIsRefusedByName) {
         EXPECT_NE(what.find("131"), std::string::npos) << what;  // the element
     }
     // bf16 holds the value; f16 holds every other tensor of the file.
-    EXPECT_NO_THROW(checkpoint_weights(f, kTiny, BK_BF16)->rows(down, 0, row_count(t), rows.data()));
-    EXPECT_NO_THROW(checkpoint_weights(f, kTiny, BK_F16)->rows(down - 1, 0, 1, rows.data()));
+    EXPECT_NO_THROW(m.weights(BK_BF16)->rows(down, 0, row_count(t), rows.data()));
+    EXPECT_NO_THROW(m.weights(BK_F16)->rows(down - 1, 0, 1, rows.data()));
     // A case fails to prepare, naming the tensor, instead of running with inf.
     LlmRunSetup s;
     s.config = kTiny;
@@ -356,7 +359,7 @@ TEST(LlmF16, ACheckpointValueOutsideTheF16RangeIsRefusedByName) {
     try {
         make_llm_case(bakeoff::testing::cpu_device(), s, 1);
         ADD_FAILURE() << "the fp16 case prepared";
-    } catch (const SafetensorsError& e) {
+    } catch (const ModelError& e) {
         EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();
     }
 }

@@ -6,6 +6,7 @@
 #include "common/cpu_device.h"
 #include "core/host_info.h"
 #include "harness/runner.h"
+#include "model_writer.h"
 #include "st_writer.h"
 #include "workloads/llm/llm_workload.h"
 #include "workloads/llm/llm_plan.h"
@@ -188,6 +189,7 @@ TEST(LlmWorkload, CommandRunsACheckpointAndRefusesABadOne) {
     }
     const auto good = dir / "tiny.safetensors";
     st_test::write(good, ts_);
+    model_test::write_text(dir / "config.json", model_test::hf_config_json(src->config()).dump());
     const auto out = dir / "ckpt.json";
     auto r = ts::run_binary(BAKEOFF_BINARY_PATH, dir, "",
                             "run --suite quick --device cpu --workload llm.decode --dtype fp32 --path vendor --size 16 --quiet "
@@ -197,7 +199,8 @@ TEST(LlmWorkload, CommandRunsACheckpointAndRefusesABadOne) {
     ASSERT_EQ(doc["records"].size(), 1u);
     const auto& rec = doc["records"][0];
     EXPECT_EQ(rec["status"], "ok") << rec.dump();
-    EXPECT_EQ(rec["params"]["preset"], "tiny");
+    EXPECT_EQ(rec["params"]["preset"], dir.filename().string());  // the model's folder
+    EXPECT_EQ(rec["params"]["dim"], 64);
     EXPECT_EQ(rec["params"]["weights"], good.string());
 
     ts_[5].shape = {32, 128};  // layer 0 o_proj, [64, 64] in the preset

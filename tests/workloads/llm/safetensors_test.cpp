@@ -1,9 +1,12 @@
-// The safetensors reader and the checkpoint -> preset mapping: a well-formed
-// tiny checkpoint in F32/BF16/F16 loads with the exact values; every kind of
-// malformed file is refused with one line naming the file and the tensor.
+// The safetensors reader and a single-file checkpoint with its config.json: a
+// well-formed tiny checkpoint in F32/BF16/F16 loads with the exact values;
+// every kind of malformed file is refused with one line naming the file and
+// the tensor.
+#include "model_writer.h"
 #include "numeric/rng.h"
 #include "st_writer.h"
 #include "workloads/llm/llm_weights.h"
+#include "workloads/llm/model_file.h"
 #include "workloads/llm/safetensors.h"
 
 #include <gtest/gtest.h>
@@ -42,20 +45,11 @@ std::vector<st_test::Tensor> tiny_tensors(const WeightSource& w) {
     return out;
 }
 
-std::string error_of(const std::filesystem::path& p) {
-    try {
-        SafetensorsFile f(p.string());
-        preset_from_checkpoint(f);
-    } catch (const SafetensorsError& e) {
-        return e.what();
-    }
-    return "";
-}
+std::string error_of(const std::filesystem::path& p) { return model_test::open_error(p); }
 
 // Loading p fails, and the error names every one of `parts`.
 void expect_error_names(const std::filesystem::path& p, std::initializer_list<std::string> parts) {
-    const std::string e = error_of(p);
-    for (const std::string& part : parts) EXPECT_NE(e.find(part), std::string::npos) << part << " in: " << e;
+    model_test::expect_open_error_names(p, parts);
 }
 
 class Safetensors : public ::testing::Test {
@@ -63,8 +57,12 @@ protected:
     void SetUp() override {
         src_ = random_weights(*find_preset("tiny"), BK_BF16, 5);
         tensors_ = tiny_tensors(*src_);
+        dir_ = model_test::fresh_dir("safetensors");
+        model_test::write_text(dir_ / "config.json", model_test::hf_config_json(src_->config()).dump());
     }
-    std::filesystem::path path(const std::string& name) { return st_test::temp_dir() / name; }
+    // A file beside the tiny config.json.
+    std::filesystem::path path(const std::string& name) { return dir_ / name; }
+    std::filesystem::path dir_;
     std::unique_ptr<WeightSource> src_;
     std::vector<st_test::Tensor> tensors_;
 };
@@ -74,11 +72,15 @@ protected:
 TEST_F(Safetensors, GoodCheckpointMapsToTinyAndReadsExactValues) {
     const auto p = path("good.safetensors");
     st_test::write(p, tensors_);
-    auto f = std::make_shared<const SafetensorsFile>(p.string());
-    const LlmConfig c = preset_from_checkpoint(*f);
-    EXPECT_EQ(c.name, "tiny");
-    EXPECT_TRUE(c.tied);  // no lm_head.weight in the file
-    auto w = checkpoint_weights(f, c, BK_BF16);
+    const ModelFile m = open_model(p.string());
+    const LlmConfig& c = m.config;
+    EXPECT_EQ(c.name, "safetensors");  // the folder's name
+    EXPECT_EQ(c.dim, 64);
+    EXPECT_EQ(c.kv_heads, 2);
+    EXPECT_TRUE(c.tied);
+    EXPECT_EQ(m.format, "safetensors");
+    EXPECT_EQ(m.weight_type, BK_F32);  // layer 0's matrices and the embedding outweigh layer 1's BF16
+    auto w = m.weights(BK_BF16);
     for (std::size_t i = 0; i < w->tensors().size(); ++i) {
         const TensorInfo& t = w->tensors()[i];
         std::vector<float> a(static_cast<std::size_t>(t.elements())), b(a.size());
@@ -180,5 +182,5 @@ TEST_F(Safetensors, UnknownDtypeAndBadSizesAreRefused) {
     const auto r = path("empty.safetensors");
     st_test::write_raw(r, "", {}, 0);
     EXPECT_FALSE(error_of(r).empty());
-    EXPECT_NE(error_of(path("no-such-file.safetensors")).find("cannot open"), std::string::npos);
+    EXPECT_NE(error_of(path("no-such-file.safetensors")).find("no such file"), std::string::npos);
 }
