@@ -51,6 +51,9 @@ bk_status unsupported(const bk_op_desc* op, const std::string& why) {
 bk_status check_types(const bk_device* d, const bk_op_desc* op) {
     if (std::string why = bk_nn_rules::types(*op); !why.empty()) return unsupported(op, why);
     const uint32_t a = op->dtype_a;
+    if (bk_is_block_type(a))  // the ABI allows a block table for EMBEDDING only
+        return unsupported(op, "block-quantized tables are not implemented by the OpenCL backend (the caller "
+                               "loads the table dequantized)");
     const char* no_fp64 = "the device has no fp64 (cl_khr_fp64)";
     if (op->kind == BK_OP_CONVERT) {
         if ((a == BK_F64 || op->dtype_c == BK_F64) && !d->caps.fp64) return unsupported(op, no_fp64);
@@ -93,7 +96,7 @@ bk_status check_nn_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
     if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
     if (op->path == BK_PATH_VENDOR) return unsupported(op, "no vendor library on OpenCL (portable path only)");
     if (op->path != BK_PATH_PORTABLE) return fail(BK_INVALID_ARGUMENT, "unknown path " + std::to_string(op->path));
-    if (op->dtype_a >= BK_DTYPE_COUNT || op->dtype_c >= BK_DTYPE_COUNT)
+    if ((op->dtype_a >= BK_DTYPE_COUNT && !bk_is_block_type(op->dtype_a)) || op->dtype_c >= BK_DTYPE_COUNT)
         return fail(BK_INVALID_ARGUMENT, "unknown dtype in op descriptor");
     if (bk_status st = check_types(d, op); st != BK_OK) return st;
     plan->variant = variant_of(op->dtype_a);

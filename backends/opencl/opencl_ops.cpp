@@ -266,7 +266,7 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
     if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
     if (op->path != BK_PATH_VENDOR && op->path != BK_PATH_PORTABLE)
         return fail(BK_INVALID_ARGUMENT, "unknown path " + std::to_string(op->path));
-    if (op->dtype_a >= BK_DTYPE_COUNT || op->dtype_b >= BK_DTYPE_COUNT || op->dtype_c >= BK_DTYPE_COUNT)
+    if (op->dtype_a >= BK_DTYPE_COUNT || (op->dtype_b >= BK_DTYPE_COUNT && !bk_is_block_type(op->dtype_b)) || op->dtype_c >= BK_DTYPE_COUNT)
         return fail(BK_INVALID_ARGUMENT, "unknown dtype in op descriptor");
     const std::string what = std::string(op_name(op->kind)) + " " + bk_dtype_name(op->dtype_a);
 
@@ -294,6 +294,9 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
     if (op->path == BK_PATH_VENDOR)
         return fail(BK_UNSUPPORTED, gw + ": no vendor library on OpenCL (portable path only)");
     if (std::string why = bk_plugin::gemm_types_rule(*op); !why.empty()) return fail(BK_UNSUPPORTED, why);
+    if (bk_is_block_type(op->dtype_b))
+        return fail(BK_UNSUPPORTED, gw + ": block-quantized weights are not implemented by the OpenCL backend (the "
+                                         "caller loads them dequantized)");
     switch (op->dtype_a) {
         case BK_F32: plan->variant = V_F32; break;
         case BK_F64:
