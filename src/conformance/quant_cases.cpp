@@ -36,16 +36,15 @@ const QuantVariant kVariants[] = {
 // n rows of k values quantized to t (the reference quantizer), and their
 // dequantization.
 std::vector<unsigned char> weights(bk_dtype t, std::int64_t n, std::int64_t k, SplitMix64& rng,
-                                   std::vector<double>* deq) {
+                                   std::vector<float>* deq) {
     const std::uint64_t rb = bk_block_row_bytes(t, k);
     std::vector<unsigned char> q(std::size_t(n) * rb);
-    std::vector<float> row(static_cast<std::size_t>(k)), back(static_cast<std::size_t>(k));
+    std::vector<float> row(static_cast<std::size_t>(k));
     deq->resize(std::size_t(n * k));
     for (std::int64_t j = 0; j < n; ++j) {
         for (std::int64_t l = 0; l < k; ++l) row[std::size_t(l)] = float(2 * rng.uniform() - 1);
         bk_quantize_row(t, row.data(), q.data() + std::size_t(j) * rb, k);
-        bk_dequantize_row(t, q.data() + std::size_t(j) * rb, back.data(), k);
-        std::copy(back.begin(), back.end(), deq->begin() + j * k);
+        bk_dequantize_row(t, q.data() + std::size_t(j) * rb, deq->data() + j * k, k);
     }
     return q;
 }
@@ -56,14 +55,14 @@ CaseResult run_gemm(Device& dev, const bk_op_desc& op, std::uint64_t seed, CaseR
     SplitMix64 rng(seed);
     // A: f32 values, NaN in the padding of each row (a kernel reading it shows).
     std::vector<float> a(std::size_t(g.m * g.lda), std::numeric_limits<float>::quiet_NaN());
-    std::vector<double> ad(std::size_t(g.m * g.k));
+    std::vector<float> ad(std::size_t(g.m * g.k));  // A's values without the padding
     for (std::int64_t i = 0; i < g.m; ++i)
         for (std::int64_t l = 0; l < g.k; ++l) {
             const float v = float(2 * rng.uniform() - 1);
             a[std::size_t(i * g.lda + l)] = v;
             ad[std::size_t(i * g.k + l)] = v;
         }
-    std::vector<double> w;
+    std::vector<float> w;
     const std::vector<unsigned char> b = weights(t, g.n, g.k, rng, &w);
     std::vector<float> c0(std::size_t(g.m * g.ldc));
     for (std::size_t i = 0; i < c0.size(); ++i) std::memcpy(&c0[i], &kPoison, 4);
@@ -97,13 +96,13 @@ CaseResult run_gemm(Device& dev, const bk_op_desc& op, std::uint64_t seed, CaseR
                 }
                 continue;
             }
-            const double* ai = &ad[std::size_t(i * g.k)];
-            const double* wj = &w[std::size_t(j * g.k)];
+            const float* ai = &ad[std::size_t(i * g.k)];
+            const float* wj = &w[std::size_t(j * g.k)];
             double ref = 0;
-            for (std::int64_t l = 0; l < g.k; ++l) ref += ai[l] * wj[l];
+            for (std::int64_t l = 0; l < g.k; ++l) ref += double(ai[l]) * wj[l];
             const double prior = g.beta != 0 ? double(c0[at]) : 0;
             ref = g.alpha * ref + g.beta * prior;
-            const double bound = quant_bound(ai, wj, g.k, bk_block_elems(t), g.alpha) +
+            const double bound = std::fabs(g.alpha) * bk_quant_gemm_bound(ai, wj, g.k, bk_block_elems(t)) +
                                  2 * u * std::fabs(g.beta * prior) + std::numeric_limits<float>::denorm_min();
             const double err = std::fabs(double(c[at]) - ref) / bound;
             if (!(err <= r.error)) {
@@ -122,7 +121,7 @@ CaseResult run_embedding(Device& dev, const bk_op_desc& op, std::uint64_t seed, 
     const bk_nn_op& n = op.u.nn;
     const auto t = bk_dtype(op.dtype_a);
     SplitMix64 rng(seed);
-    std::vector<double> deq;
+    std::vector<float> deq;
     const std::vector<unsigned char> table = weights(t, n.vocab, n.dim, rng, &deq);
     std::vector<std::int32_t> ids(std::size_t(n.rows));
     for (auto& id : ids) id = std::int32_t(rng.next() % std::uint64_t(n.vocab));
@@ -143,7 +142,7 @@ CaseResult run_embedding(Device& dev, const bk_op_desc& op, std::uint64_t seed, 
     for (std::int64_t i = 0; i < n.rows; ++i)
         for (std::int64_t l = 0; l < n.dim; ++l) {
             const std::size_t at = std::size_t(i * n.dim + l);
-            if (!(double(y[at]) == deq[std::size_t(ids[std::size_t(i)]) * std::size_t(n.dim) + std::size_t(l)]) &&
+            if (!(y[at] == deq[std::size_t(ids[std::size_t(i)]) * std::size_t(n.dim) + std::size_t(l)]) &&
                 bad++ == 0)
                 first = std::int64_t(at);
         }
@@ -162,21 +161,6 @@ CaseResult run_embedding(Device& dev, const bk_op_desc& op, std::uint64_t seed, 
 }
 
 }  // namespace
-
-double quant_bound(const double* a, const double* w, std::int64_t k, std::int64_t block, double alpha) {
-    double rounding = 0, terms = 0;
-    for (std::int64_t l0 = 0; l0 < k; l0 += block) {
-        double amax = 0, wsum = 0;
-        for (std::int64_t l = l0; l < l0 + block && l < k; ++l) {
-            amax = std::max(amax, std::fabs(a[l]));
-            wsum += std::fabs(w[l]);
-            terms += std::fabs(a[l] * w[l]);
-        }
-        rounding += amax / 254 * wsum;
-    }
-    rounding *= 1.001;
-    return std::fabs(alpha) * (rounding + double(k + 4) * std::ldexp(1.0, -24) * (terms + rounding));
-}
 
 bool is_quant_case(const bk_op_desc& op) {
     if (op.kind == BK_OP_GEMM) return bk_is_block_type(op.dtype_b) != 0;

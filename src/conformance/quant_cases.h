@@ -39,9 +39,4 @@ std::vector<bk_op_desc> planned_quant_ops();
 // Runs one case (supports() already said yes). Throws BackendError from the core.
 CaseResult run_quant_case(Device& dev, const bk_op_desc& op, std::uint64_t seed, CaseResult r);
 
-// The bound on |C[i, j] - ref| described above (before beta C0), for one row
-// a of A (k values), one dequantized row w of B, A's blocks of `block`
-// values, and alpha.
-double quant_bound(const double* a, const double* w, std::int64_t k, std::int64_t block, double alpha);
-
 }  // namespace bakeoff::conformance

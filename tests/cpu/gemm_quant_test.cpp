@@ -6,13 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "bakeoff/op_rules.h"
 #include "bakeoff/plugin_quant.h"
 #include "cpu_internal.h"
+#include "common/quant_data.h"
 #include "cpu_test_util.h"
 #include "gemm_quant.h"
 
@@ -20,53 +20,16 @@ namespace {
 
 using cpu_test::Backend;
 using cpu_test::Buf;
+using bkquant::quantized;
+using bkquant::randoms;
 
 const uint32_t kTypes[] = {BK_Q8_0, BK_Q4_0, BK_Q4_1, BK_Q5_0, BK_Q5_1, BK_Q4_K, BK_Q5_K, BK_Q6_K, BK_Q8_K};
-
-std::vector<float> randoms(size_t n, uint32_t seed) {
-    std::mt19937 g(seed);
-    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-    std::vector<float> v(n);
-    for (auto& x : v) x = u(g);
-    return v;
-}
-
-// n rows of k values quantized to type t; *deq gets the dequantized values.
-std::vector<uint8_t> quantized(uint32_t t, int64_t n, int64_t k, uint32_t seed, std::vector<float>* deq) {
-    const std::vector<float> w = randoms(static_cast<size_t>(n * k), seed);
-    const uint64_t rb = bk_block_row_bytes(t, k);
-    std::vector<uint8_t> q(static_cast<size_t>(n * rb));
-    deq->resize(static_cast<size_t>(n * k));
-    for (int64_t j = 0; j < n; ++j) {
-        bk_quantize_row(t, w.data() + j * k, q.data() + j * rb, k);
-        bk_dequantize_row(t, q.data() + j * rb, deq->data() + j * k, k);
-    }
-    return q;
-}
 
 bk_op_desc quant_gemm(uint32_t t, int64_t m, int64_t n, int64_t k, int64_t lda, int64_t ldc,
                       uint32_t path = BK_PATH_PORTABLE) {
     bk_op_desc d = bktest::gemm_op_desc(path, BK_F32, t, BK_F32, {m, n, k, lda, k, ldc, false, true});
     d.u.gemm.block_abi = BK_BLOCK_ABI_VERSION;
     return d;
-}
-
-// |error| bound of C[i, j] against fp64 of A x dequant(B): A rounded to 8-bit
-// blocks of 32 (each value off by at most half a step, amax / 254), plus f32
-// accumulation (k terms: k * 2^-24 of sum |a b|, doubled for the scales'
-// products).
-double bound(const float* a, const float* b, int64_t k) {
-    double r = 0, mag = 0;
-    for (int64_t l0 = 0; l0 < k; l0 += 32) {
-        double amax = 0, bsum = 0;
-        for (int64_t l = l0; l < l0 + 32; ++l) {
-            amax = std::max(amax, std::fabs(double(a[l])));
-            bsum += std::fabs(double(b[l]));
-            mag += std::fabs(double(a[l]) * b[l]);
-        }
-        r += amax / 254.0 * bsum;
-    }
-    return r * 1.001 + mag * (2.0 * double(k) + 8.0) * std::ldexp(1.0, -24);
 }
 
 void check_gemm(uint32_t t, int64_t m, int64_t n, int64_t k, double alpha, double beta) {
@@ -86,21 +49,7 @@ void check_gemm(uint32_t t, int64_t m, int64_t n, int64_t k, double alpha, doubl
     ASSERT_EQ(be.t->launch(be.stream, &op, ops, 3), BK_OK) << cpu_test::last_error();
     ASSERT_EQ(be.t->stream_sync(be.stream), BK_OK);
     const std::vector<float> c = C.read<float>(c0.size());
-    const std::string name = bk_dtype_name(t);
-    for (int64_t i = 0; i < m; ++i)
-        for (int64_t j = 0; j < n; ++j) {
-            double ref = 0;
-            for (int64_t l = 0; l < k; ++l) ref += double(a[size_t(i * lda + l)]) * deq[size_t(j * k + l)];
-            ref = alpha * ref + beta * c0[size_t(i * ldc + j)];
-            const double tol = std::fabs(alpha) * bound(&a[size_t(i * lda)], &deq[size_t(j * k)], k) +
-                               std::fabs(beta * c0[size_t(i * ldc + j)]) * 1e-6 + 1e-6;
-            ASSERT_NEAR(c[size_t(i * ldc + j)], ref, tol) << name << " m=" << m << " n=" << n << " k=" << k
-                                                          << " i=" << i << " j=" << j;
-        }
-    // Beyond n in each row of C: untouched.
-    for (int64_t i = 0; i < m; ++i)
-        for (int64_t j = n; j < ldc && i * ldc + j < int64_t(c.size()); ++j)
-            ASSERT_EQ(c[size_t(i * ldc + j)], c0[size_t(i * ldc + j)]) << name << " wrote past n";
+    bkquant::expect_quant_gemm(t, m, n, k, a, lda, deq, c0, c, ldc, alpha, beta);
 }
 
 TEST(QuantGemm, EveryTypeDecodeAndPrefillShapes) {
