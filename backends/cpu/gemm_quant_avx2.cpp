@@ -21,11 +21,6 @@ using VI = __m256i;
 using VF = __m256;
 constexpr int kBlocks = 1;
 
-inline float f16_scale(const uint8_t* p) {
-    uint16_t h;
-    std::memcpy(&h, p, 2);
-    return _cvtsh_ss(h);
-}
 inline VI load_a(const int8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
 inline VI load_q8(const uint8_t* p, int64_t) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
 inline VI load_q4(const uint8_t* p, int64_t) {
@@ -59,8 +54,8 @@ inline float hsum(VF v) {
 }  // namespace quant_avx2
 
 const QuantKernels* quant_kernels_avx2() {
-    static const QuantKernels set{"avx2 (vpmaddubsw + vpmaddwd, one block per 256-bit register)",
-                                  quant_avx2::q8_0_entry, quant_avx2::q4_0_entry, quant_avx2::q4_k_entry};
+    static const QuantKernels set =
+        quant_avx2::make_set("avx2 (vpmaddubsw + vpmaddwd, one block per 256-bit register)");
     return &set;
 }
 

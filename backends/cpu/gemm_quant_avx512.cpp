@@ -23,11 +23,6 @@ using VI = __m512i;
 using VF = __m512;
 constexpr int kBlocks = 2;
 
-inline float f16_scale(const uint8_t* p) {
-    uint16_t h;
-    std::memcpy(&h, p, 2);
-    return _cvtsh_ss(h);
-}
 inline VI load_a(const int8_t* p) { return _mm512_loadu_si512(p); }
 // Two blocks' 32 bytes each, block 0 in the low half.
 inline VI load_q8(const uint8_t* p, int64_t stride) {
@@ -75,8 +70,8 @@ inline float hsum(VF v) { return _mm512_reduce_add_ps(v); }
 }  // namespace quant_avx512
 
 const QuantKernels* quant_kernels_avx512() {
-    static const QuantKernels set{"avx512-vnni (vpdpbusd, two blocks per 512-bit register)",
-                                  quant_avx512::q8_0_entry, quant_avx512::q4_0_entry, quant_avx512::q4_k_entry};
+    static const QuantKernels set =
+        quant_avx512::make_set("avx512-vnni (vpdpbusd, two blocks per 512-bit register)");
     return &set;
 }
 
