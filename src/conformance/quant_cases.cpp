@@ -1,6 +1,7 @@
 #include "conformance/quant_cases.h"
 
 #include "numeric/rng.h"
+#include "workloads/op_desc.h"
 
 #include <bakeoff/plugin_quant.h>
 
@@ -172,12 +173,7 @@ std::vector<bk_op_desc> planned_quant_ops() {
     for (bk_dtype t : kBlockTypes)
         for (bk_path p : {BK_PATH_VENDOR, BK_PATH_PORTABLE})
             for (const QuantVariant& v : kVariants) {
-                bk_op_desc op{};
-                op.struct_size = sizeof op;
-                op.kind = BK_OP_GEMM;
-                op.path = p;
-                op.dtype_a = op.dtype_c = BK_F32;
-                op.dtype_b = t;
+                bk_op_desc op = blank_op(BK_OP_GEMM, p, BK_F32, t, BK_F32);
                 auto& g = op.u.gemm;
                 g.m = v.m;
                 g.n = v.n;
@@ -196,12 +192,7 @@ std::vector<bk_op_desc> planned_quant_ops() {
     for (bk_dtype t : kBlockTypes)
         for (bk_path p : {BK_PATH_VENDOR, BK_PATH_PORTABLE})
             for (const auto& s : gathers) {
-                bk_op_desc op{};
-                op.struct_size = sizeof op;
-                op.kind = BK_OP_EMBEDDING;
-                op.path = p;
-                op.dtype_a = op.dtype_b = t;
-                op.dtype_c = BK_F32;
+                bk_op_desc op = blank_op(BK_OP_EMBEDDING, p, t, t, BK_F32);
                 op.u.nn.rows = s[0];
                 op.u.nn.dim = s[1] * std::int64_t(bk_block_elems(t));
                 op.u.nn.vocab = s[2];
