@@ -39,7 +39,11 @@ if [ -z "$tree" ] || [ "$tree" = "." ]; then
 fi
 
 # 3. CPU-only build of the two benchmarks, native ISA, no network, no curl.
+# AMX off: on a VM whose cpuid shows AMX without the kernel granting the tile
+# state, ggml's AMX matmul dies on its first tilezero (SIGILL, seen on an
+# Emerald Rapids VM); the AVX-512 VNNI/BF16 kernels stay.
 cmake -S "$tree" -B "$build" -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DGGML_CUDA=OFF \
+  -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF \
   -DGGML_METAL=OFF -DGGML_VULKAN=OFF -DGGML_OPENCL=OFF -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF \
   -DLLAMA_BUILD_SERVER=OFF -DBUILD_SHARED_LIBS=OFF >&2
 cmake --build "$build" --target llama-bench llama-batched-bench -j "$jobs" >&2
