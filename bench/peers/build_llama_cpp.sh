@@ -41,9 +41,12 @@ fi
 # 3. CPU-only build of the two benchmarks, native ISA, no network, no curl.
 # AMX off: on a VM whose cpuid shows AMX without the kernel granting the tile
 # state, ggml's AMX matmul dies on its first tilezero (SIGILL, seen on an
-# Emerald Rapids VM); the AVX-512 VNNI/BF16 kernels stay.
+# Emerald Rapids VM). GGML_NATIVE compiles with -march=native, which its
+# GGML_AMX_* options do not override; explicit -mno-amx-* flags do (GCC keeps
+# explicit ISA flags over -march's). The AVX-512 VNNI/BF16 kernels stay.
+noamx="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
 cmake -S "$tree" -B "$build" -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DGGML_CUDA=OFF \
-  -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF \
+  -DCMAKE_C_FLAGS="$noamx" -DCMAKE_CXX_FLAGS="$noamx" \
   -DGGML_METAL=OFF -DGGML_VULKAN=OFF -DGGML_OPENCL=OFF -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF \
   -DLLAMA_BUILD_SERVER=OFF -DBUILD_SHARED_LIBS=OFF >&2
 cmake --build "$build" --target llama-bench llama-batched-bench -j "$jobs" >&2
