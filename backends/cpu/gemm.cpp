@@ -4,12 +4,17 @@
 //            f32 -> OpenBLAS or oneDNN, by the rule in vendor_choice.h
 //            bf16->f32, i8->i32 -> oneDNN matmul (gemm_onednn.cpp)
 //            f16->f32: none (unsupported, with the reason)
+//            f32 x q* (block-quantized weights): none (unsupported, with the
+//            reason: the caller dequantizes for the vendor path)
 //   portable all five -> bakeoff's own kernel (gemm_portable.cpp); f32, bf16
-//            and f16 with m <= 16 -> the small-m kernel (gemm_smallm.cpp)
+//            and f16 with m <= 16 -> the small-m kernel (gemm_smallm.cpp);
+//            f32 x q* -> the quantized kernels (gemm_quant.cpp)
 #include <string>
 #include <vector>
 
+#include "bakeoff/plugin_quant.h"
 #include "cpu_internal.h"
+#include "gemm_quant.h"
 #include "gemm_smallm.h"
 #include "vendor_choice.h"
 
@@ -28,6 +33,7 @@ bk_status check_rules(const bk_op_desc& op, Extents* ext) {
     if (bk_status st = bk_plugin::check_gemm(op, ext, &why, /*allow_empty=*/false); st != BK_OK)
         return fail(st, why);
     const uint32_t a = op.dtype_a, c = op.dtype_c;
+    if (bk_is_block_type(op.dtype_b)) return BK_OK;  // f32 x q* -> f32, checked by the rules
     if ((a == BK_F64 && c == BK_F64) || (a == BK_F32 && c == BK_F32) || (a == BK_BF16 && c == BK_F32) ||
         (a == BK_F16 && c == BK_F32) || (a == BK_I8 && c == BK_I32))
         return BK_OK;
@@ -79,6 +85,13 @@ bk_status check_all(const bk_op_desc& op, Extents* ext, Chosen* chosen) {
     if (op.path != BK_PATH_VENDOR && op.path != BK_PATH_PORTABLE)
         return fail(BK_UNSUPPORTED, "gemm: unknown path " + std::to_string(op.path));
     if (bk_status st = check_rules(op, ext); st != BK_OK) return st;
+    if (bk_is_block_type(op.dtype_b)) {
+        if (op.path == BK_PATH_VENDOR)
+            return fail(BK_UNSUPPORTED, bk_plugin::gemm_label(op),
+                        " has no vendor path on the cpu backend: no vendor library runs GGML blocks (the portable "
+                        "path does)");
+        return BK_OK;  // every block type: integer kernels or dequantized f32 (gemm_quant.h)
+    }
     if (op.path == BK_PATH_PORTABLE) return portable_gemm_supports(op);
     if (op.dtype_a == BK_F16)
         return fail(BK_UNSUPPORTED,
@@ -108,6 +121,7 @@ bk_status gemm_launch(const bk_op_desc& op, bk_buffer* const* operands, uint32_t
     if (bk_status st = check_operand(operands, 0, ext.a, "A", &a); st != BK_OK) return st;
     if (bk_status st = check_operand(operands, 1, ext.b, "B", &b); st != BK_OK) return st;
     if (bk_status st = check_operand(operands, 2, ext.c, "C", &c); st != BK_OK) return st;
+    if (bk_is_block_type(op.dtype_b)) return quant_gemm_run(op, a->ptr, b->ptr, c->ptr);
     if (smallm_applies(op)) return smallm_run(op, a->ptr, b->ptr, c->ptr);
     if (op.path == BK_PATH_PORTABLE) return portable_gemm_run(op, a->ptr, b->ptr, c->ptr);
     if (chosen.lib == Lib::openblas) return openblas_gemm_run(op, a->ptr, b->ptr, c->ptr);
@@ -118,6 +132,10 @@ bk_status gemm_info(const bk_op_desc& op, std::string* out) {
     Extents ext;
     Chosen chosen;
     if (bk_status st = check_all(op, &ext, &chosen); st != BK_OK) return st;
+    if (bk_is_block_type(op.dtype_b)) {
+        *out = quant_gemm_info(op);
+        return BK_OK;
+    }
     if (smallm_applies(op)) {
         *out = smallm_info(op);
         return BK_OK;

@@ -13,9 +13,8 @@
 #include "cpu_internal.h"
 
 namespace bk_cpu {
-namespace {
 
-const SmallMKernels& kernels() {
+const SmallMKernels& smallm_kernels() {
     static const SmallMKernels* set = [] {
         const SmallMKernels* s = nullptr;
         if (kernel_isa() != KernelIsa::scalar) s = smallm_kernels_avx2();
@@ -23,6 +22,8 @@ const SmallMKernels& kernels() {
     }();
     return *set;
 }
+
+namespace {
 
 inline float widen(float v) { return v; }
 inline float widen(uint16_t v) { return bk_bf16_to_f32(v); }
@@ -82,7 +83,7 @@ bool smallm_applies(const bk_op_desc& op) {
 }
 
 bk_status smallm_run(const bk_op_desc& op, const void* a, const void* b, void* c) {
-    const SmallMKernels& ks = kernels();
+    const SmallMKernels& ks = smallm_kernels();
     if (op.dtype_a == BK_F32)
         run(op.u.gemm, static_cast<const float*>(a), static_cast<const float*>(b), static_cast<float*>(c), ks.dot_f32,
             ks.axpy_f32);
@@ -96,7 +97,7 @@ bk_status smallm_run(const bk_op_desc& op, const void* a, const void* b, void* c
 }
 
 std::string smallm_info(const bk_op_desc& op) {
-    const SmallMKernels& ks = kernels();
+    const SmallMKernels& ks = smallm_kernels();
     std::string s = "bakeoff portable small-m gemm (m <= " + std::to_string(kSmallM) + "), " + ks.isa + ", B streamed once";
     s += op.u.gemm.trans_b ? std::string(" by rows (dot products") +
                                  (std::string(ks.isa) == "scalar" ? ", 8 rows of B at a time)" : ", four long row streams per thread)")

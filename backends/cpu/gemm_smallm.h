@@ -37,6 +37,7 @@ struct SmallMKernels {
 
 const SmallMKernels* smallm_kernels_scalar();
 const SmallMKernels* smallm_kernels_avx2();  // null where not compiled (non-x86)
+const SmallMKernels& smallm_kernels();       // the set this CPU runs
 
 constexpr int64_t kSmallM = 16;
 constexpr int64_t kSmallMMinB = 1 << 15;  // elements of B

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bakeoff/nn_op_rules.h"
+#include "bakeoff/plugin_quant.h"
 #include "cpu_internal.h"
 
 namespace bk_cpu {
@@ -72,7 +73,12 @@ bk_status plan_op(const bk_op_desc& op, Plan* plan) {
         case BK_OP_ROPE_FREQ:
             return set(op.kind == BK_OP_ROPE ? nn_rope : nn_rope_freq,
                        "angles in f64 once per position, shared by the heads, " + math + ", parallel over positions");
-        case BK_OP_EMBEDDING: return set(nn_gather_rows, "row copies, parallel over rows");
+        case BK_OP_EMBEDDING:
+            if (bk_is_block_type(op.dtype_a))
+                return set(nn_gather_rows_quant, std::string("rows of ") + bk_dtype_name(op.dtype_a) +
+                                                     " blocks dequantized to f32 (reference dequantization), "
+                                                     "parallel over rows");
+            return set(nn_gather_rows, "row copies, parallel over rows");
         case BK_OP_KV_WRITE: return set(nn_kv_write, "row copies, parallel over rows");
         case BK_OP_SCATTER_ADD:
             return set(nn_scatter_add, "rows added in order of i, " + math + ", parallel over column blocks");

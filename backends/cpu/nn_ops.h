@@ -29,6 +29,7 @@ void nn_rope_freq(const bk_op_desc& op, NnPtrs p);
 void nn_softmax(const bk_op_desc& op, NnPtrs p);
 void nn_swiglu(const bk_op_desc& op, NnPtrs p);
 void nn_gather_rows(const bk_op_desc& op, NnPtrs p);  // EMBEDDING
+void nn_gather_rows_quant(const bk_op_desc& op, NnPtrs p);  // EMBEDDING of a block-quantized table
 void nn_kv_write(const bk_op_desc& op, NnPtrs p);
 void nn_topk_route(const bk_op_desc& op, NnPtrs p);
 void nn_scatter_add(const bk_op_desc& op, NnPtrs p);

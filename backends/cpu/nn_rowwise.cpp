@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "nn_ops.h"
+
+#include "bakeoff/plugin_quant.h"
 #include "nn_types.h"
 
 namespace bk_cpu {
@@ -241,6 +243,17 @@ void nn_gather_rows(const bk_op_desc& op, NnPtrs p) {
     unsigned char* y = p[2];
     parallel_for(n.rows, n.rows * n.dim, [&](int64_t r) {
         std::memcpy(y + uint64_t(r) * row_bytes, table + uint64_t(ids[r]) * row_bytes, row_bytes);
+    });
+}
+
+void nn_gather_rows_quant(const bk_op_desc& op, NnPtrs p) {
+    const bk_nn_op& n = op.u.nn;
+    const uint64_t row_bytes = bk_block_row_bytes(op.dtype_a, n.dim);
+    const unsigned char* table = p[0];
+    const int32_t* ids = at<const int32_t>(p, 1);
+    float* y = at<float>(p, 2);
+    parallel_for(n.rows, n.rows * n.dim, [&](int64_t r) {
+        bk_dequantize_row(op.dtype_a, table + uint64_t(ids[r]) * row_bytes, y + r * n.dim, n.dim);
     });
 }
 

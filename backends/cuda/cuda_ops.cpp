@@ -47,7 +47,7 @@ void* ensure_scratch(bk_stream* s, size_t bytes) {
 
 bk_status check_op(const bk_device* d, const bk_op_desc* op) {
     if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
-    if (op->dtype_a >= BK_DTYPE_COUNT || op->dtype_b >= BK_DTYPE_COUNT || op->dtype_c >= BK_DTYPE_COUNT)
+    if (op->dtype_a >= BK_DTYPE_COUNT || (op->dtype_b >= BK_DTYPE_COUNT && !bk_is_block_type(op->dtype_b)) || op->dtype_c >= BK_DTYPE_COUNT)
         return fail(BK_INVALID_ARGUMENT, "op descriptor: unknown dtype");
     if (op->path != BK_PATH_VENDOR && op->path != BK_PATH_PORTABLE)
         return fail(BK_INVALID_ARGUMENT, "op descriptor: unknown path " + std::to_string(op->path));
@@ -79,6 +79,11 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op) {
             // The ABI's rules (bakeoff/op_rules.h), then CUDA's 32-bit limit.
             if (std::string why = check_gemm_shape(op->u.gemm); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
             if (std::string why = bk_plugin::gemm_types_rule(*op); !why.empty()) return fail(BK_UNSUPPORTED, why);
+            // Before the vendor check: cuBLASLt has no GGML block types either.
+            if (bk_is_block_type(op->dtype_b))
+                return fail(BK_UNSUPPORTED, bk_plugin::gemm_label(*op),
+                            ": block-quantized weights are not implemented by the cuda backend (no vendor library "
+                            "runs GGML blocks and there is no portable kernel yet: the caller loads them dequantized)");
             if (op->path == BK_PATH_VENDOR) return blaslt_check(d, op);
             if (op->dtype_a != BK_F32 && op->dtype_a != BK_BF16 && op->dtype_a != BK_F16)
                 return fail(BK_UNSUPPORTED, "gemm portable: ", bk_dtype_name(op->dtype_a),

@@ -251,6 +251,8 @@ bk_status build_nn_program(bk_device* d, Variant v, Program& p);
 bk_status launch_nn(bk_stream* s, const bk_op_desc* op, const Plan& plan, Program& p, bk_buffer* const* ops,
                     bool track);
 std::string describe_nn(const bk_device* d, const bk_op_desc* op, const Plan& plan, const Program& p);
+// GEMM f32 x q8_0 | q4_0 -> f32: its kernel lives in the f32 NN program.
+bk_status launch_qgemm(bk_stream* s, const bk_op_desc* op, Program& p, bk_buffer* const* ops, bool track);
 // Frees the device's cached NN tables (device_close).
 void release_nn_tables(bk_device* d);
 

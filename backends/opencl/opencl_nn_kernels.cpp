@@ -703,6 +703,76 @@ __kernel void bk_attention_bwd_kv(__global const float* q, __global const float*
     }
 }
 #endif /* ACT_F32 */
+
+/* ------------------------------------------- block-quantized weights (f32) */
+#ifdef ACT_F32
+/* GGML blocks of 32 values (bakeoff/plugin_quant.h): qtype 0 = Q8_0 (34 B:
+ * f16 d, 32 x int8 q; x = d q), 1 = Q4_0 (18 B: f16 d, 16 B of nibbles, low
+ * = values 0..15, high = 16..31; x = d q - 8 d). The scale goes through
+ * vload_half (no cl_khr_fp16 needed); blocks are 2-byte aligned. */
+inline int bk_q_block_bytes(const int qtype) { return qtype == 0 ? 34 : 18; }
+
+/* Value l of a row, rounded as the reference dequantization: no
+ * contraction, so Q4_0 keeps its two roundings (d q, then + (-8 d)). */
+inline float bk_q_value(__global const uchar* row, const int qtype, const long l)
+{
+#pragma OPENCL FP_CONTRACT OFF
+    __global const uchar* b = row + (l >> 5) * bk_q_block_bytes(qtype);
+    const float d = vload_half(0, (__global const half*)b);
+    const int j = (int)(l & 31);
+    if (qtype == 0) return d * (float)(char)b[2 + j];
+    const uchar byte = b[2 + (j & 15)];
+    const int q = j < 16 ? (byte & 15) : (byte >> 4);
+    const float m = -8.0f * d;
+    return d * (float)q + m;
+}
+
+/* y[r, :] = dequant(table[ids[r], :]); work-item (column, row). */
+__kernel void bk_qgather(__global const uchar* table, __global const int* ids, __global float* y, const long dim,
+                         const int qtype)
+{
+    const long j = get_global_id(0);
+    if (j >= dim) return;
+    const long r = get_global_id(1);
+    __global const uchar* row = table + (long)ids[r] * (dim / 32) * bk_q_block_bytes(qtype);
+    y[r * dim + j] = bk_q_value(row, qtype, j);
+}
+
+/* C = alpha A dequant(B)^T + beta C; A m x k f32 (rows lda apart), B n rows
+ * of k / 32 blocks; work-item (column j, row i) walks row j of B block by
+ * block: the integer values times A summed per block, then times the
+ * block's scale (Q4_0's offset -8 folded into the integer). */
+__kernel void bk_qgemm(__global const float* a, __global const uchar* b, __global float* c, const long n,
+                       const long k, const long lda, const long ldc, const int qtype, const float alpha,
+                       const float beta)
+{
+    const long j = get_global_id(0);
+    if (j >= n) return;
+    const long i = get_global_id(1);
+    const long nb = k / 32;
+    const int bb = bk_q_block_bytes(qtype);
+    __global const uchar* row = b + j * nb * bb;
+    __global const float* x = a + i * lda;
+    float acc = 0.0f;
+    for (long blk = 0; blk < nb; ++blk) {
+        __global const uchar* p = row + blk * bb;
+        __global const float* xb = x + blk * 32;
+        const float d = vload_half(0, (__global const half*)p);
+        float s = 0.0f;
+        if (qtype == 0) {
+            for (int l = 0; l < 32; ++l) s += xb[l] * (float)(char)p[2 + l];
+        } else {
+            for (int l = 0; l < 16; ++l) {
+                const uchar q = p[2 + l];
+                s += xb[l] * (float)((int)(q & 15) - 8) + xb[l + 16] * (float)((int)(q >> 4) - 8);
+            }
+        }
+        acc += d * s;
+    }
+    const long at = i * ldc + j;
+    c[at] = beta == 0.0f ? alpha * acc : alpha * acc + beta * c[at];  /* C unread when beta = 0 */
+}
+#endif
 )CLC";
 
 }  // namespace bakeoff::opencl

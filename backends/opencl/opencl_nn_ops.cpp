@@ -51,6 +51,11 @@ bk_status unsupported(const bk_op_desc* op, const std::string& why) {
 bk_status check_types(const bk_device* d, const bk_op_desc* op) {
     if (std::string why = bk_nn_rules::types(*op); !why.empty()) return unsupported(op, why);
     const uint32_t a = op->dtype_a;
+    if (bk_is_block_type(a)) {  // the ABI allows a block table for EMBEDDING only
+        if (a == BK_Q8_0 || a == BK_Q4_0) return BK_OK;
+        return unsupported(op, "the OpenCL backend dequantizes q8_0 and q4_0 tables only (the caller loads "
+                               "other types dequantized)");
+    }
     const char* no_fp64 = "the device has no fp64 (cl_khr_fp64)";
     if (op->kind == BK_OP_CONVERT) {
         if ((a == BK_F64 || op->dtype_c == BK_F64) && !d->caps.fp64) return unsupported(op, no_fp64);
@@ -93,7 +98,7 @@ bk_status check_nn_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
     if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
     if (op->path == BK_PATH_VENDOR) return unsupported(op, "no vendor library on OpenCL (portable path only)");
     if (op->path != BK_PATH_PORTABLE) return fail(BK_INVALID_ARGUMENT, "unknown path " + std::to_string(op->path));
-    if (op->dtype_a >= BK_DTYPE_COUNT || op->dtype_c >= BK_DTYPE_COUNT)
+    if ((op->dtype_a >= BK_DTYPE_COUNT && !bk_is_block_type(op->dtype_a)) || op->dtype_c >= BK_DTYPE_COUNT)
         return fail(BK_INVALID_ARGUMENT, "unknown dtype in op descriptor");
     if (bk_status st = check_types(d, op); st != BK_OK) return st;
     plan->variant = variant_of(op->dtype_a);
@@ -181,7 +186,7 @@ bk_status compile_nn(bk_device* d, Variant v, Program& p) {
                                       "bk_scatter_add", "bk_attention", "bk_attention_rows"};
     if (d->caps.fp64) names.insert(names.end(), {"bk_convert_to_f64", "bk_rope_freq"});
     if (v == V_NN_F32)
-        names.insert(names.end(), {"bk_topk_route", "bk_rmsnorm_bwd_rows", "bk_rmsnorm_bwd_dw", "bk_swiglu_bwd",
+        names.insert(names.end(), {"bk_qgather", "bk_qgemm", "bk_topk_route", "bk_rmsnorm_bwd_rows", "bk_rmsnorm_bwd_dw", "bk_swiglu_bwd",
                                    "bk_cross_entropy", "bk_adamw", "bk_attention_bwd_q", "bk_attention_bwd_kv"});
     return build_program(d, v, kNnKernelSource, opts, names, p);
 }
@@ -378,6 +383,16 @@ const char* convert_kernel(uint32_t to) {
 
 }  // namespace
 
+bk_status launch_qgemm(bk_stream* s, const bk_op_desc* op, Program& p, bk_buffer* const* ops, bool track) {
+    const bk_gemm_op& g = op->u.gemm;
+    const cl_long n = g.n, k = g.k, lda = g.lda, ldc = g.ldc;
+    const cl_int qtype = op->dtype_b == BK_Q8_0 ? 0 : 1;
+    const float alpha = static_cast<float>(g.alpha), beta = static_cast<float>(g.beta);
+    Launcher L{s, track};
+    return L.run_args(p, "bk_qgemm", cols_rows_geom(p, g.n, g.m), ops[0]->mem, ops[1]->mem, ops[2]->mem, n, k, lda,
+                      ldc, qtype, alpha, beta);
+}
+
 void release_nn_tables(bk_device* d) {
     for (auto& [key, m] : d->rope_turns) clReleaseMemObject(m);
     d->rope_turns.clear();
@@ -431,6 +446,9 @@ bk_status launch_nn(bk_stream* s, const bk_op_desc* op, const Plan& plan, Progra
         }
         case BK_OP_EMBEDDING: {
             if (bk_status st = check_ids(s, op, m[1], n.rows, n.vocab, "ids"); st != BK_OK) return st;
+            if (bk_is_block_type(op->dtype_a))
+                return L.run_args(p, "bk_qgather", cols_rows_geom(p, n.dim, rows), m[0], m[1], m[2], dim,
+                                  cl_int(op->dtype_a == BK_Q8_0 ? 0 : 1));
             return L.run_args(p, "bk_gather_rows", cols_rows_geom(p, n.dim, rows), m[0], m[1], m[2], dim);
         }
         case BK_OP_KV_WRITE: {
@@ -575,6 +593,14 @@ std::string describe_nn(const bk_device* d, const bk_op_desc* op, const Plan& pl
                           math);
             break;
         case BK_OP_EMBEDDING:
+            if (bk_is_block_type(op->dtype_a)) {
+                std::snprintf(b, sizeof b,
+                              "%s rows dequantized to f32 as the reference does, one work-item per element (wg "
+                              "%zu); ids read back and checked on the host first",
+                              dt(op->dtype_a).c_str(), p.elem_wg);
+                break;
+            }
+            [[fallthrough]];
         case BK_OP_KV_WRITE:
             std::snprintf(b, sizeof b, "row copies, one work-item per element (wg %zu)%s", p.elem_wg,
                           op->kind == BK_OP_EMBEDDING ? "; ids read back and checked on the host first" : "");

@@ -267,7 +267,7 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
     if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
     if (op->path != BK_PATH_VENDOR && op->path != BK_PATH_PORTABLE)
         return fail(BK_INVALID_ARGUMENT, "unknown path " + std::to_string(op->path));
-    if (op->dtype_a >= BK_DTYPE_COUNT || op->dtype_b >= BK_DTYPE_COUNT || op->dtype_c >= BK_DTYPE_COUNT)
+    if (op->dtype_a >= BK_DTYPE_COUNT || (op->dtype_b >= BK_DTYPE_COUNT && !bk_is_block_type(op->dtype_b)) || op->dtype_c >= BK_DTYPE_COUNT)
         return fail(BK_INVALID_ARGUMENT, "unknown dtype in op descriptor");
     const std::string what = std::string(op_name(op->kind)) + " " + bk_dtype_name(op->dtype_a);
 
@@ -293,6 +293,20 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
     const std::string gw = bk_plugin::gemm_label(*op);
     if (std::string why = bk_plugin::check_gemm_shape(g); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
     if (std::string why = bk_plugin::gemm_types_rule(*op); !why.empty()) return fail(BK_UNSUPPORTED, why);
+    std::string why_block;
+    if (bk_status st = bk_plugin::gemm_block_rule(*op, &why_block); st != BK_OK) return fail(st, why_block);
+    if (bk_is_block_type(op->dtype_b)) {
+        if (op->path == BK_PATH_VENDOR)
+            return fail(BK_UNSUPPORTED, gw + ": no vendor library runs GGML blocks (CLBlast has none)");
+        if (op->dtype_b != BK_Q8_0 && op->dtype_b != BK_Q4_0)
+            return fail(BK_UNSUPPORTED, gw + ": the OpenCL backend runs q8_0 and q4_0 weights only (the caller "
+                                             "loads other types dequantized)");
+        const int64_t lim = std::numeric_limits<int32_t>::max() - 1024;
+        if (g.m > lim || g.n > lim) return fail(BK_UNSUPPORTED, gw + ": dimensions above 2^31 are not implemented");
+        plan->variant = V_NN_F32;  // the kernel lives in the f32 NN program
+        plan->in_size = plan->out_size = 4;
+        return BK_OK;
+    }
     if (op->path == BK_PATH_VENDOR) {
         if (std::string why = clblast_gemm_unsupported(d, *op); !why.empty()) return fail(BK_UNSUPPORTED, gw + ": " + why);
         plan->vendor = true;
@@ -570,7 +584,12 @@ static bk_status launch_gemm(bk_stream* s, const bk_op_desc* op, const Plan& pla
 std::string describe(const bk_device* d, const bk_op_desc* op, const Plan& plan, const Program& p) {
     if (is_nn_op(op->kind)) return describe_nn(d, op, plan, p);
     char b[512];
-    if (op->kind == BK_OP_GEMM) {
+    if (op->kind == BK_OP_GEMM && bk_is_block_type(op->dtype_b)) {
+        std::snprintf(b, sizeof b,
+                      "OpenCL %s gemm: one work-item per element of C walking its row of B block by block, "
+                      "integer values times f32 A summed per block then scaled (A not rounded), wg %zu",
+                      bk_dtype_name(op->dtype_b), p.elem_wg);
+    } else if (op->kind == BK_OP_GEMM) {
         const GemmCfg& g = p.gemm;
         const char* in = plan.variant == V_F16_GEMM    ? "; f16 inputs via vload_half, fp32 math"
                          : plan.variant == V_BF16_GEMM ? "; bf16 inputs widened to fp32, fp32 math"
@@ -635,7 +654,9 @@ bk_status check_operands(const bk_device* d, const bk_op_desc* op, const Plan& p
     static const char* const kStreamRoles[] = {"in0", "in1", "out"};
     static const char* const kCopyRoles[] = {"in0", "out"};
     if (op->kind == BK_OP_GEMM) {
-        const bk_plugin::GemmSpans sp = bk_plugin::gemm_spans(op->u.gemm, plan.in_size, plan.in_size, plan.out_size);
+        bk_plugin::GemmSpans sp = bk_plugin::gemm_spans(op->u.gemm, plan.in_size, plan.in_size, plan.out_size);
+        if (bk_is_block_type(op->dtype_b))  // n packed rows of blocks
+            sp.b = uint64_t(op->u.gemm.n) * bk_block_row_bytes(op->dtype_b, op->u.gemm.k);
         if (sp.a == UINT64_MAX || sp.b == UINT64_MAX || sp.c == UINT64_MAX)
             return fail(BK_INVALID_ARGUMENT, "gemm: the operands' sizes overflow");
         need[0] = sp.a, need[1] = sp.b, need[2] = sp.c;
@@ -655,6 +676,7 @@ bk_status check_operands(const bk_device* d, const bk_op_desc* op, const Plan& p
 bk_status launch_op(bk_stream* s, const bk_op_desc* op, const Plan& plan, Program& p, bk_buffer* const* ops,
                     bool track) {
     if (is_nn_op(op->kind)) return launch_nn(s, op, plan, p, ops, track);
+    if (op->kind == BK_OP_GEMM && bk_is_block_type(op->dtype_b)) return launch_qgemm(s, op, p, ops, track);
     if (op->kind == BK_OP_GEMM) return launch_gemm(s, op, plan, p, ops, track);
     if (op->u.stream.n == 0 && op->kind != BK_OP_DOT) return BK_OK;  // nothing to do
     return launch_stream(s, op, plan, p, ops, track);

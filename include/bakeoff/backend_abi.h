@@ -136,7 +136,9 @@ typedef enum bk_op_kind {
                           f8_e4m3 x f8_e4m3 -> f32 | bf16  cuda (vendor, sm_89+)
                           i8 x i8 -> i32             cpu, cuda (vendor)
                           f32 x q* -> f32            block-quantized weights
-                                                     (see below)
+                                                     (see below): cpu (every
+                                                     type, portable), opencl
+                                                     (q8_0, q4_0)
                         Any other combination is BK_UNSUPPORTED
                         (bk_plugin::gemm_types_rule in bakeoff/op_rules.h).
                         For i8, A's values lie in [0, 127], so a

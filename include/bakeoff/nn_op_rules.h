@@ -18,6 +18,7 @@
 
 #include "bakeoff/backend_abi.h"
 #include "bakeoff/plugin_dtype.h"
+#include "bakeoff/plugin_quant.h"
 
 namespace bk_nn_rules {
 
@@ -97,6 +98,12 @@ inline std::string types(const bk_op_desc& op) {
         return std::string(bk_dtype_name(a)) + " -> " + bk_dtype_name(op.dtype_c) +
                " is not a conversion of the ABI (f64, f32, bf16 and f16 are)";
     }
+    if (op.kind == BK_OP_EMBEDDING && bk_is_block_type(a)) {
+        // A quantized model's token embedding: rows come out dequantized.
+        if (op.dtype_c == BK_F32) return {};
+        return std::string("a ") + bk_dtype_name(a) + " table gives f32 rows (dtype_c = f32), not " +
+               bk_dtype_name(op.dtype_c);
+    }
     if (takes_activations(op.kind)) {
         if (is_activation_type(a)) return {};
         return std::string("activations of ") + bk_dtype_name(a) + " are not an ABI type (f32, bf16, f16, f64 are)";
@@ -156,6 +163,15 @@ inline std::string check(const bk_op_desc& op, std::vector<Operand>* out) {
             if (!(why = detail::first_not_positive({{"rows", n.rows}, {"dim", n.dim}, {"vocab", n.vocab}})).empty())
                 return why;
             if (n.vocab > INT32_MAX) return "vocab must fit an int32 id";
+            if (bk_is_block_type(op.dtype_a)) {
+                const uint64_t row = bk_block_row_bytes(op.dtype_a, n.dim);
+                if (row == 0)
+                    return "dim=" + std::to_string(n.dim) + " is not a multiple of the " + bk_dtype_name(op.dtype_a) +
+                           " block size " + std::to_string(bk_block_elems(op.dtype_a));
+                o = {{"table", product(n.vocab, 1, 1, row)}, {"ids", product(n.rows, 1, 1, 4)},
+                     {"y", product(n.rows, n.dim, 1, 4)}};
+                return {};
+            }
             o = {{"table", product(n.vocab, n.dim, 1, ea)}, {"ids", product(n.rows, 1, 1, 4)},
                  {"y", product(n.rows, n.dim, 1, ea)}};
             return {};

@@ -16,6 +16,7 @@
 #include "bakeoff/backend_abi.h"
 #include "bakeoff/nn_op_rules.h"
 #include "bakeoff/plugin_dtype.h"
+#include "bakeoff/plugin_quant.h"
 #include "bakeoff/plugin_strings.h"
 
 namespace bk_plugin BK_PLUGIN_HIDDEN {
@@ -163,6 +164,15 @@ inline const char* gemm_outputs(uint32_t in, bool* f32, bool* same, bool* bf16, 
  * backends answer BK_UNSUPPORTED). */
 inline std::string gemm_types_rule(const bk_op_desc& op) {
     const uint32_t a = op.dtype_a, b = op.dtype_b, c = op.dtype_c;
+    // Block-quantized weights: f32 x q* -> f32 only (the activations stay f32).
+    if (bk_is_block_type(b) || bk_is_block_type(a)) {
+        if (bk_is_block_type(a))
+            return gemm_label(op) + ": only B (the weights) may be block-quantized, A is f32";
+        if (a != BK_F32 || c != BK_F32)
+            return cat(gemm_label(op), ": block-quantized weights (", bk_dtype_name(b),
+                       ") take f32 activations and an f32 output");
+        return {};
+    }
     if (a != b) return gemm_label(op) + ": mixed input dtypes are not a GEMM of the ABI";
     bool f32, same, bf16, i32;
     const char* outs = gemm_outputs(a, &f32, &same, &bf16, &i32);
@@ -171,13 +181,47 @@ inline std::string gemm_types_rule(const bk_op_desc& op) {
     return cat(gemm_label(op), ": ", bk_dtype_name(a), " inputs take ", outs, " output");
 }
 
+/* A GEMM whose B is block-quantized: the layout version (BK_UNSUPPORTED when
+ * it is not this header's: the blocks would be misread) and the ABI's
+ * storage rule, B the weights [n, k] row by row in whole blocks (trans_b = 1,
+ * trans_a = 0, ldb = k, k a multiple of the block size: BK_INVALID_ARGUMENT).
+ * BK_OK for a GEMM without block types. */
+inline bk_status gemm_block_rule(const bk_op_desc& op, std::string* why) {
+    const uint32_t b = op.dtype_b;
+    if (!bk_is_block_type(b)) return BK_OK;
+    const bk_gemm_op& g = op.u.gemm;
+    if (g.block_abi != BK_BLOCK_ABI_VERSION) {
+        *why = cat(gemm_label(op), ": block_abi ", g.block_abi, " is not this backend's block layout version ",
+                   BK_BLOCK_ABI_VERSION, " (set u.gemm.block_abi = BK_BLOCK_ABI_VERSION)");
+        return BK_UNSUPPORTED;
+    }
+    const int64_t e = bk_block_elems(b);
+    if (g.trans_b != 1 || g.trans_a != 0)
+        *why = cat(gemm_label(op), ": block-quantized B is stored n x k (trans_b = 1, trans_a = 0), got trans_a=",
+                   g.trans_a, " trans_b=", g.trans_b);
+    else if (g.k % e != 0)
+        *why = cat(gemm_label(op), ": k=", g.k, " is not a multiple of the ", bk_dtype_name(b), " block size ", e);
+    else if (g.ldb != g.k)
+        *why = cat(gemm_label(op), ": ldb=", g.ldb, " must equal k=", g.k, " (block-quantized rows are packed)");
+    else
+        return BK_OK;
+    return BK_INVALID_ARGUMENT;
+}
+
 /* The whole descriptor: shape (BK_INVALID_ARGUMENT), operand sizes (an
  * overflow is BK_INVALID_ARGUMENT) and types (BK_UNSUPPORTED). BK_OK with
  * *spans set, or the status with the reason in *why. */
 inline bk_status check_gemm(const bk_op_desc& op, GemmSpans* spans, std::string* why, bool allow_empty = true) {
     if (!(*why = check_gemm_shape(op.u.gemm, allow_empty)).empty()) return BK_INVALID_ARGUMENT;
     if (!(*why = gemm_types_rule(op)).empty()) return BK_UNSUPPORTED;
+    if (bk_status st = gemm_block_rule(op, why); st != BK_OK) return st;
     *spans = gemm_spans(op.u.gemm, bk_dtype_size(op.dtype_a), bk_dtype_size(op.dtype_b), bk_dtype_size(op.dtype_c));
+    if (bk_is_block_type(op.dtype_b)) {
+        // n packed rows of k / block_elems blocks each (ldb = k).
+        const unsigned __int128 bytes =
+            static_cast<unsigned __int128>(op.u.gemm.n) * bk_block_row_bytes(op.dtype_b, op.u.gemm.k);
+        spans->b = bytes > (static_cast<unsigned __int128>(1) << 62) ? UINT64_MAX : static_cast<uint64_t>(bytes);
+    }
     if (spans->a == UINT64_MAX || spans->b == UINT64_MAX || spans->c == UINT64_MAX) {
         *why = "gemm: the operands' sizes overflow";
         return BK_INVALID_ARGUMENT;

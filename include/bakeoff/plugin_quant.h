@@ -193,6 +193,32 @@ static inline int bk_dequantize_row(uint32_t t, const void* src, float* dst, int
     return 0;
 }
 
+/* The error the ABI allows in a block-quantized GEMM's sum_l a_l w_l (k
+ * values of a row of A and of a dequantized row of B; alpha and beta
+ * apart): rounding A to 8-bit blocks of `block` values with an f32 scale
+ * (a backend may, as llama.cpp does) moves each value by at most half a
+ * step, amax / 254 of its block, so the sum by at most
+ * R = sum_blocks amax / 254 * sum |w| (x 1.001 for the scale's own
+ * rounding); f32 arithmetic adds at most k + 4 roundings of 2^-24 on
+ * sum |a w| + R (any order, the scale products, alpha). A backend that does
+ * not round A meets the second part alone. */
+static inline double bk_quant_gemm_bound(const float* a, const float* w, int64_t k, int64_t block) {
+    double rounding = 0, terms = 0;
+    int64_t l0, l;
+    for (l0 = 0; l0 < k; l0 += block) {
+        double amax = 0, wsum = 0;
+        for (l = l0; l < l0 + block && l < k; ++l) {
+            const double x = fabs((double)a[l]), y = fabs((double)w[l]);
+            if (x > amax) amax = x;
+            wsum += y;
+            terms += x * y;
+        }
+        rounding += amax / 254 * wsum;
+    }
+    rounding *= 1.001;
+    return rounding + (double)(k + 4) * ldexp(1.0, -24) * (terms + rounding);
+}
+
 /* ---- reference quantizers (round to nearest, GGML's rules for the 32-value
  * types) for tests and for random models in a quantized type. The K-types'
  * quantizers are simple min/max ones, valid encodings but not llama.cpp's

@@ -2,6 +2,7 @@
 
 #include "conformance/gemm_reference.h"
 #include "conformance/nn_cases.h"
+#include "conformance/quant_cases.h"
 #include "core/dtype.h"
 #include "numeric/rng.h"
 #include "workloads/op_desc.h"
@@ -78,7 +79,10 @@ CaseResult describe(const bk_op_desc& op) {
     CaseResult r;
     r.op = op_name(op);
     r.shape = shape_label(op);
-    r.dtype = is_nn_kind(op.kind) ? nn_dtype_label(op) : std::string(dtype_name(bk_dtype(op.dtype_a)));
+    // A block-quantized GEMM goes by its weight type ("q4_0"): A and C are f32.
+    r.dtype = is_nn_kind(op.kind)                          ? nn_dtype_label(op)
+              : op.kind == BK_OP_GEMM && is_quant_case(op) ? std::string(dtype_name(bk_dtype(op.dtype_b)))
+                                                           : std::string(dtype_name(bk_dtype(op.dtype_a)));
     r.path = std::string(path_name(bk_path(op.path)));
     return r;
 }
@@ -326,6 +330,7 @@ std::vector<bk_op_desc> planned_ops() {
                 out.push_back(op);
             }
     for (const bk_op_desc& op : planned_nn_ops()) out.push_back(op);
+    for (const bk_op_desc& op : planned_quant_ops()) out.push_back(op);
     return out;
 }
 
@@ -345,6 +350,7 @@ CaseResult run_case(Device& dev, const bk_op_desc& op, std::uint64_t seed) {
         return r;
     }
     try {
+        if (is_quant_case(op)) return run_quant_case(dev, op, seed, r);
         if (op.kind == BK_OP_GEMM) return run_gemm(dev, op, seed);
         if (is_nn_kind(op.kind)) return run_nn_case(dev, op, seed, r);
         if (op.dtype_a == BK_F64) return run_stream<double>(dev, op, seed);

@@ -10,6 +10,8 @@
 // and alpha/beta other than 1/0 (beta != 0 reads a known C): every entry against
 // an fp64 reference within gemm_tolerance (int8: exact); the padding between
 // rows of C must stay untouched.
+// GEMM f32 x q* -> f32 and EMBEDDING from a block-quantized table, every
+// block type x {vendor, portable}: quant_cases.h (shapes and tolerance).
 // The neural-network ops (convert .. kv_write) x {fp64, fp32, bf16, fp16} x
 // {vendor, portable} on odd shapes against the fp64 references of
 // src/nn/reference.h: see nn_cases.h for the shapes and tolerances.
