@@ -253,7 +253,8 @@ std::vector<CaseSpec> LlmWorkload::cases(Suite suite, const DeviceInfo&, const C
         case Suite::smoke:
         case Suite::collective: return {};
         case Suite::quick:
-            if (!prefill) pts.push_back({"small", 128, 1});
+            // With a model of one's own, its prompt processing too (128 tokens).
+            if (!prefill || !choice.weights.empty()) pts.push_back({"small", 128, 1});
             break;
         case Suite::standard:
         case Suite::full:

@@ -9,6 +9,7 @@
 #include "workloads/llm/llm_plan.h"
 #include "workloads/llm/llm_reference.h"
 #include "workloads/llm/llm_workload.h"
+#include "model_writer.h"
 
 #include <bakeoff/plugin_quant.h>
 #include <gtest/gtest.h>
@@ -248,4 +249,31 @@ TEST(LlmFormats, AnHonestRunPassesTheGateAndTheVerdictFollowsTheLimits) {
     EXPECT_FALSE(gate_passes(f, th));
     f.top1_positions = 0;  // nothing decisive: top-1 is not judged
     EXPECT_TRUE(gate_passes(f, th));
+}
+
+TEST(LlmFormats, AModelFileFixesTheShapeAndTypeAndTheQuickSuiteAddsItsPrefill) {
+    const auto dir = model_test::fresh_dir("formats-cases");
+    const auto path = (dir / "mymodel-q8_0.gguf").string();
+    model_test::gguf_model(*random_weights(kTiny, BK_F32, 2), BK_Q8_0).write(path);
+    const DeviceInfo& d = bakeoff::testing::cpu_device().info();
+    CaseChoice choice;
+    choice.weights = path;
+    const auto& prefill = dynamic_cast<const LlmWorkload&>(*find_workload("llm.prefill"));
+    for (const Workload* w : {static_cast<const Workload*>(&decode()), static_cast<const Workload*>(&prefill)}) {
+        const auto cases = w->cases(Suite::quick, d, choice);
+        ASSERT_EQ(cases.size(), 2u) << w->id();  // the file's own type, both paths
+        for (const auto& c : cases) {
+            EXPECT_EQ(c.dtype, BK_Q8_0);
+            EXPECT_EQ(c.params["preset"], "mymodel-q8_0");
+            EXPECT_EQ(c.params["weights_format"], "gguf q8_0");
+            EXPECT_EQ(c.params["dim"], kTiny.dim);
+        }
+    }
+    // --dtype converts to a float type, never requantizes to another block type.
+    choice.dtypes = {BK_BF16, BK_Q4_0};
+    const auto conv = decode().cases(Suite::quick, d, choice);
+    ASSERT_FALSE(conv.empty());
+    for (const auto& c : conv) EXPECT_EQ(c.dtype, BK_BF16);
+    // Without a file the quick suite has no prefill case.
+    EXPECT_TRUE(prefill.cases(Suite::quick, d, {}).empty());
 }
