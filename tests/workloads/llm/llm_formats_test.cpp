@@ -277,3 +277,17 @@ TEST(LlmFormats, AModelFileFixesTheShapeAndTypeAndTheQuickSuiteAddsItsPrefill) {
     // Without a file the quick suite has no prefill case.
     EXPECT_TRUE(prefill.cases(Suite::quick, d, {}).empty());
 }
+
+TEST(LlmFormats, An8bModelInQ4_0NeedsItsQuantizedBytesNotFloatOnes) {
+    // About 4.7 GB of blocks: it must be admitted on a 24 GiB machine, where
+    // the same model in bf16 (16 GB) or fp32 (32 GB) needs far more.
+    const LlmConfig b8 = *find_preset("8b");
+    const CaseSpec q = decode().make_case(b8, BK_Q4_0, BK_PATH_PORTABLE, 1024, 1, "");
+    const CaseSpec f = decode().make_case(b8, BK_BF16, BK_PATH_PORTABLE, 1024, 1, "");
+    const double gq = double(decode().device_bytes(q)) / 1e9, gf = double(decode().device_bytes(f)) / 1e9;
+    EXPECT_GT(gq, 4.3);
+    EXPECT_LT(gq, 5.5);
+    EXPECT_GT(gf, 3 * gq);
+    // Bytes per token follow the blocks too: 18 bytes per 32 weights.
+    EXPECT_NEAR(q.params["bytes_per_token"].get<double>() / f.params["bytes_per_token"].get<double>(), 18.0 / 64, 0.02);
+}
