@@ -121,6 +121,11 @@ Record run_case(Device& device, const Workload& w, const CaseSpec& asked, std::u
         return r;
     }
     Record r = make_record(w, c, device.info(), seed);
+    // What the workload changed for this device is shown next to the figure.
+    if (const auto a = c.params.find("adapted"); a != c.params.end() && a->is_object())
+        if (const auto n = a->find("notes"); n != a->end() && n->is_array())
+            for (const auto& note : *n)
+                if (note.is_string()) r.warnings.push_back(note.get<std::string>());
     auto finish = [&](RecordStatus st, std::string reason) {
         r.status = st;
         r.reason = std::move(reason);

@@ -91,7 +91,8 @@ public:
     // a timing): written into c.params["adapted"] (and nowhere else: the
     // rest of params is the case asked for) before the record is made, so
     // the record says what ran (llm.*: a quantized type without a kernel
-    // here is dequantized at load). Default: none.
+    // here is dequantized at load). Strings in c.params["adapted"]["notes"]
+    // become the record's warnings, shown next to the figure. Default: none.
     virtual void adapt(CaseSpec& c, Device& device) const {
         (void)c;
         (void)device;

@@ -159,18 +159,30 @@ void LlmWorkload::adapt(CaseSpec& c, Device& device) const {
     // Each block format whose GEMM or gather this device cannot run is
     // dequantized at load: to bf16 where its GEMMs run bf16, else to f32.
     nlohmann::json dequantized = nlohmann::json::object();
-    for (const auto& op : distinct_ops(plan_forward(m, types, c.path, {s.batch, s.seq, s.pos, s.capacity, -1, true}))) {
+    const auto ops = distinct_ops(plan_forward(m, types, c.path, {s.batch, s.seq, s.pos, s.capacity, -1, true}));
+    for (const auto& op : ops) {
         const bk_dtype f = bk_dtype(op.kind == BK_OP_GEMM ? op.dtype_b : op.dtype_a);
         std::string why;
         if (!is_block_type(f) || dequantized.contains(std::string(dtype_name(f))) || device.supports(op, &why)) continue;
-        bk_op_desc bf = op;
-        bf.dtype_a = bf.dtype_b = BK_BF16;
-        bf.u.gemm.block_abi = 0;
-        const bool bf16 = op.kind == BK_OP_GEMM ? device.supports(bf, nullptr) : true;
+        // bf16 when every GEMM of this format runs in bf16 here, else fp32.
+        bool bf16 = true;
+        for (const auto& g : ops)
+            if (g.kind == BK_OP_GEMM && g.dtype_b == f) {
+                bk_op_desc b = g;
+                b.dtype_a = b.dtype_b = BK_BF16;
+                b.u.gemm.block_abi = 0;
+                bf16 = bf16 && device.supports(b, nullptr);
+            }
         dequantized[std::string(dtype_name(f))] = {{"to", bf16 ? "bf16" : "fp32"}, {"reason", why}};
     }
     nlohmann::json adapted = nlohmann::json::object();
-    if (!dequantized.empty()) adapted["dequantized"] = dequantized;
+    if (!dequantized.empty()) {
+        adapted["dequantized"] = dequantized;
+        // Shown next to the figure: it measures other weights than the label says.
+        for (const auto& [from, d] : dequantized.items())
+            adapted["notes"].push_back(fmt::format("{} weights run dequantized to {} (no {} kernel here: {})", from,
+                                                   d.at("to").get<std::string>(), from, d.at("reason").get<std::string>()));
+    }
     c.params["adapted"] = adapted;
     // What the device holds, matrices by parameters: "q4_0" or "q4_0 + q6_k".
     const ModelTypes loaded = llm_case_types(c);

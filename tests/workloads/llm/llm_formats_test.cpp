@@ -159,26 +159,34 @@ TEST(LlmFormats, BlockModelsRunNativelyWhereTheirRowsAreWholeBlocks) {
 }
 
 TEST(LlmFormats, AQuantizedCaseRunsVerifiesAndSaysWhatTheDeviceHeld) {
+    // The CPU backend runs q4_0 on its portable path; no vendor library runs
+    // GGML blocks, so the vendor path dequantizes at load, and says so.
     RunOptions o;
     o.time_budget_s = 0.01;
-    const CaseSpec c = decode().make_case(kTiny, BK_Q4_0, BK_PATH_PORTABLE, 20, 2, "");
-    const Record r = run_case(bakeoff::testing::cpu_device(), decode(), c, 42, o);
-    ASSERT_EQ(r.status, RecordStatus::ok) << r.reason;
-    EXPECT_EQ(r.params["weights_format"], "random q4_0");
-    EXPECT_EQ(r.params["kv_cache_dtype"], "fp16");
-    // Either the CPU runs q4_0 itself, or it was dequantized and the record says to what and why.
-    const auto& a = r.params["adapted"];
-    if (a.contains("dequantized")) {
-        EXPECT_EQ(a["weights_loaded_as"], a["dequantized"]["q4_0"]["to"]);
-        EXPECT_FALSE(a["dequantized"]["q4_0"]["reason"].get<std::string>().empty());
-        EXPECT_GT(a["bytes_per_token"].get<double>(), r.params["bytes_per_token"].get<double>());
-    } else {
-        EXPECT_EQ(a["weights_loaded_as"], "q4_0");
-        EXPECT_EQ(a["bytes_per_token"], r.params["bytes_per_token"]);
+    for (bk_path path : {BK_PATH_PORTABLE, BK_PATH_VENDOR}) {
+        const CaseSpec c = decode().make_case(kTiny, BK_Q4_0, path, 20, 2, "");
+        const Record r = run_case(bakeoff::testing::cpu_device(), decode(), c, 42, o);
+        ASSERT_EQ(r.status, RecordStatus::ok) << r.reason;
+        EXPECT_EQ(r.params["weights_format"], "random q4_0");
+        EXPECT_EQ(r.params["kv_cache_dtype"], "fp16");
+        const auto& a = r.params["adapted"];
+        if (path == BK_PATH_PORTABLE) {
+            EXPECT_FALSE(a.contains("dequantized"));
+            EXPECT_EQ(a["weights_loaded_as"], "q4_0");
+            EXPECT_EQ(a["bytes_per_token"], r.params["bytes_per_token"]);
+            EXPECT_TRUE(r.warnings.empty());
+        } else {
+            ASSERT_TRUE(a.contains("dequantized"));
+            EXPECT_EQ(a["weights_loaded_as"], a["dequantized"]["q4_0"]["to"]);
+            EXPECT_FALSE(a["dequantized"]["q4_0"]["reason"].get<std::string>().empty());
+            EXPECT_GT(a["bytes_per_token"].get<double>(), r.params["bytes_per_token"].get<double>());
+            ASSERT_EQ(r.warnings.size(), 1u);  // next to the figure, not only in the params
+            EXPECT_NE(r.warnings[0].find("q4_0 weights run dequantized"), std::string::npos) << r.warnings[0];
+        }
+        const auto& g = r.params["measured"]["quality_gate"];
+        EXPECT_EQ(g["positions"], 64);
+        EXPECT_LE(g["kl_mean"].get<double>(), g["kl_mean_limit"].get<double>());
     }
-    const auto& g = r.params["measured"]["quality_gate"];
-    EXPECT_EQ(g["positions"], 64);
-    EXPECT_LE(g["kl_mean"].get<double>(), g["kl_mean_limit"].get<double>());
 }
 
 TEST(LlmFormats, GateFiguresAreKlAndTop1OverDecisivePositions) {
