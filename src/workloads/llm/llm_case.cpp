@@ -113,7 +113,7 @@ public:
         types_ = s.formats.empty() ? ModelTypes::uniform(s.config, s.weight_dtype)
                                    : ModelTypes::of(s.config, s.weight_dtype, s.formats);
         auto source = s.weights_file.empty() ? random_weights(s.config, s.weight_dtype, seed)
-                                             : file_weights(s.weights_file, s.config, s.weight_dtype);
+                                             : file_weights(s.weights_file, s.weight_dtype);
         bool same = true;
         for (std::size_t i = 0; i < types_.tensor.size(); ++i) same = same && source->format(i) == types_.tensor[i];
         weights_ = same ? std::move(source) : loaded_weights(std::move(source), s.weight_dtype, types_.tensor);

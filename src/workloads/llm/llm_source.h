@@ -26,7 +26,8 @@ struct ModelFileFacts {
 // config.json, or a Hugging Face folder); errors as the readers throw them.
 const ModelFileFacts& model_file_facts(const std::string& path);
 
-// The weights of the model at path, as stored (format(i) = stored[i]).
-std::unique_ptr<WeightSource> file_weights(const std::string& path, const LlmConfig& c, bk_dtype main);
+// The weights of the model at path, as stored (format(i) = stored[i]), from
+// the same opening as model_file_facts.
+std::unique_ptr<WeightSource> file_weights(const std::string& path, bk_dtype main);
 
 }  // namespace bakeoff::llm
