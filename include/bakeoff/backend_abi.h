@@ -241,6 +241,46 @@ typedef enum bk_op_kind {
                              lives in the caller; compute p f_i with care:
                              p reaches 10^5 in long contexts.
                                                        operands: x, freq, y */
+    /* ---- serving ops (appended within v1): a batch of sequences of
+     * different lengths packed row after row ("varlen"), and a paged KV
+     * cache: one pool of fixed-size blocks per layer, [num_blocks,
+     * block_size, kv_heads, head_dim] for keys and the same for values, a
+     * sequence's positions spread over the blocks its row of a block table
+     * names (position p lives in block table[s][p / block_size], slot
+     * p % block_size). Index operands are BK_I32; an index outside its range
+     * makes launch() return BK_INVALID_ARGUMENT before anything is written.
+     * bk_nn_rules::check_serving_indices (nn_op_rules.h) states every rule. */
+    BK_OP_ROPE_POS = 48,  /* ROPE_FREQ with a position per row instead of
+                             pos_offset + s: x, y [rows, heads, head_dim]
+                             (dim = heads * head_dim), pos I32 [rows] >= 0,
+                             freq f64 [head_dim/2] (seq and pos_offset are not
+                             read).                     operands: x, freq, pos, y */
+    BK_OP_PAGED_KV_WRITE = 49, /* cache[slot[r], :] = x[r, :] for r < rows:
+                             rows into a paged cache seen as capacity slots
+                             of dim elements (capacity = num_blocks *
+                             block_size, dim = kv_heads * head_dim); slot
+                             I32 in [0, capacity), or -1 to skip the row
+                             (padding); two rows never name one slot. Other
+                             slots keep their values. u.nn: rows, dim,
+                             capacity.                operands: x, slot, cache */
+    BK_OP_PAGED_ATTENTION = 50, /* attention of packed variable-length
+                             queries over a paged cache, u.paged. q, o
+                             [tokens, heads, head_dim]; sequence s owns
+                             query rows q_start[s] .. q_start[s+1] - 1
+                             (q_start I32 [seqs + 1], non-decreasing from 0 to
+                             at most tokens; q_len = their count) and
+                             kv_len[s] keys (I32 [seqs], q_len <= kv_len <=
+                             max_blocks * block_size) at positions 0 ..
+                             kv_len - 1, in the blocks of row s of
+                             block_table (I32 [seqs, max_blocks]; entries past
+                             the blocks kv_len needs are not read). Query i of
+                             s sits at position kv_len - q_len + i; causal
+                             masks keys after it. Grouped-query heads and
+                             the scale as ATTENTION. A sequence with q_len 0
+                             is skipped; o rows no sequence owns are not
+                             written.
+                             operands: q, k_cache, v_cache, q_start, kv_len,
+                                       block_table, o */
     BK_OP_ADAMW = 45      /* in place, f32, n = rows*dim, u.adamw:
                                m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2
                                p -= lr (m/(1-b1^step) / (sqrt(v/(1-b2^step)) + eps)
@@ -278,6 +318,9 @@ static inline const char* bk_op_name(uint32_t kind) {
         case BK_OP_ADAMW: return "adamw";
         case BK_OP_KV_WRITE: return "kv_write";
         case BK_OP_ROPE_FREQ: return "rope_freq";
+        case BK_OP_ROPE_POS: return "rope_pos";
+        case BK_OP_PAGED_KV_WRITE: return "paged_kv_write";
+        case BK_OP_PAGED_ATTENTION: return "paged_attention";
         default: return "unknown op";
     }
 }
@@ -318,6 +361,18 @@ typedef struct bk_attention_op {
     double scale;        /* usually 1/sqrt(head_dim) */
 } bk_attention_op;
 
+/* PAGED_ATTENTION (appended within v1). */
+typedef struct bk_paged_attention_op {
+    int64_t seqs;        /* sequences in the batch (rows of block_table) */
+    int64_t tokens;      /* query rows of q and o (>= q_start[seqs]) */
+    int64_t heads, kv_heads, head_dim;
+    int64_t block_size;  /* positions per cache block */
+    int64_t num_blocks;  /* blocks in each of k_cache and v_cache */
+    int64_t max_blocks;  /* entries per row of block_table */
+    int32_t causal;
+    double scale;        /* usually 1/sqrt(head_dim) */
+} bk_paged_attention_op;
+
 typedef struct bk_route_op {
     int64_t tokens, experts, top_k;
     int32_t score_fn;    /* 0 softmax, 1 sigmoid */
@@ -344,6 +399,7 @@ typedef struct bk_op_desc {
         bk_attention_op attn;
         bk_route_op route;
         bk_adamw_op adamw;
+        bk_paged_attention_op paged;
         uint8_t reserved[256]; /* room for later ops without changing the size */
     } u;
 } bk_op_desc;

@@ -1,5 +1,5 @@
 /* C++ helper for backend plugins: the ABI's rules for the neural-network ops
- * (BK_OP_CONVERT .. BK_OP_ROPE_FREQ) in one place — which descriptors are
+ * (BK_OP_CONVERT .. BK_OP_PAGED_ATTENTION) in one place — which descriptors are
  * well-formed, and each operand's name and size in bytes — so every backend
  * refuses the same descriptors with the same words and checks its buffers
  * against the same sizes. What a backend runs (dtypes, paths, its own limits)
@@ -34,8 +34,14 @@ inline uint64_t element_bytes(uint32_t dtype) {
     return size ? size : 1;
 }
 
-/* The NN ops: BK_OP_CONVERT .. BK_OP_ROPE_FREQ. */
-inline bool is_nn_op(uint32_t kind) { return kind >= BK_OP_CONVERT && kind <= BK_OP_ROPE_FREQ; }
+/* The NN ops: BK_OP_CONVERT .. BK_OP_PAGED_ATTENTION (the serving ops
+ * ROPE_POS, PAGED_KV_WRITE and PAGED_ATTENTION included). */
+inline bool is_nn_op(uint32_t kind) { return kind >= BK_OP_CONVERT && kind <= BK_OP_PAGED_ATTENTION; }
+
+/* The serving ops: packed variable-length rows and a paged KV cache. */
+inline bool is_serving_op(uint32_t kind) {
+    return kind == BK_OP_ROPE_POS || kind == BK_OP_PAGED_KV_WRITE || kind == BK_OP_PAGED_ATTENTION;
+}
 
 /* Bytes of the descriptor union member an NN op reads (u.attn, u.route,
  * u.adamw or u.nn): struct_size must cover it. */
@@ -45,6 +51,7 @@ inline std::size_t desc_bytes(uint32_t kind) {
         case BK_OP_ATTENTION_BWD: return sizeof(bk_attention_op);
         case BK_OP_TOPK_ROUTE: return sizeof(bk_route_op);
         case BK_OP_ADAMW: return sizeof(bk_adamw_op);
+        case BK_OP_PAGED_ATTENTION: return sizeof(bk_paged_attention_op);
         default: return sizeof(bk_nn_op);
     }
 }
@@ -56,6 +63,9 @@ inline bool takes_activations(uint32_t kind) {
         case BK_OP_RMSNORM:
         case BK_OP_ROPE:
         case BK_OP_ROPE_FREQ:
+        case BK_OP_ROPE_POS:
+        case BK_OP_PAGED_KV_WRITE:
+        case BK_OP_PAGED_ATTENTION:
         case BK_OP_SOFTMAX:
         case BK_OP_SWIGLU:
         case BK_OP_ATTENTION:
@@ -159,6 +169,50 @@ inline std::string check(const bk_op_desc& op, std::vector<Operand>* out) {
             }
             return {};
         }
+        case BK_OP_ROPE_POS: {
+            why = detail::first_not_positive({{"rows", n.rows}, {"heads", n.heads}, {"head_dim", n.head_dim}});
+            if (!why.empty()) return why;
+            if (n.head_dim % 2) return "head_dim must be even (rotate-half pairs i with i + head_dim/2)";
+            if (n.dim != n.heads * n.head_dim) return "dim must equal heads * head_dim";
+            const uint64_t x = product(n.rows, n.dim, 1, ea);
+            o = {{"x", x}, {"freq", product(n.head_dim / 2, 1, 1, 8)}, {"pos", product(n.rows, 1, 1, 4)}, {"y", x}};
+            return {};
+        }
+        case BK_OP_PAGED_KV_WRITE: {
+            why = detail::first_not_positive({{"rows", n.rows}, {"dim", n.dim}, {"capacity", n.capacity}});
+            if (!why.empty()) return why;
+            if (n.capacity > INT32_MAX) return "capacity must fit an int32 slot";
+            o = {{"x", product(n.rows, n.dim, 1, ea)}, {"slot", product(n.rows, 1, 1, 4)},
+                 {"cache", product(n.capacity, n.dim, 1, ea)}};
+            return {};
+        }
+        case BK_OP_PAGED_ATTENTION: {
+            const bk_paged_attention_op& a = op.u.paged;
+            why = detail::first_not_positive({{"seqs", a.seqs},
+                                              {"tokens", a.tokens},
+                                              {"heads", a.heads},
+                                              {"kv_heads", a.kv_heads},
+                                              {"head_dim", a.head_dim},
+                                              {"block_size", a.block_size},
+                                              {"num_blocks", a.num_blocks},
+                                              {"max_blocks", a.max_blocks}});
+            if (!why.empty()) return why;
+            if (a.heads % a.kv_heads) return "heads must be a multiple of kv_heads";
+            if (a.tokens > INT32_MAX || a.num_blocks > INT32_MAX) return "tokens and num_blocks must fit int32 indices";
+            if (product(a.max_blocks, a.block_size, 1, 1) > uint64_t(INT32_MAX))
+                return "max_blocks * block_size must fit an int32 length";
+            if (!std::isfinite(a.scale)) return "scale must be finite";
+            const uint64_t q = product(a.tokens, a.heads, a.head_dim, ea);
+            const uint64_t kv = product(a.num_blocks * a.block_size, a.kv_heads, a.head_dim, ea);
+            o = {{"q", q},
+                 {"k_cache", kv},
+                 {"v_cache", kv},
+                 {"q_start", product(a.seqs + 1, 1, 1, 4)},
+                 {"kv_len", product(a.seqs, 1, 1, 4)},
+                 {"block_table", product(a.seqs, a.max_blocks, 1, 4)},
+                 {"o", q}};
+            return {};
+        }
         case BK_OP_EMBEDDING: {
             if (!(why = detail::first_not_positive({{"rows", n.rows}, {"dim", n.dim}, {"vocab", n.vocab}})).empty())
                 return why;
@@ -258,6 +312,64 @@ inline std::string check(const bk_op_desc& op, std::vector<Operand>* out) {
             return {};
         }
         default: return "not an NN op";
+    }
+}
+
+/* The index operands of the serving ops, read by the backend into host
+ * memory (they are small): "" when every index is in range, else the first
+ * that is not, named (one line; launch() then returns BK_INVALID_ARGUMENT
+ * before writing anything). Pass the arrays the op has and nullptr for the
+ * others: ROPE_POS pos (rows); PAGED_KV_WRITE slot (rows); PAGED_ATTENTION
+ * q_start (seqs + 1), kv_len (seqs), block_table (seqs * max_blocks). */
+inline std::string check_serving_indices(const bk_op_desc& op, const int32_t* pos_or_slot, const int32_t* q_start,
+                                         const int32_t* kv_len, const int32_t* block_table) {
+    auto at = [](const char* name, int64_t i, int64_t v, const std::string& rule) {
+        return std::string(name) + "[" + std::to_string(i) + "] = " + std::to_string(v) + ": " + rule;
+    };
+    const bk_nn_op& n = op.u.nn;
+    switch (op.kind) {
+        case BK_OP_ROPE_POS:
+            for (int64_t r = 0; r < n.rows; ++r)
+                if (pos_or_slot[r] < 0) return at("pos", r, pos_or_slot[r], "a position must be >= 0");
+            return {};
+        case BK_OP_PAGED_KV_WRITE: {
+            std::vector<bool> used(static_cast<std::size_t>(n.capacity), false);
+            for (int64_t r = 0; r < n.rows; ++r) {
+                const int32_t sl = pos_or_slot[r];
+                if (sl == -1) continue;
+                if (sl < 0 || sl >= n.capacity)
+                    return at("slot", r, sl, "must lie in [0, capacity = " + std::to_string(n.capacity) + ") or be -1");
+                if (used[static_cast<std::size_t>(sl)]) return at("slot", r, sl, "names a slot an earlier row writes");
+                used[static_cast<std::size_t>(sl)] = true;
+            }
+            return {};
+        }
+        case BK_OP_PAGED_ATTENTION: {
+            const bk_paged_attention_op& a = op.u.paged;
+            if (q_start[0] != 0) return at("q_start", 0, q_start[0], "must be 0");
+            for (int64_t s = 0; s < a.seqs; ++s) {
+                const int64_t b = q_start[s], e = q_start[s + 1];
+                if (e < b || e > a.tokens)
+                    return at("q_start", s + 1, e,
+                              "must lie in [q_start[" + std::to_string(s) + "] = " + std::to_string(b) +
+                                  ", tokens = " + std::to_string(a.tokens) + "]");
+                const int64_t len = kv_len[s];
+                if (len < e - b || len > a.max_blocks * a.block_size)
+                    return at("kv_len", s, len,
+                              "must lie in [q_len = " + std::to_string(e - b) +
+                                  ", max_blocks * block_size = " + std::to_string(a.max_blocks * a.block_size) + "]");
+                if (e == b) continue;  // a skipped sequence: its blocks are not read
+                const int64_t blocks = (len + a.block_size - 1) / a.block_size;
+                for (int64_t j = 0; j < blocks; ++j) {
+                    const int32_t blk = block_table[s * a.max_blocks + j];
+                    if (blk < 0 || blk >= a.num_blocks)
+                        return at("block_table", s * a.max_blocks + j, blk,
+                                  "must lie in [0, num_blocks = " + std::to_string(a.num_blocks) + ")");
+                }
+            }
+            return {};
+        }
+        default: return {};
     }
 }
 
