@@ -129,6 +129,7 @@ Subcommand add_run_command(CLI::App& parent) {
                     "A model for the llm.* workloads: a Hugging Face folder (config.json + safetensors, sharded or "
                     "not), a .safetensors file with config.json beside it, or a .gguf file (default: random weights "
                     "from the seed; docs/models.md)");
+    add_serve_options(*sub, c.selection.serve);
     sub->add_flag("--quiet", a->quiet, "No progress output");
     sub->add_option("--vendor-lib", a->vendor_lib,
                     "Run the vendor path through this library where a backend has several for a type "

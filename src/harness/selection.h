@@ -22,6 +22,7 @@ struct SelectionArgs {
     std::vector<std::string> devices;   // backend names, device ids or globs ("cpu", "opencl:0", "opencl:*")
     std::vector<std::string> backends;  // backend names
     std::string weights;                // --weights FILE (run only)
+    ServeChoice serve;                  // llm.serve's load (run only; checked by the options)
 
     // Whether any case filter or --suite was given (list shows cases then).
     bool selects_cases() const;

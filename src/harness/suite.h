@@ -17,6 +17,7 @@ struct SuiteFilter {
     std::vector<bk_path> paths;
     std::vector<std::string> devices;    // backend name ("cpu"), device id ("opencl:0") or glob
     std::string weights;                 // --weights FILE.safetensors, for the llm.* workloads
+    ServeChoice serve;                   // llm.serve's load
 };
 
 struct PlannedCase {

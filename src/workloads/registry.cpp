@@ -6,6 +6,7 @@
 #include "workloads/latency/launch_workload.h"
 #include "workloads/latency/transfer_workload.h"
 #include "workloads/llm/llm_workload.h"
+#include "workloads/serve/serve_workload.h"
 #include "workloads/membw/stream_workload.h"
 #include "workloads/moe/moe_workload.h"
 #include "workloads/train/train_workload.h"
@@ -25,6 +26,7 @@ const std::vector<std::unique_ptr<Workload>>& all_workloads() {
         w.push_back(std::make_unique<AttentionWorkload>());
         w.push_back(std::make_unique<LlmWorkload>(LlmWorkload::Mode::prefill));
         w.push_back(std::make_unique<LlmWorkload>(LlmWorkload::Mode::decode));
+        w.push_back(std::make_unique<ServeWorkload>());
         w.push_back(std::make_unique<MoeWorkload>());
         w.push_back(std::make_unique<TrainStepWorkload>());
         for (auto k : {CollectiveKind::allreduce, CollectiveKind::allgather, CollectiveKind::reduce_scatter,

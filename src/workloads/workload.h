@@ -27,12 +27,25 @@ enum class Suite { smoke, quick, standard, full, collective };
 std::string_view suite_name(Suite s);
 std::optional<Suite> parse_suite(std::string_view name);
 
+// The serving load asked for (llm.serve, docs/serving.md); zero or empty
+// means the suite's choice.
+struct ServeChoice {
+    std::string profile;                   // chat, summarize, reason ("" = the suite's)
+    std::int64_t isl = 0, osl = 0;         // input/output lengths, replacing the profile's
+    std::int64_t requests = 0;             // measured requests per run
+    std::vector<std::int64_t> concurrency; // closed loop, one case each
+    std::vector<double> rates;             // open loop (Poisson), requests/s, one case each
+    double slo_ttft_ms = 0, slo_tpot_ms = 0;
+    std::int64_t kv_blocks = 0;            // the paged cache's blocks (0: enough for every request in flight)
+};
+
 // What the user asked for explicitly; an empty list means "the suite's choice".
 struct CaseChoice {
     std::vector<std::int64_t> sizes;
     std::vector<bk_dtype> dtypes;
     std::string weights;  // --weights: a safetensors checkpoint for the llm.* workloads ("" = random)
     std::vector<GemmShape> shapes;  // --size MxNxK[nt]: gemm shapes (only gemm reads them)
+    ServeChoice serve;              // llm.serve's load
 
     // Whether --dtype selects t: it names t, or names no dtype at all.
     bool allows(bk_dtype t) const { return dtypes.empty() || std::find(dtypes.begin(), dtypes.end(), t) != dtypes.end(); }

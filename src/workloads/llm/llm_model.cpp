@@ -25,6 +25,21 @@ void upload_cache(Buffer& buf, bk_dtype t, const float* v, std::size_t n, std::u
     buf.upload(h.data(), n * 2, offset * 2);
 }
 
+// Buffers the host writes before a forward (not poisoned: they are its input).
+bool is_input(Act a) {
+    switch (a) {
+        case Act::ids:
+        case Act::last_ids:
+        case Act::zeros:
+        case Act::pos:
+        case Act::slot:
+        case Act::q_start:
+        case Act::kv_len:
+        case Act::block_table: return true;
+        default: return false;
+    }
+}
+
 }  // namespace
 
 std::uint64_t DeviceModel::device_bytes(const LlmConfig& c, const ModelTypes& types, std::int64_t batch,
@@ -41,6 +56,49 @@ DeviceModel::DeviceModel(Device& dev, const WeightSource& w, const ModelTypes& t
                          std::int64_t capacity, std::int64_t max_seq, std::int64_t max_logit_rows)
     : dev_(dev), c_(w.config()), types_(types), path_(path), batch_(batch), capacity_(capacity), max_seq_(max_seq),
       max_logit_rows_(max_logit_rows) {
+    upload_weights(w);
+    if (c_.rescales_rope()) {
+        const std::vector<double> f = rope_frequencies(c_);
+        rope_freq_ = std::make_unique<Buffer>(dev, f.size() * 8);
+        rope_freq_->upload(f.data(), f.size() * 8);
+    }
+    for (std::int64_t l = 0; l < c_.layers; ++l) {
+        kcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, types_.kv, batch, capacity)));
+        vcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, types_.kv, batch, capacity)));
+    }
+    allocate_acts(batch, std::max(batch * max_seq, max_logit_rows), max_logit_rows, 0);
+}
+
+DeviceModel::DeviceModel(Device& dev, const WeightSource& w, const ModelTypes& types, bk_path path, const PagedPool& pool)
+    : dev_(dev), c_(w.config()), types_(types), path_(path), batch_(pool.max_seqs),
+      capacity_(pool.num_blocks * pool.block_size), max_seq_(pool.max_tokens), pool_(pool) {
+    if (pool.max_blocks < 1 || pool.max_seqs < 1 || pool.max_tokens < pool.max_seqs || pool.block_size < 1 ||
+        pool.num_blocks < 1)
+        throw std::invalid_argument("llm: a paged pool needs max_tokens >= max_seqs >= 1 and at least one block");
+    upload_weights(w);
+    // Packed rows take each their position: the frequencies are always given.
+    const std::vector<double> f = rope_frequencies(c_);
+    rope_freq_ = std::make_unique<Buffer>(dev, f.size() * 8);
+    rope_freq_->upload(f.data(), f.size() * 8);
+    for (std::int64_t l = 0; l < c_.layers; ++l) {
+        kcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, types_.kv, 1, capacity_)));
+        vcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, types_.kv, 1, capacity_)));
+        // Blocks no sequence has written hold NaN: a read of one shows.
+        kcache_.back()->fill(0x7FF87FF8u);
+        vcache_.back()->fill(0x7FF87FF8u);
+    }
+    allocate_acts(pool.max_seqs, pool.max_tokens, pool.max_seqs, pool.max_blocks);
+}
+
+std::uint64_t DeviceModel::device_bytes(const LlmConfig& c, const ModelTypes& types, const PagedPool& pool) {
+    std::uint64_t total = types.weight_bytes(c) + 8 * std::uint64_t(c.head_dim / 2);
+    total += 2 * std::uint64_t(c.layers) * cache_bytes(c, types.kv, 1, pool.num_blocks * pool.block_size);
+    for (int a = 0; a < int(Act::count); ++a)
+        total += act_bytes(c, types, Act(a), pool.max_seqs, pool.max_tokens, pool.max_seqs, pool.max_blocks);
+    return total;
+}
+
+void DeviceModel::upload_weights(const WeightSource& w) {
     // Upload tensor by tensor in slices of rows, in the format the device
     // holds (w's raw rows), so the host never holds more than one slice.
     const auto& tensors = w.tensors();
@@ -52,7 +110,7 @@ DeviceModel::DeviceModel(Device& dev, const WeightSource& w, const ModelTypes& t
                                                dtype_name(w.format(i)), dtype_name(types_.tensor[i])));
         const std::int64_t rows = row_count(t), len = row_length(t);
         const std::uint64_t row_bytes = format_row_bytes(types_.tensor[i], len);
-        weights_.push_back(std::make_unique<Buffer>(dev, std::uint64_t(rows) * row_bytes));
+        weights_.push_back(std::make_unique<Buffer>(dev_, std::uint64_t(rows) * row_bytes));
         const std::int64_t slice = std::max<std::int64_t>(1, std::int64_t((std::uint64_t(1) << 24) / row_bytes));
         for (std::int64_t r0 = 0; r0 < rows; r0 += slice) {
             const std::int64_t r1 = std::min(rows, r0 + slice);
@@ -61,22 +119,44 @@ DeviceModel::DeviceModel(Device& dev, const WeightSource& w, const ModelTypes& t
             weights_.back()->upload(bytes.data(), bytes.size(), std::uint64_t(r0) * row_bytes);
         }
     }
-    if (c_.rescales_rope()) {
-        const std::vector<double> f = rope_frequencies(c_);
-        rope_freq_ = std::make_unique<Buffer>(dev, f.size() * 8);
-        rope_freq_->upload(f.data(), f.size() * 8);
-    }
-    for (std::int64_t l = 0; l < c_.layers; ++l) {
-        kcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, types_.kv, batch, capacity)));
-        vcache_.push_back(std::make_unique<Buffer>(dev, cache_bytes(c_, types_.kv, batch, capacity)));
-    }
-    const std::int64_t tokens = std::max(batch * max_seq, max_logit_rows);
+}
+
+void DeviceModel::allocate_acts(std::int64_t batch, std::int64_t tokens, std::int64_t max_logit_rows,
+                                std::int64_t max_blocks) {
     for (int a = 0; a < int(Act::count); ++a) {
-        const std::uint64_t n = act_bytes(c_, types_, Act(a), batch, tokens, max_logit_rows);
-        if (n) acts_[std::size_t(a)] = std::make_unique<Buffer>(dev, n);
+        const std::uint64_t n = act_bytes(c_, types_, Act(a), batch, tokens, max_logit_rows, max_blocks);
+        if (n) acts_[std::size_t(a)] = std::make_unique<Buffer>(dev_, n);
     }
     const std::vector<std::int32_t> zeros(std::size_t(tokens), 0);
     acts_[std::size_t(Act::zeros)]->upload(zeros.data(), zeros.size() * 4);
+}
+
+void DeviceModel::set_paged_step(const PagedStep& st) {
+    const auto T = std::int64_t(st.ids.size()), S = std::int64_t(st.kv_len.size());
+    if (pool_.max_blocks == 0) throw std::logic_error("llm: set_paged_step on a dense model");
+    if (T < 1 || T > pool_.max_tokens || S < 1 || S > pool_.max_seqs || std::int64_t(st.pos.size()) != T ||
+        std::int64_t(st.slot.size()) != T || std::int64_t(st.q_start.size()) != S + 1 ||
+        std::int64_t(st.block_table.size()) != S * pool_.max_blocks)
+        throw std::invalid_argument(fmt::format("llm: a paged step of {} rows in {} sequences does not fit the pool "
+                                                "({} rows, {} sequences)",
+                                                T, S, pool_.max_tokens, pool_.max_seqs));
+    auto put = [&](Act a, const std::vector<std::int32_t>& v) {
+        acts_[std::size_t(a)]->upload(v.data(), v.size() * 4);
+    };
+    put(Act::ids, st.ids);
+    put(Act::pos, st.pos);
+    put(Act::slot, st.slot);
+    put(Act::q_start, st.q_start);
+    put(Act::kv_len, st.kv_len);
+    put(Act::block_table, st.block_table);
+    std::vector<std::int32_t> last(static_cast<std::size_t>(S));
+    for (std::int64_t s = 0; s < S; ++s) last[std::size_t(s)] = std::max(st.q_start[std::size_t(s + 1)] - 1, 0);
+    put(Act::last_ids, last);
+}
+
+std::vector<Step> DeviceModel::plan_paged(std::int64_t tokens, std::int64_t seqs) const {
+    return plan_paged_forward(c_, types_, path_,
+                              {tokens, seqs, pool_.block_size, pool_.num_blocks, pool_.max_blocks});
 }
 
 void DeviceModel::fill_cache(std::uint64_t seed, std::int64_t depth) {
@@ -145,7 +225,7 @@ void DeviceModel::poison_logits() {
 
 void DeviceModel::poison(std::int64_t seq, std::int64_t pos) {
     for (int a = 0; a < int(Act::count); ++a)
-        if (acts_[std::size_t(a)] && Act(a) != Act::ids && Act(a) != Act::last_ids && Act(a) != Act::zeros)
+        if (acts_[std::size_t(a)] && !is_input(Act(a)))
             acts_[std::size_t(a)]->fill(0x7FF87FF8u);
     const std::int64_t kvd = c_.kv_dim();
     if (pos == 0 && seq == capacity_) {

@@ -118,10 +118,15 @@ std::uint64_t ModelTypes::weight_bytes(const LlmConfig& c) const {
     return total;
 }
 
-std::vector<Step> plan_forward(const LlmConfig& c, const ModelTypes& types, bk_path gemm_path, const ForwardShape& s) {
+namespace {
+
+// One forward, dense (paged == nullptr: [batch, seq] rows at pos over
+// per-sequence caches) or paged (the serving forward).
+std::vector<Step> plan(const LlmConfig& c, const ModelTypes& types, bk_path gemm_path, const ForwardShape& s,
+                       const PagedShape* paged) {
     Builder b(c, types, gemm_path);
     using B = Builder;
-    const std::int64_t T = s.batch * s.seq;
+    const std::int64_t T = paged ? paged->tokens : s.batch * s.seq;
     const int layers = s.layers < 0 ? int(c.layers) : s.layers;
     const auto tensors = model_tensors(c);
     auto index_of = [&](TensorKind k, int layer) {
@@ -151,13 +156,18 @@ std::vector<Step> plan_forward(const LlmConfig& c, const ModelTypes& types, bk_p
         b.linear(Act::h, Act::hb, index_of(TensorKind::wv, l), Act::v, T, c.kv_dim(), c.dim, bias(TensorKind::bv, l));
         const bool scaled = c.rescales_rope();
         for (auto [in, out, heads] : {std::tuple{Act::q, Act::qr, c.heads}, std::tuple{Act::k, Act::kr, c.kv_heads}}) {
-            bk_op_desc d = nn(scaled ? BK_OP_ROPE_FREQ : BK_OP_ROPE, BK_F32, T, heads * c.head_dim, BK_F32);
+            // Packed rows each have their own position (the frequencies are
+            // then always given: rope_frequencies covers plain theta too).
+            const std::uint32_t kind = paged ? BK_OP_ROPE_POS : scaled ? BK_OP_ROPE_FREQ : BK_OP_ROPE;
+            bk_op_desc d = nn(bk_op_kind(kind), BK_F32, T, heads * c.head_dim, BK_F32);
             d.u.nn.heads = heads;
             d.u.nn.head_dim = c.head_dim;
-            d.u.nn.seq = s.seq;
-            d.u.nn.pos_offset = s.pos;
+            d.u.nn.seq = paged ? 1 : s.seq;
+            d.u.nn.pos_offset = paged ? 0 : s.pos;
             d.u.nn.theta = c.rope_theta;
-            if (scaled)
+            if (paged)
+                b.add(d, {B::A(in), Operand{Operand::rope_freq, 0}, B::A(Act::pos), B::A(out)});
+            else if (scaled)
                 b.add(d, {B::A(in), Operand{Operand::rope_freq, 0}, B::A(out)});
             else
                 b.add(d, {B::A(in), B::A(out)});
@@ -172,13 +182,34 @@ std::vector<Step> plan_forward(const LlmConfig& c, const ModelTypes& types, bk_p
             b.add(nn(BK_OP_CONVERT, BK_F32, T, c.kv_dim(), kvt), {B::A(Act::v), B::A(va)});
         }
         for (auto [in, kind] : {std::pair{ka, Operand::kcache}, std::pair{va, Operand::vcache}}) {
+            if (paged) {
+                bk_op_desc d = nn(BK_OP_PAGED_KV_WRITE, kvt, T, c.kv_dim(), kvt);
+                d.u.nn.capacity = paged->num_blocks * paged->block_size;
+                b.add(d, {B::A(in), B::A(Act::slot), Operand{kind, l}});
+                continue;
+            }
             bk_op_desc d = nn(BK_OP_KV_WRITE, kvt, T, c.kv_dim(), kvt);
             d.u.nn.seq = s.seq;
             d.u.nn.capacity = s.capacity;
             d.u.nn.pos_offset = s.pos;
             b.add(d, {B::A(in), Operand{kind, l}});
         }
-        {
+        if (paged) {
+            bk_op_desc d = nnop::blank(BK_OP_PAGED_ATTENTION, nnop::kNnPath, kvt, kvt, kvt);
+            auto& a = d.u.paged;
+            a.seqs = paged->seqs;
+            a.tokens = T;
+            a.heads = c.heads;
+            a.kv_heads = c.kv_heads;
+            a.head_dim = c.head_dim;
+            a.block_size = paged->block_size;
+            a.num_blocks = paged->num_blocks;
+            a.max_blocks = paged->max_blocks;
+            a.causal = 1;
+            a.scale = 1.0 / std::sqrt(double(c.head_dim));
+            b.add(d, {B::A(qa), Operand{Operand::kcache, l}, Operand{Operand::vcache, l}, B::A(Act::q_start),
+                      B::A(Act::kv_len), B::A(Act::block_table), B::A(lowp ? Act::aob : Act::ao)});
+        } else {
             bk_op_desc d = nnop::blank(BK_OP_ATTENTION, nnop::kNnPath, kvt, kvt, kvt);
             auto& a = d.u.attn;
             a.batch = s.batch;
@@ -215,9 +246,10 @@ std::vector<Step> plan_forward(const LlmConfig& c, const ModelTypes& types, bk_p
     }
     if (!s.head) return std::move(b.steps);
     Act last = Act::x0;
-    const std::int64_t head_rows = s.all_logits ? T : s.batch;
-    if (s.seq > 1 && !s.all_logits) {  // only the last position's logits are needed
-        bk_op_desc d = nn(BK_OP_EMBEDDING, BK_F32, s.batch, c.dim, BK_F32);
+    const std::int64_t seqs = paged ? paged->seqs : s.batch;
+    const std::int64_t head_rows = s.all_logits ? T : seqs;
+    if ((paged || s.seq > 1) && !s.all_logits) {  // only the last position's logits are needed
+        bk_op_desc d = nn(BK_OP_EMBEDDING, BK_F32, seqs, c.dim, BK_F32);
         d.u.nn.vocab = T;
         b.add(d, {B::A(Act::x0), B::A(Act::last_ids), B::A(Act::xl)});
         last = Act::xl;
@@ -226,6 +258,19 @@ std::vector<Step> plan_forward(const LlmConfig& c, const ModelTypes& types, bk_p
     const int head = c.tied ? index_of(TensorKind::embed, -1) : index_of(TensorKind::lm_head, -1);
     b.linear(Act::hl, Act::hlb, head, Act::logits, head_rows, c.vocab, c.dim);
     return std::move(b.steps);
+}
+
+}  // namespace
+
+std::vector<Step> plan_forward(const LlmConfig& c, const ModelTypes& types, bk_path gemm_path, const ForwardShape& s) {
+    return plan(c, types, gemm_path, s, nullptr);
+}
+
+std::vector<Step> plan_paged_forward(const LlmConfig& c, const ModelTypes& types, bk_path gemm_path,
+                                     const PagedShape& p) {
+    if (p.tokens < 1 || p.seqs < 1 || p.seqs > p.tokens)
+        throw std::invalid_argument(fmt::format("llm: a paged forward of {} rows in {} sequences", p.tokens, p.seqs));
+    return plan(c, types, gemm_path, ForwardShape{}, &p);
 }
 
 std::vector<bk_op_desc> distinct_ops(const std::vector<Step>& steps) {
@@ -239,7 +284,7 @@ std::vector<bk_op_desc> distinct_ops(const std::vector<Step>& steps) {
 }
 
 std::uint64_t act_bytes(const LlmConfig& c, const ModelTypes& types, Act a, std::int64_t batch, std::int64_t T,
-                        std::int64_t max_logit_rows) {
+                        std::int64_t max_logit_rows, std::int64_t max_blocks) {
     const std::uint64_t f = 4, t = std::uint64_t(T), hr = std::uint64_t(std::max(batch, max_logit_rows));
     const std::uint64_t dim = std::uint64_t(c.dim), qd = std::uint64_t(c.q_dim()), kvd = std::uint64_t(c.kv_dim());
     // 16-bit copies: of GEMM inputs (lowp), of the cache's rows (kv).
@@ -273,6 +318,11 @@ std::uint64_t act_bytes(const LlmConfig& c, const ModelTypes& types, Act a, std:
         case Act::hl: return f * hr * dim;
         case Act::hlb: return lw * hr * dim;
         case Act::logits: return f * hr * std::uint64_t(c.vocab);
+        case Act::pos:
+        case Act::slot: return max_blocks ? 4 * t : 0;
+        case Act::q_start: return max_blocks ? 4 * (std::uint64_t(batch) + 1) : 0;
+        case Act::kv_len: return max_blocks ? 4 * std::uint64_t(batch) : 0;
+        case Act::block_table: return 4 * std::uint64_t(batch) * std::uint64_t(max_blocks);
         case Act::count: return 0;
     }
     return 0;

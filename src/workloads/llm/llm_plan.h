@@ -43,7 +43,11 @@ namespace bakeoff::llm {
 // (zeros: T zero ids, the bias gather's.)
 enum class Act {
     ids, last_ids, zeros, emb_rows, x0, x1, h, hb, q, k, v, qr, kr, qrb, krb, vb, ao, aob, t, g, u, s, sb, xl, hl, hlb,
-    logits, count
+    logits,
+    // The serving forward's index operands (paged: ForwardShape::seqs > 0):
+    // per token row its position and cache slot; per sequence its first row
+    // (seqs + 1), its keys, its row of the block table.
+    pos, slot, q_start, kv_len, block_table, count
 };
 
 // The weight types the model runs: f32, the 16-bit floats bf16 and f16
@@ -91,6 +95,18 @@ struct ForwardShape {
     bool all_logits = false;  // logits of every row (T x vocab), not only each sequence's last
 };
 
+// The serving forward (llm.serve): `tokens` rows packed from `seqs`
+// sequences of different lengths at their own positions, over a paged KV
+// cache (per layer a pool of num_blocks blocks of block_size positions;
+// docs/serving.md). Rope takes each row's position (ROPE_POS, Act::pos), the
+// cache write each row's slot (PAGED_KV_WRITE, Act::slot), attention the
+// per-sequence rows, lengths and block table (PAGED_ATTENTION); the head
+// gathers each sequence's last row (Act::last_ids): logits [seqs, vocab].
+struct PagedShape {
+    std::int64_t tokens = 1, seqs = 1;
+    std::int64_t block_size = 16, num_blocks = 1, max_blocks = 1;
+};
+
 // Throws std::invalid_argument for a weight type the model does not run.
 std::vector<Step> plan_forward(const LlmConfig& c, const ModelTypes& types, bk_path gemm_path, const ForwardShape& s);
 inline std::vector<Step> plan_forward(const LlmConfig& c, bk_dtype weight_dtype, bk_path gemm_path,
@@ -98,12 +114,15 @@ inline std::vector<Step> plan_forward(const LlmConfig& c, bk_dtype weight_dtype,
     return plan_forward(c, ModelTypes::uniform(c, weight_dtype), gemm_path, s);
 }
 
+std::vector<Step> plan_paged_forward(const LlmConfig& c, const ModelTypes& types, bk_path gemm_path, const PagedShape& s);
+
 // The distinct descriptors of a plan (for supports()).
 std::vector<bk_op_desc> distinct_ops(const std::vector<Step>& steps);
 
 // Bytes of each activation buffer for forwards of at most max_tokens rows
-// (logits: max_logit_rows rows, default batch).
+// (logits: max_logit_rows rows, default batch; the serving operands:
+// max_blocks entries per sequence's block-table row, none when 0).
 std::uint64_t act_bytes(const LlmConfig& c, const ModelTypes& types, Act a, std::int64_t batch, std::int64_t max_tokens,
-                        std::int64_t max_logit_rows = 0);
+                        std::int64_t max_logit_rows = 0, std::int64_t max_blocks = 0);
 
 }  // namespace bakeoff::llm

@@ -100,6 +100,40 @@ ModelTypes llm_case_types(const CaseSpec& c) {
     return ModelTypes::of(m, main, loaded);
 }
 
+nlohmann::json llm_model_params(const LlmConfig& m, bk_dtype t, bk_path p, const std::string& weights) {
+    return {{"preset", m.name},
+                {"dim", m.dim},
+                {"layers", m.layers},
+                {"heads", m.heads},
+                {"kv_heads", m.kv_heads},
+                {"head_dim", m.head_dim},
+                {"ffn", m.ffn},
+                {"vocab", m.vocab},
+                {"rope_theta", m.rope_theta},
+                {"rope_scaling", m.rope_scaling.factor > 0
+                                     ? nlohmann::json{{"rope_type", "llama3"},
+                                                      {"factor", m.rope_scaling.factor},
+                                                      {"low_freq_factor", m.rope_scaling.low_freq_factor},
+                                                      {"high_freq_factor", m.rope_scaling.high_freq_factor},
+                                                      {"original_max_position_embeddings",
+                                                       m.rope_scaling.original_max_positions}}
+                                     : nlohmann::json(nullptr)},
+                {"norm_eps", m.norm_eps},
+                {"tied_embeddings", m.tied},
+                {"weights", weights.empty() ? std::string("random") : weights},
+                {"weights_format", weights.empty() ? fmt::format("random {}", dtype_name(t))
+                                                   : fmt::format("{} {}", model_file_facts(weights).format,
+                                                                 dtype_name(model_file_facts(weights).main))},
+                {"arch", m.arch},
+                {"qkv_bias", m.qkv_bias},
+                {"weight_dtype", dtype_name(t)},
+                {"activation_dtype", "fp32"},
+                {"kv_cache_dtype", dtype_name(kv_cache_dtype(t))},
+                {"quality_gate_positions", m.matrix_params() <= 1.5e9 ? 64 : 8},
+                {"gemm_path", path_name(p)},
+                {"parameters", m.matrix_params() + m.norm_params()}};
+}
+
 std::string LlmWorkload::description() const {
     return mode_ == Mode::prefill
                ? "Llama-shaped prompt processing (prefill), tokens/s; presets tiny/small/1b/8b, fp32/bf16/fp16 weights"
@@ -152,14 +186,11 @@ std::vector<bk_op_desc> LlmWorkload::ops(const CaseSpec& c) const {
         plan_forward(llm_case_config(c), llm_case_types(c), c.path, {s.batch, s.seq, s.pos, s.capacity, -1, true}));
 }
 
-void LlmWorkload::adapt(CaseSpec& c, Device& device) const {
-    const RunShape s = run_shape(mode_ == Mode::prefill, c);
+void adapt_model_formats(CaseSpec& c, Device& device, const std::vector<bk_op_desc>& ops) {
     const LlmConfig m = llm_case_config(c);
-    const ModelTypes types = llm_case_types(c);
     // Each block format whose GEMM or gather this device cannot run is
     // dequantized at load: to bf16 where its GEMMs run bf16, else to f32.
     nlohmann::json dequantized = nlohmann::json::object();
-    const auto ops = distinct_ops(plan_forward(m, types, c.path, {s.batch, s.seq, s.pos, s.capacity, -1, true}));
     for (const auto& op : ops) {
         const bk_dtype f = bk_dtype(op.kind == BK_OP_GEMM ? op.dtype_b : op.dtype_a);
         std::string why;
@@ -197,8 +228,15 @@ void LlmWorkload::adapt(CaseSpec& c, Device& device) const {
     std::sort(by_type.begin(), by_type.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     std::string as;
     for (const auto& [n, t] : by_type) as += (as.empty() ? "" : " + ") + std::string(dtype_name(t));
-    const WorkCounts w = counts(c);  // the bytes the device reads, as loaded
     c.params["adapted"]["weights_loaded_as"] = as;
+}
+
+void LlmWorkload::adapt(CaseSpec& c, Device& device) const {
+    const RunShape s = run_shape(mode_ == Mode::prefill, c);
+    adapt_model_formats(c, device,
+                        distinct_ops(plan_forward(llm_case_config(c), llm_case_types(c), c.path,
+                                                  {s.batch, s.seq, s.pos, s.capacity, -1, true})));
+    const WorkCounts w = counts(c);  // the bytes the device reads, as loaded
     c.params["adapted"]["bytes_per_token"] = w.bytes / w.items;
 }
 
@@ -212,39 +250,9 @@ CaseSpec LlmWorkload::make_case(const LlmConfig& m, bk_dtype t, bk_path p, std::
     const bool prefill = mode_ == Mode::prefill;
     c.size_label = prefill ? fmt::format("{}-p{}", m.name, size) : fmt::format("{}-ctx{}-b{}", m.name, size, batch);
     if (prefill && batch != 1) c.size_label += fmt::format("-b{}", batch);
-    c.params = {{"preset", m.name},
-                {"dim", m.dim},
-                {"layers", m.layers},
-                {"heads", m.heads},
-                {"kv_heads", m.kv_heads},
-                {"head_dim", m.head_dim},
-                {"ffn", m.ffn},
-                {"vocab", m.vocab},
-                {"rope_theta", m.rope_theta},
-                {"rope_scaling", m.rope_scaling.factor > 0
-                                     ? nlohmann::json{{"rope_type", "llama3"},
-                                                      {"factor", m.rope_scaling.factor},
-                                                      {"low_freq_factor", m.rope_scaling.low_freq_factor},
-                                                      {"high_freq_factor", m.rope_scaling.high_freq_factor},
-                                                      {"original_max_position_embeddings",
-                                                       m.rope_scaling.original_max_positions}}
-                                     : nlohmann::json(nullptr)},
-                {"norm_eps", m.norm_eps},
-                {"tied_embeddings", m.tied},
-                {"batch", batch},
-                {prefill ? "prompt_tokens" : "context_tokens", size},
-                {"weights", weights.empty() ? std::string("random") : weights},
-                {"weights_format", weights.empty() ? fmt::format("random {}", dtype_name(t))
-                                                   : fmt::format("{} {}", model_file_facts(weights).format,
-                                                                 dtype_name(model_file_facts(weights).main))},
-                {"arch", m.arch},
-                {"qkv_bias", m.qkv_bias},
-                {"weight_dtype", dtype_name(t)},
-                {"activation_dtype", "fp32"},
-                {"kv_cache_dtype", dtype_name(kv_cache_dtype(t))},
-                {"quality_gate_positions", m.matrix_params() <= 1.5e9 ? 64 : 8},
-                {"gemm_path", path_name(p)},
-                {"parameters", m.matrix_params() + m.norm_params()}};
+    c.params = llm_model_params(m, t, p, weights);
+    c.params["batch"] = batch;
+    c.params[prefill ? "prompt_tokens" : "context_tokens"] = size;
     const WorkCounts w = counts(c);
     c.params["flops_per_token"] = w.flops / w.items;
     c.params["bytes_per_token"] = w.bytes / w.items;

@@ -56,6 +56,13 @@ private:
 
 // The model of a case, from its params (the preset), or its model file.
 llm::LlmConfig llm_case_config(const CaseSpec& c);
+// The model's part of a case's params (preset shape, weights, types, path):
+// what llm_case_config and llm_case_types read back. llm.serve shares it.
+nlohmann::json llm_model_params(const llm::LlmConfig& m, bk_dtype t, bk_path p, const std::string& weights);
+// Writes c.params["adapted"] for a model case whose plan has `ops`: each
+// block format this device has no kernel for, dequantized at load (with a
+// note shown next to the figure), and weights_loaded_as.
+void adapt_model_formats(CaseSpec& c, Device& device, const std::vector<bk_op_desc>& ops);
 // The format the device holds each tensor of the case's model in.
 llm::ModelTypes llm_case_types(const CaseSpec& c);
 
