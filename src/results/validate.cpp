@@ -1,5 +1,7 @@
 #include "results/validate.h"
 
+#include "results/serving_check.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -104,6 +106,7 @@ void check_record(const Record& r, const std::set<std::string>& devices, std::ve
                 if (!same(pair.first, pair.second))
                     bad(fmt::format("{} is {} but the samples give {}: the figures do not match the raw samples", name,
                                     pair.first, pair.second));
+            if (auto why = check_serving_figures(r.params); !why.empty()) bad(why);
             break;
         }
         case RecordStatus::failed:
