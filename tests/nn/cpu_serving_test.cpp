@@ -4,7 +4,10 @@
 // when the block table lays a cache out in order. Their results against the
 // fp64 references run with every other NN conformance case (cpu_nn_test.cpp).
 #include "common/serving_index_cases.h"
+#include "conformance/conformance.h"
 #include "conformance/nn_op_case.h"
+#include "core/backend.h"
+#include "core/plugin_registry.h"
 #include "nn/cpu_session.h"
 
 #include <gtest/gtest.h>
@@ -69,6 +72,21 @@ TEST(CpuServing, PagedAttentionInOrderIsContiguousAttention) {
     ASSERT_EQ(c.t->launch(c.s, &contiguous, ops1, 4), BK_OK) << c.t->last_error();
     ASSERT_EQ(c.t->launch(c.s, &paged, ops2, 7), BK_OK) << c.t->last_error();
     EXPECT_EQ(bo1.words(), bo2.words());
+}
+
+// Shapes the conformance list does not have: random sequence lengths that
+// fit (some q_len 0), blocks in random order, several seeds.
+TEST(CpuServing, PagedAttentionOnRandomLayouts) {
+    bakeoff::PluginRegistry reg;
+    ASSERT_TRUE(reg.add_builtin(bakeoff_cpu_backend()));
+    bakeoff::Device dev(reg.devices().at(0));
+    using bakeoff::conformance::paged_attention_desc;
+    for (std::uint64_t seed = 1; seed <= 4; ++seed)
+        for (const bk_op_desc& op : {paged_attention_desc(BK_F32, 6, 40, 6, 3, 32, 7, 30, 6, true),
+                                     paged_attention_desc(BK_F16, 3, 20, 4, 1, 80, 3, 20, 9, false)}) {
+            const auto r = bakeoff::conformance::run_case(dev, op, seed);
+            EXPECT_EQ(r.outcome, bakeoff::conformance::Outcome::pass) << r.id() << ": " << r.detail;
+        }
 }
 
 }  // namespace

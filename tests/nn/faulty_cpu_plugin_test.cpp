@@ -26,7 +26,9 @@ protected:
         unsetenv("BAKEOFF_FAULTY_PAGED");
         ASSERT_TRUE(reg_.add_builtin(bakeoff_cpu_backend()));
         reg_.set_probe_timeout(20);
-        ASSERT_TRUE(reg_.load_file(std::filesystem::path(BAKEOFF_TEST_PLUGIN_DIR) / "libbakeoff_faulty_cpu.so"))
+        // <build>/test-plugins-faulty, beside <build>/test-plugins.
+        const auto dir = std::filesystem::path(BAKEOFF_TEST_PLUGIN_DIR).parent_path() / "test-plugins-faulty";
+        ASSERT_TRUE(reg_.load_file(dir / "libbakeoff_faulty_cpu.so"))
             << (reg_.refused().empty() ? "" : reg_.refused().back().reason);
         for (const DeviceInfo& d : reg_.devices())
             if (d.id() == "faultycpu:0") info_ = d;

@@ -8,6 +8,7 @@
 // invariance check (a batched run against single-request runs) must catch it.
 // Apart from that, only its name and its initialization (on one OpenMP thread,
 // see on_one_thread) differ from the CPU backend.
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -66,8 +67,9 @@ bk_status faulty_launch(bk_stream* s, const bk_op_desc* op, bk_buffer* const* op
 // region. The registry probes a plugin by calling init() and device_props() in
 // a forked child, and libgomp cannot start a team in a child forked after the
 // parent ran one (the built-in CPU backend has, by then): the child would hang.
-// So this copy of the backend initializes on one OpenMP thread (no team), then
-// gives the thread count back.
+// So this copy of the backend initializes on one OpenMP thread (no team; its
+// clock is measured on one core), then gives the thread count back: ops run
+// on the whole team.
 template <class F>
 bk_status on_one_thread(F&& f) {
     const int threads = omp_get_max_threads();
@@ -81,8 +83,12 @@ bk_status faulty_init() {
     return on_one_thread([] { return real().init(); });
 }
 
+// The properties were built during that init: the thread count the ops use is the team's.
 bk_status faulty_device_props(int32_t index, bk_device_props* out) {
-    return on_one_thread([&] { return real().device_props(index, out); });
+    const bk_status st = real().device_props(index, out);
+    if (st == BK_OK && out->struct_size >= offsetof(bk_device_props, threads) + sizeof out->threads)
+        out->threads = uint32_t(omp_get_max_threads());
+    return st;
 }
 
 bk_backend make_table() {

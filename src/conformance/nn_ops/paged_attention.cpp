@@ -4,7 +4,8 @@
 // many rows, sequences whose keys cross block boundaries, a sequence with
 // q_len 0, a pure prefill (kv_len == q_len), a decode batch, one long
 // prefill, grouped-query heads (8 / 2), head_dims 64, 128 and an odd one,
-// block sizes 16, 5 and 1. Any other descriptor gets a random layout that fits.
+// block sizes 16, 5 and 1. Any other descriptor gets a random layout that fits
+// (the first sequence has at least one query row).
 //
 // Every case: the blocks are handed out in a random order, blocks 7 and 2
 // first (so a sequence reads block 7 before block 2); the table entries past
@@ -75,7 +76,9 @@ Layout random_layout(const bk_paged_attention_op& a, Gen& g) {
     std::int64_t rows_left = a.tokens, blocks_left = a.num_blocks;
     for (std::int64_t s = 0; s < a.seqs; ++s) {
         const std::int64_t kv_max = std::min(a.max_blocks, blocks_left) * a.block_size;
-        const std::int64_t q = std::int64_t(g.next() % std::uint64_t(std::min(rows_left, kv_max) + 1));
+        // The first sequence has at least one query row, so the case tests something.
+        const std::int64_t q_min = s == 0 && kv_max > 0 ? 1 : 0;
+        const std::int64_t q = q_min + std::int64_t(g.next() % std::uint64_t(std::min(rows_left, kv_max) - q_min + 1));
         const std::int64_t kv = q + std::int64_t(g.next() % std::uint64_t(kv_max - q + 1));
         l.q_len.push_back(std::int32_t(q));
         l.kv_len.push_back(std::int32_t(kv));
