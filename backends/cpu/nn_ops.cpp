@@ -1,5 +1,6 @@
 // NN ops: which dtypes each op runs here, the descriptor checks and operand
-// sizes (the ABI's rules, bakeoff/nn_op_rules.h), index checks on ids, and the
+// sizes (the ABI's rules, bakeoff/nn_op_rules.h), index checks on ids and on
+// the serving ops' indices, and the
 // dispatch to the kernels. One plan per descriptor so supports(), launch() and
 // op_info() always agree.
 #include "nn_ops.h"
@@ -97,6 +98,17 @@ bk_status plan_op(const bk_op_desc& op, Plan* plan) {
                                          ", parallel over (batch, head, query block)");
         case BK_OP_ATTENTION_BWD:
             return set(nn_attention_bwd, "scores recomputed per query, f32 math, parallel over (batch, kv head)");
+        case BK_OP_ROPE_POS:
+            return set(nn_rope_pos, "angles in f64 once per row from its position, shared by the heads, " + math +
+                                        ", parallel over rows; positions checked on the host first");
+        case BK_OP_PAGED_KV_WRITE:
+            return set(nn_paged_kv_write, "row copies into their slots, padding rows skipped, parallel over rows; "
+                                          "slots checked first");
+        case BK_OP_PAGED_ATTENTION:
+            return set(nn_paged_attention,
+                       "online softmax over key chunks of 64 gathered through the block table, masked keys "
+                       "skipped, " + math +
+                           ", parallel over (sequence, kv head, tile of 16 query rows); indices checked first");
         default: return unsupported(op, "not an NN op");
     }
 }
@@ -112,8 +124,19 @@ bk_status check_ids(const bk_op_desc& op, const unsigned char* ids_bytes, int64_
     return BK_OK;
 }
 
-}  // namespace
+// The serving ops' positions, slots, query ranges, key counts and block
+// table: the ABI's rules, checked before anything is written.
+bk_status check_serving(const bk_op_desc& op, unsigned char* const* ptrs) {
+    auto i32 = [&](int i) { return reinterpret_cast<const int32_t*>(ptrs[i]); };
+    std::string why;
+    if (op.kind == BK_OP_PAGED_ATTENTION)
+        why = bk_nn_rules::check_serving_indices(op, nullptr, i32(3), i32(4), i32(5));
+    else
+        why = bk_nn_rules::check_serving_indices(op, i32(op.kind == BK_OP_ROPE_POS ? 2 : 1), nullptr, nullptr, nullptr);
+    return why.empty() ? BK_OK : bad(op, why);
+}
 
+}  // namespace
 
 bk_status nn_supports(const bk_op_desc& op) {
     Plan plan;
@@ -145,6 +168,8 @@ bk_status nn_launch(const bk_op_desc& op, bk_buffer* const* operands, uint32_t n
         if (bk_status st = check_ids(op, ptrs[1], n.rows, n.vocab, "ids"); st != BK_OK) return st;
     if (op.kind == BK_OP_CROSS_ENTROPY)
         if (bk_status st = check_ids(op, ptrs[1], n.rows, n.dim, "t"); st != BK_OK) return st;
+    if (bk_nn_rules::is_serving_op(op.kind))
+        if (bk_status st = check_serving(op, ptrs); st != BK_OK) return st;
     plan.kernel(op, ptrs);
     return BK_OK;
 }

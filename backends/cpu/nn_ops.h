@@ -1,7 +1,8 @@
-// The neural-network ops of the CPU backend (BK_OP_CONVERT .. BK_OP_ROPE_FREQ):
-// descriptor checks and operand sizes (nn_ops.cpp), and the kernels, threaded
-// with OpenMP over rows, tokens or (batch, head, query) (nn_rowwise.cpp,
-// nn_train.cpp, nn_attention.cpp). All run on the portable path: no vendor
+// The neural-network ops of the CPU backend (BK_OP_CONVERT ..
+// BK_OP_PAGED_ATTENTION): descriptor checks, operand sizes and index checks
+// (nn_ops.cpp), and the kernels, threaded with OpenMP over rows, tokens or
+// (batch, head, query) (nn_rowwise.cpp, nn_train.cpp, nn_attention.cpp,
+// nn_paged.cpp). All run on the portable path: no vendor
 // library on the CPU has these ops.
 #pragma once
 
@@ -39,5 +40,9 @@ void nn_cross_entropy(const bk_op_desc& op, NnPtrs p);
 void nn_adamw(const bk_op_desc& op, NnPtrs p);
 void nn_attention(const bk_op_desc& op, NnPtrs p);
 void nn_attention_bwd(const bk_op_desc& op, NnPtrs p);
+// The serving ops (indices already checked).
+void nn_rope_pos(const bk_op_desc& op, NnPtrs p);
+void nn_paged_kv_write(const bk_op_desc& op, NnPtrs p);
+void nn_paged_attention(const bk_op_desc& op, NnPtrs p);
 
 }  // namespace bk_cpu

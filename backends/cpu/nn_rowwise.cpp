@@ -143,8 +143,9 @@ void nn_rmsnorm(const bk_op_desc& op, NnPtrs p) {
 namespace {
 
 // Rotate-half rope with frequencies freq[0 .. head_dim/2); x and y are
-// operands xi and yi. Angles p * f_i are formed in f64 (p reaches 10^5).
-void rope_with(const bk_op_desc& op, NnPtrs p, const double* freq, int xi, int yi) {
+// operands xi and yi; row r sits at pos[r] (ROPE_POS) or, without pos, at
+// pos_offset + r % seq. Angles p * f_i are formed in f64 (p reaches 10^5).
+void rope_with(const bk_op_desc& op, NnPtrs p, const double* freq, int xi, int yi, const int32_t* pos = nullptr) {
     const bk_nn_op& n = op.u.nn;
     const int64_t hd = n.head_dim, half = hd / 2;
     with_act(op.dtype_a, [&](auto tag) {
@@ -153,13 +154,14 @@ void rope_with(const bk_op_desc& op, NnPtrs p, const double* freq, int xi, int y
         const T* x = at<const T>(p, xi);
         T* y = at<T>(p, yi);
         parallel_for(n.rows, n.rows * n.dim, [&](int64_t row) {
-            const double pos = double(n.pos_offset + row % n.seq) * (n.inverse ? -1.0 : 1.0);
+            const double where = pos ? double(pos[row]) : double(n.pos_offset + row % n.seq);
+            const double signed_pos = where * (n.inverse ? -1.0 : 1.0);
             // cos/sin once per position, shared by all heads (thread-local scratch).
             thread_local std::vector<A> cs, sn;
             cs.resize(size_t(half));
             sn.resize(size_t(half));
             for (int64_t i = 0; i < half; ++i) {
-                const double ang = pos * freq[i];
+                const double ang = signed_pos * freq[i];
                 cs[size_t(i)] = static_cast<A>(std::cos(ang));
                 sn[size_t(i)] = static_cast<A>(std::sin(ang));
             }
@@ -191,6 +193,10 @@ void nn_rope(const bk_op_desc& op, NnPtrs p) {
 }
 
 void nn_rope_freq(const bk_op_desc& op, NnPtrs p) { rope_with(op, p, at<const double>(p, 1), 0, 2); }
+
+void nn_rope_pos(const bk_op_desc& op, NnPtrs p) {
+    rope_with(op, p, at<const double>(p, 1), 0, 3, at<const int32_t>(p, 2));
+}
 
 void nn_softmax(const bk_op_desc& op, NnPtrs p) {
     const int64_t rows = op.u.nn.rows, dim = op.u.nn.dim;

@@ -226,6 +226,15 @@ __kernel void bk_rope(__global const ACT_T* x, __global ACT_T* y, __global const
 }
 
 #ifdef BK_FP64
+/* f / (2 pi) modulo 1 in units of 2^-64: the fixed-point fraction of a turn
+ * the host computes for ROPE. */
+inline ulong bk_turn_fraction(const double f)
+{
+    double g = f * 0.15915494309189535; /* 1 / (2 pi) */
+    g -= floor(g);
+    return (ulong)(g * 18446744073709551616.0); /* < 2^64: g <= 1 - 2^-53 */
+}
+
 /* ROPE_FREQ: the frequencies come as f64; each work-item turns its own into
  * the fixed-point fraction of a turn, as the host does for ROPE. */
 __kernel void bk_rope_freq(__global const ACT_T* x, __global const double* freq, __global ACT_T* y,
@@ -234,10 +243,7 @@ __kernel void bk_rope_freq(__global const ACT_T* x, __global const double* freq,
 {
     bk_rope_at at;
     if (!bk_rope_locate(heads, head_dim, &at)) return;
-    double g = freq[at.i] * 0.15915494309189535; /* 1 / (2 pi) */
-    g -= floor(g);
-    const ulong tf = (ulong)(g * 18446744073709551616.0); /* < 2^64: g <= 1 - 2^-53 */
-    bk_rope_pair(x, y, tf, pos_offset + at.row % seq, inverse, at.base, at.i, at.hd2);
+    bk_rope_pair(x, y, bk_turn_fraction(freq[at.i]), pos_offset + at.row % seq, inverse, at.base, at.i, at.hd2);
 }
 #endif
 
@@ -396,20 +402,19 @@ void bk_attention(__global const ACT_T* q, __global const ACT_T* k, __global con
  * them), so the arithmetic does not wait on one sum. Work-items of a group
  * are consecutive queries of one head: they share key and value rows in cache. */
 #define RKB 8
-__kernel void bk_attention_rows(__global const ACT_T* q, __global const ACT_T* k, __global const ACT_T* v,
-                                __global ACT_T* o, const int heads, const int kv_heads, const int seq_q,
-                                const int seq_kv, const int cap, const int D, const int causal,
-                                const ACC scale)
+/* One (query, head) row: online softmax over its n visible keys. Key
+ * position j is row r(j) of kb and vb (rows kstride elements apart):
+ * r(j) = j, or with a block table (PAGED_ATTENTION), table[j / bs] * bs +
+ * j % bs. The query row starts at q + qo, the output row at o + qo. */
+inline long bk_key_row(const int j, __global const int* table, const int bs)
 {
-    const int i = get_global_id(0);
-    if (i >= seq_q) return;
-    const int b = get_global_id(1) / heads, h = get_global_id(1) % heads;
-    const int kh = h / (heads / kv_heads);
-    const int n = causal ? min(seq_kv - seq_q + i + 1, seq_kv) : seq_kv;
-    const long qo = (((long)b * seq_q + i) * heads + h) * D;
-    const long kstride = (long)kv_heads * D;
-    __global const ACT_T* kb = k + ((long)b * cap * kv_heads + kh) * D;
-    __global const ACT_T* vb = v + ((long)b * cap * kv_heads + kh) * D;
+    return table ? (long)table[j / bs] * bs + j % bs : (long)j;
+}
+
+inline void bk_attend_row(__global const ACT_T* q, __global const ACT_T* kb, __global const ACT_T* vb,
+                          __global ACT_T* o, const long qo, const int n, const long kstride,
+                          __global const int* table, const int bs, const int D, const ACC scale)
+{
     ACC qv[DMAX], acc[DMAX];
     for (int d = 0; d < D; ++d) {
         qv[d] = LD(q, qo + d) * scale;
@@ -421,7 +426,7 @@ __kernel void bk_attention_rows(__global const ACT_T* q, __global const ACT_T* k
         ACC s[RKB];
 #pragma unroll
         for (int jj = 0; jj < RKB; ++jj) {
-            row[jj] = (long)min(j0 + jj, n - 1) * kstride;
+            row[jj] = bk_key_row(min(j0 + jj, n - 1), table, bs) * kstride;
             s[jj] = 0;
         }
         for (int d = 0; d < D; ++d) {
@@ -453,6 +458,21 @@ __kernel void bk_attention_rows(__global const ACT_T* q, __global const ACT_T* k
     }
     const ACC inv = (ACC)1 / l;
     for (int d = 0; d < D; ++d) ST(o, qo + d, acc[d] * inv);
+}
+
+__kernel void bk_attention_rows(__global const ACT_T* q, __global const ACT_T* k, __global const ACT_T* v,
+                                __global ACT_T* o, const int heads, const int kv_heads, const int seq_q,
+                                const int seq_kv, const int cap, const int D, const int causal,
+                                const ACC scale)
+{
+    const int i = get_global_id(0);
+    if (i >= seq_q) return;
+    const int b = get_global_id(1) / heads, h = get_global_id(1) % heads;
+    const int kh = h / (heads / kv_heads);
+    const int n = causal ? min(seq_kv - seq_q + i + 1, seq_kv) : seq_kv;
+    const long base = ((long)b * cap * kv_heads + kh) * D;
+    bk_attend_row(q, k + base, v + base, o, (((long)b * seq_q + i) * heads + h) * D, n, (long)kv_heads * D,
+                  (__global const int*)0, 1, D, scale);
 }
 
 /* -------------------------------------------------- router and training */

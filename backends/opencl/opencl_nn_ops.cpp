@@ -1,8 +1,10 @@
-// The neural-network ops on OpenCL (BK_OP_CONVERT .. BK_OP_ROPE_FREQ): which
+// The neural-network ops on OpenCL (BK_OP_CONVERT .. BK_OP_PAGED_ATTENTION): which
 // activation types each runs, the descriptor and operand checks (the ABI's
 // rules from bakeoff/nn_op_rules.h, then this backend's limits), the NN
 // programs (one per activation type, built at first use and cached with the
-// others), and the launches. The kernels are in opencl_nn_kernels.cpp.
+// others), and the launches. The kernels are in opencl_nn_kernels.cpp and
+// opencl_serving_kernels.cpp. The serving ops' index operands are read back to
+// the host and checked (bk_nn_rules::check_serving_indices) before any kernel.
 //
 // Activations: f32, bf16 (16-bit storage, f32 math), f16 (vload_half /
 // vstore_half_rte, f32 math) and f64 where the device has cl_khr_fp64; the
@@ -63,7 +65,7 @@ bk_status check_types(const bk_device* d, const bk_op_desc* op) {
     }
     if (!bk_nn_rules::takes_activations(op->kind)) return BK_OK;  // the router and the training ops: f32
     if (a == BK_F64 && !d->caps.fp64) return unsupported(op, no_fp64);
-    if (op->kind == BK_OP_ROPE_FREQ && !d->caps.fp64)
+    if ((op->kind == BK_OP_ROPE_FREQ || op->kind == BK_OP_ROPE_POS) && !d->caps.fp64)
         return unsupported(op, "its frequencies are f64 and the device has no fp64 (cl_khr_fp64)");
     return BK_OK;
 }
@@ -112,8 +114,18 @@ bk_status check_nn_op(const bk_device* d, const bk_op_desc* op, Plan* plan) {
     switch (op->kind) {
         case BK_OP_ROPE:
         case BK_OP_ROPE_FREQ:
+        case BK_OP_ROPE_POS:
             if (n.dim > kIntMax) return unsupported(op, "heads * head_dim above 2^31 is not implemented");
             break;
+        case BK_OP_PAGED_ATTENTION: {
+            const bk_paged_attention_op& a = op->u.paged;
+            if (a.head_dim > kAttnMaxHeadDim)
+                return unsupported(op, "head_dim " + std::to_string(a.head_dim) + " is above the kernel's " +
+                                           std::to_string(kAttnMaxHeadDim));
+            if (a.seqs >= kIntMax || a.heads > kIntMax || a.max_blocks > kIntMax)
+                return unsupported(op, "sequence, head or block counts above 2^31 are not implemented");
+            break;
+        }
         case BK_OP_TOPK_ROUTE:
             if (op->u.route.tokens > kIntMax) return unsupported(op, "more than 2^31 tokens is not implemented");
             break;
@@ -183,12 +195,15 @@ bk_status compile_nn(bk_device* d, Variant v, Program& p) {
     if (!d->extra_options.empty()) opts += " " + d->extra_options;
     std::vector<const char*> names = {"bk_convert_to_f32", "bk_convert_to_bf16", "bk_convert_to_f16", "bk_rmsnorm",
                                       "bk_softmax", "bk_rope", "bk_swiglu", "bk_gather_rows", "bk_kv_write",
-                                      "bk_scatter_add", "bk_attention", "bk_attention_rows"};
-    if (d->caps.fp64) names.insert(names.end(), {"bk_convert_to_f64", "bk_rope_freq"});
+                                      "bk_scatter_add", "bk_attention", "bk_attention_rows", "bk_paged_kv_write",
+                                      "bk_paged_attention"};
+    if (d->caps.fp64) names.insert(names.end(), {"bk_convert_to_f64", "bk_rope_freq", "bk_rope_pos"});
     if (v == V_NN_F32)
         names.insert(names.end(), {"bk_qgather", "bk_qgemm", "bk_topk_route", "bk_rmsnorm_bwd_rows", "bk_rmsnorm_bwd_dw", "bk_swiglu_bwd",
                                    "bk_cross_entropy", "bk_adamw", "bk_attention_bwd_q", "bk_attention_bwd_kv"});
-    return build_program(d, v, kNnKernelSource, opts, names, p);
+    // The serving kernels use the NN source's helpers: one program.
+    static const std::string source = std::string(kNnKernelSource) + kServingKernelSource;
+    return build_program(d, v, source.c_str(), opts, names, p);
 }
 
 }  // namespace
@@ -222,7 +237,8 @@ bk_status build_nn_program(bk_device* d, Variant v, Program& p) {
     // keep the barrier-separated loops short; GPUs take 256.
     p.row_wg = pick({"bk_rmsnorm", "bk_softmax", "bk_cross_entropy", "bk_rmsnorm_bwd_rows"}, cpu ? 64 : 256);
     p.elem_wg = pick({"bk_convert_to_f32", "bk_swiglu", "bk_gather_rows", "bk_kv_write", "bk_rope", "bk_scatter_add",
-                      "bk_adamw", "bk_swiglu_bwd", "bk_topk_route", "bk_rmsnorm_bwd_dw"},
+                      "bk_adamw", "bk_swiglu_bwd", "bk_topk_route", "bk_rmsnorm_bwd_dw", "bk_paged_kv_write",
+                      "bk_rope_pos"},
                      256);
     p.bwd_wg = pick({"bk_attention_bwd_q", "bk_attention_bwd_kv"}, cpu ? 64 : 128);
     // Attention: the per-row kernel on CPU devices, the tiled one elsewhere;
@@ -232,7 +248,7 @@ bk_status build_nn_program(bk_device* d, Variant v, Program& p) {
         if (std::strcmp(e, "tiled") == 0) p.attn_per_row = false;
         if (std::strcmp(e, "rows") == 0) p.attn_per_row = true;
     }
-    p.attn_row_wg = pick({"bk_attention_rows"}, 8);
+    p.attn_row_wg = pick({"bk_attention_rows", "bk_paged_attention"}, 8);
     return BK_OK;
 }
 
@@ -333,18 +349,45 @@ bk_status scratch(bk_stream* s, size_t need, cl_mem* out) {
     return BK_OK;
 }
 
-// Ids or targets must lie in [0, limit): read back (after the stream's
-// earlier work, which may have produced them) and checked before any kernel.
-bk_status check_ids(bk_stream* s, const bk_op_desc* op, cl_mem ids, int64_t count, int64_t limit, const char* what) {
-    std::vector<int32_t> host(static_cast<size_t>(count));
-    const cl_int err = clEnqueueReadBuffer(s->q, ids, CL_TRUE, 0, host.size() * sizeof(int32_t), host.data(), 0,
+// count int32 indices read back to the host, after the stream's earlier work
+// (which may have produced them).
+bk_status read_indices(bk_stream* s, cl_mem m, int64_t count, const char* what, std::vector<int32_t>* host) {
+    host->resize(static_cast<size_t>(count));
+    const cl_int err = clEnqueueReadBuffer(s->q, m, CL_TRUE, 0, host->size() * sizeof(int32_t), host->data(), 0,
                                            nullptr, nullptr);
     if (err != CL_SUCCESS) return cl_fail(err, std::string("clEnqueueReadBuffer(") + what + ")");
+    return BK_OK;
+}
+
+// Ids or targets must lie in [0, limit): read back and checked before any kernel.
+bk_status check_ids(bk_stream* s, const bk_op_desc* op, cl_mem ids, int64_t count, int64_t limit, const char* what) {
+    std::vector<int32_t> host;
+    if (bk_status st = read_indices(s, ids, count, what, &host); st != BK_OK) return st;
     for (size_t i = 0; i < host.size(); ++i)
         if (host[i] < 0 || host[i] >= limit)
             return bad(op, std::string(what) + "[" + std::to_string(i) + "] = " + std::to_string(host[i]) +
                                " is outside [0, " + std::to_string(limit) + ")");
     return BK_OK;
+}
+
+// The serving ops' indices (operands m): read back and checked against the
+// ABI's rules before any kernel, so a bad index writes nothing.
+bk_status check_serving(bk_stream* s, const bk_op_desc* op, const cl_mem* m) {
+    std::vector<int32_t> a, b, c;
+    std::string why;
+    if (op->kind == BK_OP_PAGED_ATTENTION) {
+        const bk_paged_attention_op& pa = op->u.paged;
+        if (bk_status st = read_indices(s, m[3], pa.seqs + 1, "q_start", &a); st != BK_OK) return st;
+        if (bk_status st = read_indices(s, m[4], pa.seqs, "kv_len", &b); st != BK_OK) return st;
+        if (bk_status st = read_indices(s, m[5], pa.seqs * pa.max_blocks, "block_table", &c); st != BK_OK) return st;
+        why = bk_nn_rules::check_serving_indices(*op, nullptr, a.data(), b.data(), c.data());
+    } else {
+        const bool rope = op->kind == BK_OP_ROPE_POS;
+        if (bk_status st = read_indices(s, m[rope ? 2 : 1], op->u.nn.rows, rope ? "pos" : "slot", &a); st != BK_OK)
+            return st;
+        why = bk_nn_rules::check_serving_indices(*op, a.data(), nullptr, nullptr, nullptr);
+    }
+    return why.empty() ? BK_OK : bad(op, why);
 }
 
 // f_i = theta^(-2i/head_dim) as fractions of a turn in 2^-64 units, cached per device.
@@ -414,6 +457,8 @@ bk_status launch_nn(bk_stream* s, const bk_op_desc* op, const Plan& plan, Progra
     for (uint32_t i = 0; i < plan.nn_operands; ++i) m[i] = ops[i]->mem;
     const cl_long rows = n.rows, dim = n.dim;
     const cl_long count = rows * dim;
+    if (bk_nn_rules::is_serving_op(op->kind))
+        if (bk_status st = check_serving(s, op, m); st != BK_OK) return st;
     Launcher L{s, track};
     switch (op->kind) {
         case BK_OP_CONVERT:
@@ -443,6 +488,29 @@ bk_status launch_nn(bk_stream* s, const bk_op_desc* op, const Plan& plan, Progra
             const cl_long seq = n.seq, pos = n.pos_offset;
             return L.run_args(p, "bk_rope_freq", cols_rows_geom(p, n.heads * (n.head_dim / 2), rows), m[0], m[1],
                               m[2], heads, hd, seq, pos, inv);
+        }
+        case BK_OP_ROPE_POS: {
+            const cl_int heads = static_cast<cl_int>(n.heads), hd = static_cast<cl_int>(n.head_dim);
+            const cl_int inv = n.inverse ? 1 : 0;
+            return L.run_args(p, "bk_rope_pos", cols_rows_geom(p, n.heads * (n.head_dim / 2), rows), m[0], m[1], m[2],
+                              m[3], heads, hd, inv);
+        }
+        case BK_OP_PAGED_KV_WRITE:
+            return L.run_args(p, "bk_paged_kv_write", cols_rows_geom(p, n.dim, rows), m[0], m[1], m[2], dim);
+        case BK_OP_PAGED_ATTENTION: {
+            const bk_paged_attention_op& a = op->u.paged;
+            const cl_int seqs = cl_int(a.seqs), heads = cl_int(a.heads), kvh = cl_int(a.kv_heads),
+                         D = cl_int(a.head_dim), bs = cl_int(a.block_size), mb = cl_int(a.max_blocks),
+                         causal = a.causal ? 1 : 0;
+            double dv;
+            float fv;
+            LaunchGeom g;
+            g.dims = 2;
+            g.local[0] = std::min(p.attn_row_wg, pow2_ceil(size_t(a.tokens)));
+            g.global[0] = round_up(size_t(a.tokens), g.local[0]);
+            g.global[1] = size_t(a.heads);
+            return L.run_args(p, "bk_paged_attention", g, m[0], m[1], m[2], m[3], m[4], m[5], m[6], seqs, heads, kvh,
+                              D, bs, mb, causal, acc_arg(a.scale, &dv, &fv));
         }
         case BK_OP_EMBEDDING: {
             if (bk_status st = check_ids(s, op, m[1], n.rows, n.vocab, "ids"); st != BK_OK) return st;
@@ -626,6 +694,27 @@ std::string describe_nn(const bk_device* d, const bk_op_desc* op, const Plan& pl
                           p.attn_lanes, p.attn_rows, kb, math);
             break;
         }
+        case BK_OP_ROPE_POS:
+            std::snprintf(b, sizeof b,
+                          "one work-item per rotated pair at its row's position; the f64 frequencies turned into "
+                          "64-bit fixed-point fractions of a turn on the device (exact modulo 2 pi), %s; positions "
+                          "read back and checked on the host first; untuned",
+                          math);
+            break;
+        case BK_OP_PAGED_KV_WRITE:
+            std::snprintf(b, sizeof b,
+                          "row copies into their slots, one work-item per element (wg %zu), padding rows skipped; "
+                          "slots read back and checked on the host first; untuned",
+                          p.elem_wg);
+            break;
+        case BK_OP_PAGED_ATTENTION:
+            std::snprintf(b, sizeof b,
+                          "online softmax; one work-item per (query row, head) finding its sequence by binary search "
+                          "over q_start and walking its visible keys through the block table in blocks of 8, no "
+                          "local memory (groups of %zu rows), %s; indices read back and checked on the host first; "
+                          "untuned",
+                          p.attn_row_wg, math);
+            break;
         case BK_OP_ATTENTION_BWD:
             std::snprintf(b, sizeof b,
                           "two kernels, scores recomputed: per query row (row statistics, dq) then per key row (dk, "

@@ -1,5 +1,5 @@
 // Running the conformance cases of the neural-network ops (BK_OP_CONVERT ..
-// BK_OP_ROPE_FREQ): each op's definition (nn_op_case.h, one file per op under
+// BK_OP_PAGED_ATTENTION): each op's definition (nn_op_case.h, one file per op under
 // nn_ops/) gives the descriptors, the inputs (random, rounded to their type),
 // the fp64 reference (src/nn/reference.h) computed from the same rounded
 // inputs and the tolerance; here the outputs are poisoned with guard elements

@@ -84,7 +84,7 @@ const std::vector<NnOpCase>& nn_op_cases() {
         convert_case(),    rmsnorm_case(),    softmax_case(),     swiglu_case(),       rmsnorm_bwd_case(),
         swiglu_bwd_case(), cross_entropy_case(), rope_case(),     rope_freq_case(),    embedding_case(),
         scatter_add_case(), kv_write_case(),  topk_route_case(),  adamw_case(),        attention_case(),
-        attention_bwd_case(),
+        attention_bwd_case(), rope_pos_case(),   paged_kv_write_case(), paged_attention_case(),
     };
     return all;
 }

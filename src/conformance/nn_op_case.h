@@ -1,5 +1,5 @@
 // One conformance case definition per NN op kind (BK_OP_CONVERT ..
-// BK_OP_ROPE_FREQ), each in its own file under nn_ops/: the descriptors
+// BK_OP_PAGED_ATTENTION), each in its own file under nn_ops/: the descriptors
 // conformance runs it on, how its operands and the fp64 reference
 // (src/nn/reference.h) are built from a descriptor, its tolerance and how its
 // shape is labelled. nn_op_cases() lists them in run order; planned_nn_ops()
@@ -19,7 +19,9 @@
 //         every addition, so there it is 2^-8 times (1 + the most additions
 //         into one row) (see nn_ops/scatter_add.cpp).
 // Exact (bit for bit after rounding the reference to the type): convert,
-// embedding, kv_write and the router's expert indices.
+// embedding, kv_write, paged_kv_write and the router's expert indices.
+// A NaN in a reference means "poison the op must not write": the element must
+// still hold NaN (paged_attention's o rows no sequence owns).
 #pragma once
 
 #include "numeric/rng.h"
@@ -137,6 +139,9 @@ NnOpCase topk_route_case();
 NnOpCase adamw_case();
 NnOpCase attention_case();
 NnOpCase attention_bwd_case();
+NnOpCase rope_pos_case();
+NnOpCase paged_kv_write_case();
+NnOpCase paged_attention_case();
 
 // Descriptors the definitions and the backend tests share.
 bk_attention_op attention_shape(std::int64_t batch, std::int64_t heads, std::int64_t kv_heads, std::int64_t seq_q,
@@ -144,6 +149,14 @@ bk_attention_op attention_shape(std::int64_t batch, std::int64_t heads, std::int
 bk_op_desc attention_desc(bk_dtype a, const bk_attention_op& shape);
 bk_op_desc rope_desc(bk_op_kind kind, bk_dtype a, std::int64_t batch, std::int64_t seq, std::int64_t heads,
                      std::int64_t head_dim, std::int64_t pos_offset, double theta, bool inverse);
+// ROPE_POS of rows x heads x head_dim; the case draws positions pos_base + [0, 4096).
+bk_op_desc rope_pos_desc(bk_dtype a, std::int64_t rows, std::int64_t heads, std::int64_t head_dim,
+                         std::int64_t pos_base, double theta, bool inverse);
+// PAGED_ATTENTION with scale 1/sqrt(head_dim); a shape the case does not list
+// gets a random layout of sequences that fits it.
+bk_op_desc paged_attention_desc(bk_dtype t, std::int64_t seqs, std::int64_t tokens, std::int64_t heads,
+                                std::int64_t kv_heads, std::int64_t head_dim, std::int64_t block_size,
+                                std::int64_t num_blocks, std::int64_t max_blocks, bool causal);
 bk_op_desc rowwise_desc(bk_op_kind kind, bk_dtype a, std::int64_t rows, std::int64_t dim);
 
 }  // namespace bakeoff::conformance

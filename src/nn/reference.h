@@ -1,5 +1,5 @@
 // Plain fp64 host references for the neural-network ops of the ABI
-// (include/bakeoff/backend_abi.h, BK_OP_CONVERT .. BK_OP_ADAMW), written for
+// (include/bakeoff/backend_abi.h, BK_OP_CONVERT .. BK_OP_PAGED_ATTENTION), written for
 // clarity, not speed: conformance checks every backend against them, and the
 // model workloads compose them into whole-model references. Each function
 // follows the ABI comment of its op exactly (layouts, pairing, masking, tie
@@ -45,6 +45,19 @@ void cross_entropy(const double* x, const std::int32_t* t, double* loss, double*
 // y[b, pos_offset + s, :] = x[b, s, :] (see BK_OP_KV_WRITE).
 void kv_write(const double* x, double* y, std::int64_t rows, std::int64_t dim, std::int64_t seq,
               std::int64_t capacity, std::int64_t pos_offset);
+// The serving ops (reference_serving.cpp). Index operands are assumed valid
+// (bk_nn_rules::check_serving_indices): the references do not check them.
+// Rotary embedding of x [rows, heads, head_dim] with row r at position pos[r]
+// and the frequencies given (BK_OP_ROPE_POS).
+void rope_pos(const double* x, double* y, std::int64_t rows, std::int64_t heads, std::int64_t head_dim,
+              const std::int32_t* pos, const double* freq, bool inverse);
+// cache[slot[r], :] = x[r, :] for slot[r] != -1 (BK_OP_PAGED_KV_WRITE).
+void paged_kv_write(const double* x, const std::int32_t* slot, double* cache, std::int64_t rows, std::int64_t dim);
+// Attention of packed variable-length queries over a paged KV cache
+// (BK_OP_PAGED_ATTENTION); o rows no sequence owns are not written.
+void paged_attention(const double* q, const double* k_cache, const double* v_cache, const std::int32_t* q_start,
+                     const std::int32_t* kv_len, const std::int32_t* block_table, double* o,
+                     const bk_paged_attention_op& a);
 // One AdamW step in place (see BK_OP_ADAMW).
 void adamw(double* p, const double* g, double* m, double* v, const bk_adamw_op& a);
 // C = alpha op(A) op(B) + beta C, row-major, as BK_OP_GEMM (fp64).

@@ -63,7 +63,10 @@ TEST(CpuNn, ConformanceCasesPassOnTheCpu) {
                              "kv_write bf16 portable", "scatter_add fp32 portable", "topk_route fp32 portable",
                              "rmsnorm_bwd fp32 portable", "swiglu_bwd fp32 portable", "attention_bwd fp32 portable",
                              "cross_entropy fp32 portable", "adamw fp32 portable", "convert fp32->bf16 portable",
-                             "convert bf16->fp32 portable"})
+                             "convert bf16->fp32 portable", "rope_pos fp32 portable", "rope_pos bf16 portable",
+                             "paged_kv_write fp16 portable", "paged_attention fp64 portable",
+                             "paged_attention fp32 portable", "paged_attention bf16 portable",
+                             "paged_attention fp16 portable"})
         EXPECT_TRUE(claimed.count(must)) << must;
     for (const std::string& c : claimed) EXPECT_EQ(c.find("vendor"), std::string::npos) << c;
     EXPECT_GT(passed, 0);

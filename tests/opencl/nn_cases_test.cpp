@@ -98,3 +98,13 @@ TEST(OpenclNnCases, RowwiseOpsOnRowsLongerThanAWorkGroup) {
     REQUIRE_OPENCL_DEVICE();
     for (bk_op_kind kind : {BK_OP_RMSNORM, BK_OP_SOFTMAX}) expect_pass(conformance::rowwise_desc(kind, BK_F32, 5, 1031));
 }
+
+TEST(OpenclNnCases, PagedAttentionOnRandomLayouts) {
+    REQUIRE_OPENCL_DEVICE();
+    // Shapes the conformance list does not have: the case draws random
+    // sequence lengths that fit (some q_len 0), blocks in random order.
+    for (bk_dtype t : {BK_F32, BK_BF16})
+        for (const auto& op : {conformance::paged_attention_desc(t, 6, 40, 6, 3, 32, 7, 30, 6, true),
+                               conformance::paged_attention_desc(t, 3, 20, 4, 1, 256, 3, 20, 9, false)})
+            expect_pass(op);
+}

@@ -4,6 +4,7 @@
 // fp64 references (attention on odd shapes with both forward kernels, rope at
 // large positions, rows longer than a work-group, every conformance case) run
 // through the shared conformance definitions in nn_cases_test.cpp.
+#include "common/serving_index_cases.h"
 #include "opencl_plugin.h"
 
 #include <cmath>
@@ -130,4 +131,14 @@ TEST(OpenclNn, OutOfRangeIdsAreRefusedBeforeAnythingIsWritten) {
     for (int64_t r = 0; r < rows; ++r)
         for (int64_t j = 0; j < dim; ++j)
             EXPECT_TRUE(same_bits(y[size_t(r * dim + j)], table[size_t(ids[size_t(r)] * dim + j)])) << r << "," << j;
+}
+
+TEST(OpenclNn, ServingOpsRefuseBadIndicesBeforeAnythingIsWritten) {
+    BKOCL_REQUIRE_DEVICE();
+    Stream s(device());
+    bktest::serving::paged_attention(be(), device(), s.s);
+    bktest::serving::paged_kv_write(be(), device(), s.s);
+    if (!bktest::serving::rope_pos(be(), device(), s.s)) {
+        EXPECT_FALSE(has_fp64()) << "rope_pos is refused on a device with fp64";
+    }
 }
