@@ -42,7 +42,7 @@ std::vector<std::string> missing_dtype_notes(Suite suite, const std::vector<Devi
         if (std::none_of(f.workloads.begin(), f.workloads.end(), named)) continue;
         std::vector<bk_dtype> offered, missing;
         for (bk_dtype t : all_dtypes())
-            if (!w->cases(suite, dev, CaseChoice{f.sizes, {t}, f.weights, f.shapes, f.serve}).empty()) offered.push_back(t);
+            if (!w->cases(suite, dev, CaseChoice{f.sizes, {t}, f.weights, f.shapes, f.serve, f.paths}).empty()) offered.push_back(t);
         if (offered.empty()) continue;  // nothing in this suite, whatever the type
         for (bk_dtype t : f.dtypes)
             if (std::find(offered.begin(), offered.end(), t) == offered.end() &&

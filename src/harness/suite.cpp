@@ -33,7 +33,7 @@ std::vector<PlannedCase> plan_suite(Suite suite, const std::vector<DeviceInfo>& 
             continue;
         for (const auto& w : all_workloads()) {
             if (!workload_selected(f, w->id())) continue;
-            for (auto& c : w->cases(suite, d, CaseChoice{f.sizes, f.dtypes, f.weights, f.shapes, f.serve})) {
+            for (auto& c : w->cases(suite, d, CaseChoice{f.sizes, f.dtypes, f.weights, f.shapes, f.serve, f.paths})) {
                 if (!f.paths.empty() && std::find(f.paths.begin(), f.paths.end(), c.path) == f.paths.end()) continue;
                 out.push_back({w.get(), std::move(c), d});
             }

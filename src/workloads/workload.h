@@ -46,6 +46,7 @@ struct CaseChoice {
     std::string weights;  // --weights: a safetensors checkpoint for the llm.* workloads ("" = random)
     std::vector<GemmShape> shapes;  // --size MxNxK[nt]: gemm shapes (only gemm reads them)
     ServeChoice serve;              // llm.serve's load
+    std::vector<bk_path> paths;     // --path (llm.serve makes only these; others are filtered after)
 
     // Whether --dtype selects t: it names t, or names no dtype at all.
     bool allows(bk_dtype t) const { return dtypes.empty() || std::find(dtypes.begin(), dtypes.end(), t) != dtypes.end(); }

@@ -192,10 +192,15 @@ std::vector<CaseSpec> ServeWorkload::cases(Suite suite, const DeviceInfo&, const
     const double ttft = sc.slo_ttft_ms > 0 ? sc.slo_ttft_ms : kSloTtftMs;
     const double tpot = sc.slo_tpot_ms > 0 ? sc.slo_tpot_ms : kSloTpotMs;
     std::vector<CaseSpec> out;
-    for (bk_dtype t : dtypes)
-        for (const auto& l : loads)
-            // The vendor path: serving runs the platform's GEMMs, as a server would.
-            out.push_back(make_case(m, t, BK_PATH_VENDOR, choice.weights, l, ttft, tpot, sc.kv_blocks));
+    for (bk_dtype t : dtypes) {
+        // One path, as a server runs one: the platform's GEMMs for float
+        // weights; bakeoff's kernels for block-quantized ones (no vendor
+        // library runs GGML blocks). --path chooses otherwise.
+        std::vector<bk_path> paths{is_block_type(t) ? BK_PATH_PORTABLE : BK_PATH_VENDOR};
+        if (!choice.paths.empty()) paths = choice.paths;
+        for (bk_path p : paths)
+            for (const auto& l : loads) out.push_back(make_case(m, t, p, choice.weights, l, ttft, tpot, sc.kv_blocks));
+    }
     return out;
 }
 
