@@ -40,8 +40,11 @@ fi
 
 db="${BAKEOFF_DB:-bakeoff.db}"
 report="$(dirname "$db")/report.html"
+mkdir -p "$(dirname "$db")"
 echo
-if "$bakeoff" db --help >/dev/null 2>&1; then
+# `bakeoff db --help` exits 0 even where there is no `db` (the top help then
+# shows): the subcommand list says whether this build has one.
+if "$bakeoff" --help 2>/dev/null | grep -qE '^ +db( |$)'; then
   if "$bakeoff" db add --db "$db" "$out"; then
     echo "database: $db (this run added; see 'bakeoff db ls --db $db')"
   else

@@ -85,6 +85,9 @@ std::string family_table(const Comparison& c, const ScoreFamily& f) {
             t.rows.push_back(std::move(row));
         }
     }
+    for (const auto& u : f.other_warnings)
+        notes.push_back(c.columns[u.column].label + " " + u.record->workload + " " + u.record->dtype + " " +
+                        u.record->size_label + " " + u.record->path + " (not the figure ranked): warning: " + u.text);
     std::string o = "<div class=\"family\" id=\"score-" + escape(f.name) + "\">" + table(t);
     if (!notes.empty()) {
         o += "<ol class=\"notes\">";

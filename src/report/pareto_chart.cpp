@@ -14,6 +14,13 @@ namespace {
 constexpr double kW = 920, kH = 520, kLeft = 78, kRight = 260, kTop = 24, kBottom = 52;
 constexpr std::size_t kLegendChars = 38;  // a longer series name is cut in the legend (whole in its tooltip)
 
+// An axis end a little past the largest value, on a round tick.
+double axis_end(double v) {
+    if (!(v > 0)) return 1;
+    const double step = nice_ceil(v / 5);
+    return std::ceil(v * 1.04 / step) * step;
+}
+
 bool drawable(const ParetoPoint& p) { return std::isfinite(p.x) && std::isfinite(p.y) && p.x >= 0 && p.y >= 0; }
 
 std::string legend_text(const std::string& name) {
@@ -36,8 +43,8 @@ std::string pareto_svg(const ParetoChart& chart) {
         }
     }
     if (drawn == 0) return {};
-    x_max = nice_ceil(x_max * 1.08);
-    y_max = nice_ceil(y_max * 1.08);
+    x_max = axis_end(x_max);
+    y_max = axis_end(y_max);
 
     const LinearScale X{0, x_max, kLeft, kW - kRight};
     const LinearScale Y{0, y_max, kH - kBottom, kTop};

@@ -95,6 +95,29 @@ void rank(ScoreFigure& f, const Comparison& c, const std::map<std::size_t, const
     }
 }
 
+bool shown(const ScoreFamily& f, std::size_t column, const std::string& text) {
+    for (const auto& fig : f.figures)
+        for (const auto& e : fig.ranked)
+            if (e.column == column && std::find(e.record->warnings.begin(), e.record->warnings.end(), text) !=
+                                          e.record->warnings.end())
+                return true;
+    return false;
+}
+
+void collect_other_warnings(ScoreFamily& f, const Comparison& c) {
+    for (std::size_t i = 0; i < c.columns.size(); ++i)
+        for (const auto& r : c.inputs[c.columns[i].file].results.records) {
+            if (r.device_id != c.columns[i].device_id || workload_family(r.workload) != f.name) continue;
+            for (const auto& w : r.warnings) {
+                const bool known = shown(f, i, w) || std::any_of(f.other_warnings.begin(), f.other_warnings.end(),
+                                                                 [&](const UnrankedWarning& u) {
+                                                                     return u.column == i && u.text == w;
+                                                                 });
+                if (!known) f.other_warnings.push_back({i, &r, w});
+            }
+        }
+}
+
 }  // namespace
 
 std::string workload_family(std::string_view workload) {
@@ -139,9 +162,10 @@ Scoreboard build_scoreboard(const Comparison& c, const specs::PriceList* prices)
             if (!b.best.count(col)) b.figure.without_figure.emplace_back(col, status);
         auto fam = std::find_if(sb.families.begin(), sb.families.end(),
                                 [&](const ScoreFamily& f) { return f.name == b.family; });
-        if (fam == sb.families.end()) fam = sb.families.insert(sb.families.end(), ScoreFamily{b.family, {}});
+        if (fam == sb.families.end()) fam = sb.families.insert(sb.families.end(), ScoreFamily{b.family, {}, {}});
         fam->figures.push_back(std::move(b.figure));
     }
+    for (auto& fam : sb.families) collect_other_warnings(fam, c);
     std::stable_sort(sb.families.begin(), sb.families.end(), [](const ScoreFamily& a, const ScoreFamily& b) {
         return family_rank(a.name) < family_rank(b.name);
     });

@@ -42,9 +42,19 @@ struct ScoreFigure {
     std::vector<std::pair<std::size_t, std::string>> without_figure;
 };
 
+// A warning on a record of the family that no ranked entry shows (the vendor
+// path's fallback when the portable path gave the best figure, say): it may
+// be why the library lost.
+struct UnrankedWarning {
+    std::size_t column = 0;
+    const Record* record = nullptr;  // the first record of the column carrying it
+    std::string text;
+};
+
 struct ScoreFamily {
     std::string name;
     std::vector<ScoreFigure> figures;
+    std::vector<UnrankedWarning> other_warnings;  // once per column and text
 };
 
 struct Scoreboard {

@@ -38,7 +38,9 @@ std::vector<fs::path> write_three(const std::string& tag, bool with_serving) {
     const fs::path dir = temp_dir(tag);
     std::vector<Record> a = {make_record(kA, "membw.triad", "fp64", "portable", 1 << 28, spread(100, 2, 12)),
                              make_record(kA, "gemm", "fp32", "vendor", 1024, spread(1500, 10, 12)),
-                             make_record(kA, "gemm", "bf16", "vendor", 1024, {}, RecordStatus::unsupported, "no bf16")};
+                             make_record(kA, "gemm", "bf16", "vendor", 1024, {}, RecordStatus::unsupported, "no bf16"),
+                             make_record(kA, "gemm", "fp32", "portable", 256, spread(300, 10, 12))};
+    a.back().warnings = {"the slower path's own warning"};
     std::vector<Record> b = {make_record(kB, "membw.triad", "fp64", "portable", 1 << 28, spread(130, 2, 12)),
                              make_record(kB, "gemm", "fp32", "vendor", 1024, spread(1502, 10, 12))};
     b[1].warnings = {kFallback};
@@ -122,6 +124,11 @@ TEST(Scoreboard, FamiliesInOrderDevicesRankedByTheTieRule) {
     ASSERT_EQ(gemm.ranked.size(), 2u);
     EXPECT_EQ(gemm.ranked[1].rank, 1);
     EXPECT_TRUE(gemm.ranked[1].shares_rank);
+    // A warning on a record no entry shows is kept for the family, once; a ranked record's is not repeated.
+    ASSERT_EQ(sb.families[1].other_warnings.size(), 1u);
+    EXPECT_EQ(sb.families[1].other_warnings[0].text, "the slower path's own warning");
+    EXPECT_EQ(sb.families[1].other_warnings[0].record->path, "portable");
+    EXPECT_TRUE(sb.families[0].other_warnings.empty());
     const ScoreFigure& bf16 = figure(sb, "gemm bf16");
     EXPECT_TRUE(bf16.ranked.empty());
     ASSERT_EQ(bf16.without_figure.size(), 1u);
@@ -168,6 +175,7 @@ TEST(ReportLayout, ScoreboardFirstDevicesLastServingChartBetween) {
     EXPECT_NE(board.find("1.000 GB/s/W"), std::string::npos);
     EXPECT_NE(board.find("OpenBLAS runs its Prescott kernels &lt;on purpose&gt;"), std::string::npos);
     EXPECT_NE(board.find("unsupported"), std::string::npos);
+    EXPECT_NE(board.find("(not the figure ranked): warning: the slower path&#39;s own warning"), std::string::npos);
     // The serving table under the chart: loads, latencies, frontier flags.
     EXPECT_NE(html.find("TTFT p99 (ms)"), std::string::npos);
     EXPECT_NE(html.find("<bdi>c8</bdi>"), std::string::npos);
