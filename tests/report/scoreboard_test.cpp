@@ -12,6 +12,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <cstdlib>
+
 using namespace bakeoff;
 using namespace bakeoff::testing;
 namespace fs = std::filesystem;
@@ -215,4 +219,24 @@ TEST(ReportLayout, NoChartWithoutData) {
     const std::string na = render_report_html(compare({dir / "na.json"}, db), {});
     EXPECT_EQ(count(na, "<svg"), 0u);
     EXPECT_NE(na.find("not applicable, left out"), std::string::npos);
+}
+
+TEST(ReportPrices, PerDollarColumnFromThePricesFileAndABadFileRefused) {
+    const auto paths = write_three("report-prices", false);
+    const fs::path dir = paths[0].parent_path();
+    std::ofstream(dir / "chips.csv") << kChipsCsv;
+    std::ofstream(dir / "prices.csv") << "chip,price_usd\nalpha-cpu,2000\n";
+    std::ofstream(dir / "bad-prices.csv") << "chip,price_eur\nalpha-cpu,2000\n";
+    auto report = [&](const std::string& prices, const fs::path& out) {
+        const std::string cmd = "'" BAKEOFF_BINARY_PATH "' report '" + paths[0].string() + "' '" + paths[1].string() +
+                                "' --chips '" + (dir / "chips.csv").string() + "' --prices '" + (dir / prices).string() +
+                                "' -o '" + out.string() + "' >'" + (dir / "err.txt").string() + "' 2>&1 </dev/null";
+        const int status = std::system(cmd.c_str());
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    };
+    ASSERT_EQ(report("prices.csv", dir / "priced.html"), 0) << slurp(dir / "err.txt");
+    EXPECT_NE(slurp(dir / "priced.html").find("50.00 GB/s per k$"), std::string::npos);  // 100 GB/s for 2 k$
+    EXPECT_EQ(report("bad-prices.csv", dir / "no.html"), 1);
+    EXPECT_NE(slurp(dir / "err.txt").find("bad-prices.csv"), std::string::npos) << slurp(dir / "err.txt");
+    EXPECT_FALSE(fs::exists(dir / "no.html"));
 }

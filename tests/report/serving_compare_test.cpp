@@ -5,6 +5,7 @@
 
 #include "report/compare.h"
 #include "report/compare_format.h"
+#include "report/serving.h"
 
 #include <gtest/gtest.h>
 
@@ -107,4 +108,27 @@ TEST(CompareServing, TheCommandPrintsTheFrontier) {
     const std::string text = slurp(out);
     EXPECT_NE(text.find("serving (llm.serve)"), std::string::npos) << text;
     EXPECT_TRUE(line_with(text, " c8 ").ends_with("no")) << text;
+}
+
+TEST(CompareServing, MistypedServingFieldsAreNoPointAndNoCrash) {
+    const TestDevice d{"cpu:0", "Alpha", "cpu"};
+    std::vector<Record> rs;
+    for (int i = 0; i < 5; ++i) rs.push_back(make_serving_record(d, "tiny", "chat", i + 1, 0, spread(100, 1, 6), 10));
+    rs[0].params["measured"]["serving"]["tokens_per_s_per_user"] = "fast";
+    rs[1].params["measured"]["serving"] = nlohmann::json::array({1, 2});
+    rs[2].params["measured"]["serving"]["tokens_per_s_per_user"] = -3.0;
+    rs[3].params["concurrency"] = "four";        // the load is unknown, the point stays
+    rs[3].params["model"] = nlohmann::json::object({{"x", 1}});
+    rs[4].params["measured"]["serving"]["ttft_ms"] = "slow";  // latencies unknown, the point stays
+    std::vector<ServingPoint> pts;
+    for (const auto& r : rs)
+        if (auto p = serving_point(r, "a.json")) pts.push_back(*p);
+    ASSERT_EQ(pts.size(), 2u);
+    EXPECT_EQ(pts[0].load_label(), "");
+    EXPECT_EQ(pts[0].model, "");
+    EXPECT_FALSE(pts[1].ttft_p50_ms.has_value());
+    const fs::path dir = temp_dir("cmp-serve-bad");
+    write_results(dir / "bad.json", make_file({d}, rs));
+    const Comparison c = build_comparison(read_inputs({(dir / "bad.json").string()}), {});
+    EXPECT_NE(render_comparison(c, Format::text).find("serving (llm.serve)"), std::string::npos);
 }
