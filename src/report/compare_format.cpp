@@ -4,6 +4,7 @@
 
 #include "report/format.h"
 #include "report/output.h"
+#include "report/serving.h"
 
 #include <fmt/format.h>
 
@@ -154,8 +155,19 @@ std::string render_text_raw(const Comparison& c, bool markdown) {
     return render_text(t);
 }
 
+// The serving loads of every device with their place on the Pareto frontier
+// (docs/report.md, "Serving"); "" when no file holds an llm.serve figure.
+std::string serving_frontier_raw(const Comparison& c, bool markdown) {
+    const auto series = serving_series(c);
+    if (series.empty()) return {};
+    Table t = serving_table(series, false);
+    t.title = {"serving (llm.serve): tokens/s per device against tokens/s per user; frontier \"yes\": no other load "
+               "of the same device, model and profile has at least as much of both and more of one"};
+    return "\n" + (markdown ? render_markdown(t) : render_text(t));
+}
+
 std::string render_for_people(const Comparison& c, bool markdown) {
-    return sanitize(render_text_raw(c, markdown), markdown);
+    return sanitize(render_text_raw(c, markdown) + serving_frontier_raw(c, markdown), markdown);
 }
 
 std::string num(std::optional<double> v) { return v && std::isfinite(*v) ? fmt::format("{:.6g}", *v) : ""; }
@@ -235,6 +247,16 @@ nlohmann::json comparison_json(const Comparison& c) {
         }
         doc["rows"].push_back(std::move(jr));
     }
+    // Serving loads with their frontier flag, one object per load.
+    const auto series = serving_series(c);
+    for (const auto& s : series)
+        for (const auto& p : s.points)
+            doc["serving"].push_back({{"device", s.device}, {"model", s.model}, {"profile", s.profile},
+                                      {"concurrency", p.concurrency ? json(*p.concurrency) : json(nullptr)},
+                                      {"request_rate", opt(p.request_rate)},
+                                      {"tokens_per_s_per_device", p.per_device},
+                                      {"tokens_per_s_per_user", p.per_user},
+                                      {"on_frontier", p.on_frontier}});
     return doc;
 }
 

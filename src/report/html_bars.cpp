@@ -98,9 +98,17 @@ std::string workload_section(const Comparison& c) {
         }
         chart.axis_label = unit + (lower_is_better ? " (lower is better" : " (higher is better") +
                            "; whiskers: 95 % CI of the median)";
-        o += "<figure class=\"workload-figure\" id=\"w-" + anchor(w) + "\"><h3>" + escape(w) + "</h3>\n" +
-             svg::bar_chart_svg(chart) + "<figcaption>" + escape(w) + ": median " + escape(unit) +
-             " per case and device.</figcaption></figure>\n" + table(t);
+        // A workload with no verified figure anywhere gets its table (which says why), not an empty chart.
+        const bool any_value = std::any_of(chart.groups.begin(), chart.groups.end(), [](const svg::BarGroup& g) {
+            return std::any_of(g.bars.begin(), g.bars.end(), [](const svg::Bar& b) { return b.value.has_value(); });
+        });
+        o += "<figure class=\"workload-figure\" id=\"w-" + anchor(w) + "\"><h3>" + escape(w) + "</h3>\n";
+        if (any_value)
+            o += svg::bar_chart_svg(chart) + "<figcaption>" + escape(w) + ": median " + escape(unit) +
+                 " per case and device.</figcaption>";
+        else
+            o += "<p class=\"none\">No verified figure for " + escape(w) + " on any device; the table says why.</p>";
+        o += "</figure>\n" + table(t);
         if (!notes.empty()) {
             o += "<ol class=\"notes\">";
             for (const auto& n : notes) o += "<li>" + escape(n) + "</li>";

@@ -45,6 +45,7 @@ std::string coverage_section(const Comparison& c) {
         for (const auto& k : m.cells[r]) cells.push_back(k.text());
         t.rows.push_back(std::move(cells));
     }
+    if (m.row_labels.empty()) return {};  // nothing ran but n/a cases: no matrix to draw
     return section_open("coverage", "Coverage",
                         "The software-maturity view: for each op, precision and path, how many cases ran and verified "
                         "(ok), failed, are unsupported by the backend, were skipped, or are missing from a file.") +

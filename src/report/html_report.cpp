@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+#include <vector>
+
 namespace bakeoff {
 
 namespace {
@@ -43,6 +46,9 @@ svg .legend, svg .group-label, svg .row-label, svg .column-label, svg .cell-text
 svg .value { font-size: 11px; fill: #222; }
 svg .note { font-size: 11px; font-style: italic; }
 svg .roof-label { font-size: 11px; }
+svg .point-label { font-size: 10px; }
+table.scoreboard caption { font-size: 14px; }
+table.scoreboard td:first-child { font-weight: 600; }
 p.none { color: #666; font-style: italic; }
 footer { margin-top: 36px; font-size: 12px; color: #555; }
 @media print {
@@ -58,6 +64,13 @@ footer { margin-top: 36px; font-size: 12px; color: #555; }
     return s;
 }
 
+// The id of a section's opening tag (html::section_open writes it first).
+std::string section_id(const std::string& section) {
+    const std::string open = "<section id=\"";
+    if (section.rfind(open, 0) != 0) return {};
+    return section.substr(open.size(), section.find('"', open.size()) - open.size());
+}
+
 }  // namespace
 
 std::string render_report_html(const Comparison& c, const ReportOptions& o) {
@@ -70,15 +83,23 @@ std::string render_report_html(const Comparison& c, const ReportOptions& o) {
     if (!c.columns.empty()) h += "; baseline " + html::escape(c.columns[c.baseline].label);
     if (!o.generated_utc.empty()) h += "; generated " + html::escape(o.generated_utc);
     if (!o.tool_version.empty()) h += " by " + html::escape(o.tool_version);
-    h += "</p>\n<nav><a href=\"#devices\">Devices</a><a href=\"#provenance\">Provenance</a><a href=\"#roofline\">"
-         "Roofline</a><a href=\"#workloads\">Workloads</a><a href=\"#claims\">Claimed vs measured</a><a "
-         "href=\"#coverage\">Coverage</a></nav></header>\n<main>\n";
-    h += html::devices_section(c);
-    h += html::provenance_section(c);
-    h += html::roofline_section(c);
-    h += html::workload_section(c);
-    h += html::claims_section(c);
-    h += html::coverage_section(c);
+    h += "</p>\n";
+    // Verdict first; what the figures rest on (devices, provenance) last.
+    const std::vector<std::pair<const char*, std::string>> sections = {
+        {"Scoreboard", html::scoreboard_section(c, build_scoreboard(c, o.prices))},
+        {"Serving", html::serving_section(c)},
+        {"Roofline", html::roofline_section(c)},
+        {"Claimed vs measured", html::claims_section(c)},
+        {"Workloads", html::workload_section(c)},
+        {"Coverage", html::coverage_section(c)},
+        {"Devices", html::devices_section(c)},
+        {"Provenance", html::provenance_section(c)},
+    };
+    h += "<nav>";
+    for (const auto& [title, body] : sections)
+        if (!body.empty()) h += "<a href=\"#" + section_id(body) + "\">" + title + "</a>";
+    h += "</nav></header>\n<main>\n";
+    for (const auto& [title, body] : sections) h += body;
     h += "</main>\n<footer>Every figure is the median of repeated, verified runs with its 95 % confidence interval; "
          "methodology: docs/methodology.md; how this report is built: docs/report.md.</footer>\n</body></html>\n";
     return h;

@@ -1,9 +1,11 @@
 // The sections of the HTML report (html_report.h assembles them). Each returns
 // a <section> with its chart(s) as inline SVG and a table of the same numbers
-// under each chart. Every string taken from a results file is escaped.
+// under each chart; a chart with nothing to draw is left out, never drawn
+// empty. Every string taken from a results file is escaped.
 #pragma once
 
 #include "report/compare.h"
+#include "report/scoreboard.h"
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +13,8 @@
 
 namespace bakeoff::html {
 
+std::string scoreboard_section(const Comparison& c, const Scoreboard& sb);  // the ranking, first
+std::string serving_section(const Comparison& c);     // the serving Pareto chart; "" without llm.serve points
 std::string devices_section(const Comparison& c);     // a summary per device column
 std::string provenance_section(const Comparison& c);  // tool, commit, host, command line, time per file
 std::string roofline_section(const Comparison& c);    // one roofline per device column

@@ -62,6 +62,43 @@ inline Record make_record(const TestDevice& d, const std::string& workload, cons
     return r;
 }
 
+// A serving record (workload llm.serve) at one load: per-sample figures in
+// tok/s per device, `per_user` tok/s per user, and TTFT / TPOT percentiles
+// only when `latencies` is set. `concurrency` > 0 is a closed loop; otherwise
+// `rate` requests/s, an open loop.
+inline Record make_serving_record(const TestDevice& d, const std::string& model, const std::string& profile,
+                                  int concurrency, double rate, const std::vector<double>& per_device,
+                                  double per_user, bool latencies = true) {
+    Record r;
+    r.workload = "llm.serve";
+    r.dtype = "bf16";
+    r.path = "portable";
+    r.size = concurrency > 0 ? concurrency : std::int64_t(rate * 1000);
+    r.size_label = model + "-" + profile + (concurrency > 0 ? "-c" + std::to_string(concurrency)
+                                                              : "-r" + std::to_string(r.size));
+    r.id = "llm.serve/bf16/" + r.size_label + "/portable@" + d.id;
+    r.device_id = d.id;
+    r.device_name = d.name;
+    r.backend = d.backend;
+    r.status = RecordStatus::ok;
+    r.seed = 1;
+    r.work.items = 1000;  // output tokens per sample
+    r.metric = {"throughput", "tok/s", "items", 1};
+    for (double v : per_device) r.samples_s.push_back(r.work.items / v);
+    r.first_call_s = 0.01;
+    r.stats = compute_statistics(metric_values(r.metric, r.work, r.samples_s));
+    r.verification = Verification{true, "exact", "tokens that differ", 0, 0, ""};
+    nlohmann::json serving = {{"tokens_per_s_per_user", per_user}};
+    if (latencies) {
+        serving["ttft_ms"] = {{"p50", 120.0}, {"p90", 150.0}, {"p99", 210.0}};
+        serving["tpot_ms"] = {{"p50", 1000.0 / per_user}, {"p90", 1100.0 / per_user}, {"p99", 1300.0 / per_user}};
+    }
+    r.params = {{"model", model}, {"profile", profile}, {"measured", {{"serving", serving}}}};
+    if (concurrency > 0) r.params["concurrency"] = concurrency;
+    else r.params["request_rate"] = rate;
+    return r;
+}
+
 inline ResultsFile make_file(const std::vector<TestDevice>& devices, std::vector<Record> records,
                              const std::string& hostname = "host-a") {
     ResultsFile f;

@@ -113,11 +113,11 @@ TEST(RefereeNotApplicable, KeptInTheFileAcceptedByValidateLeftOutOfTables) {
     EXPECT_TRUE(has(render_comparison(c, Format::markdown), "2 cases not applicable, left out"));
     const std::string html = render_report_html(c, {});
     EXPECT_FALSE(has(html, "Workload transfer.h2d")) << "a chart for n/a cases";
-    // Once above the workload charts, once above the coverage matrix.
+    // Once in the scoreboard, once above the workload charts, once above the coverage matrix.
     std::size_t lines = 0;
     for (auto p = html.find("2 cases not applicable"); p != std::string::npos; p = html.find("2 cases not applicable", p + 1))
         ++lines;
-    EXPECT_EQ(lines, 2u);
+    EXPECT_EQ(lines, 3u);
 }
 
 TEST(RefereeNotApplicable, TheCpuDeviceRecordsTransfersAndLaunchLatencyAsNotApplicable) {

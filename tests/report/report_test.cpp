@@ -50,6 +50,14 @@ Fixture write_fixture(const std::string& tag) {
                         hostile ? "failed: " + kHostile : "no bf16 on this CPU"),
         };
         if (hostile) r.push_back(make_record(d, "gemm", "int8", "vendor", 1024, {}, RecordStatus::skipped, "too big"));
+        // Serving loads (the Pareto chart); the hostile file's model, profile and a warning carry markup.
+        const std::string model = hostile ? "model " + kHostile : "tiny";
+        for (int conc : {1, 4, 8}) {
+            r.push_back(make_serving_record(d, model, hostile ? kHostile : "chat", conc, 0,
+                                            spread(100 * k * (conc == 1 ? 1 : conc == 4 ? 4 : 3.8), 1, 8),
+                                            50.0 - 2.5 * conc));
+            if (hostile) r.back().warnings = {"fell back: " + kHostile};
+        }
         return r;
     };
     auto with_peaks = [](std::vector<Record> rs) {  // the device's own (estimated) peaks, as a CPU backend writes them
@@ -168,7 +176,7 @@ TEST(HtmlReport, SelfContainedWithChartsAndEscapedStrings) {
     EXPECT_NE(html.find("&lt;script&gt;window.pwned=1&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=&quot;"),
               std::string::npos);
     EXPECT_NE(html.find("evil&lt;b&gt;.json"), std::string::npos);
-    for (const char* cls : {"chart roofline", "chart bars", "chart claims", "chart coverage"})
+    for (const char* cls : {"chart roofline", "chart bars", "chart claims", "chart coverage", "chart pareto"})
         EXPECT_NE(html.find(std::string("class=\"chart ") + (cls + 6) + "\""), std::string::npos) << cls;
     EXPECT_NE(html.find("@media print"), std::string::npos);
     EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos);
@@ -211,8 +219,17 @@ TEST(HtmlReportInChromium, RenderedDomHasChartsAndInertHostileStrings) {
     ASSERT_EQ(dom.code, 0) << dom.err;
     const std::string& d = dom.out;
     ASSERT_NE(d.find("</html>"), std::string::npos) << d.substr(0, 500) << dom.err;
-    for (const char* cls : {"roofline", "bars", "claims", "coverage"})
+    for (const char* cls : {"roofline", "bars", "claims", "coverage", "pareto"})
         EXPECT_NE(d.find(std::string("class=\"chart ") + cls + "\""), std::string::npos) << cls;
+    // Verdict first: the scoreboard is the first section of the page, the device cards the last but one.
+    const auto main_at = d.find("<main>");
+    ASSERT_NE(main_at, std::string::npos);
+    EXPECT_EQ(d.find("<section", main_at), d.find("<section id=\"scoreboard\""));
+    EXPECT_LT(d.find("id=\"serving\""), d.find("id=\"roofline\""));
+    EXPECT_LT(d.find("id=\"coverage\""), d.find("id=\"devices\""));
+    EXPECT_GE(count(d, "class=\"data scoreboard\""), 3u);  // membw, gemm, llm.serve
+    EXPECT_GE(count(d, "<polyline class=\"frontier\""), 2u);  // one frontier per device
+    EXPECT_GE(count(d, "class=\"point dominated\""), 2u);
     EXPECT_GE(count(d, "class=\"point\""), 6u);        // GEMM points on the rooflines
     EXPECT_GE(count(d, "compute-roof"), 6u);  // measured, device peak and claimed fp32 / fp64 roofs of alpha.json
     EXPECT_NE(d.find("fp32 claimed 4000"), std::string::npos);
