@@ -219,6 +219,7 @@ void api_stream_destroy(bk_stream* s) {
     cudaSetDevice(s->dev->index);
     cudaStreamSynchronize(s->s);
     if (s->scratch) cudaFree(s->scratch);
+    if (s->nn_scratch) cudaFree(s->nn_scratch);
     cudaStreamDestroy(s->s);
     cudaGetLastError();
     delete s;
