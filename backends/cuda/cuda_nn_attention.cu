@@ -144,13 +144,13 @@ __global__ void __launch_bounds__(kAttnThreads)
             float psum = 0.f;
             for (int j = lane; j < KB; j += 32) {
                 // A row that sees no key of this tile keeps p = 0 (and m).
-                const float p = mnew == -INFINITY ? 0.f : __expf(ss[r * KB + j] - mnew);
+                const float p = mnew == -INFINITY ? 0.f : expf(ss[r * KB + j] - mnew);
                 ss[r * KB + j] = p;
                 psum += p;
             }
             psum = warp_sum(psum);
             if (lane == 0) {
-                const float c = mnew == -INFINITY ? 1.f : __expf(mold - mnew);  // 0 on the first tile
+                const float c = mnew == -INFINITY ? 1.f : expf(mold - mnew);  // 0 on the first tile
                 corr[r] = c;
                 m_row[r] = mnew;
                 l_row[r] = l_row[r] * c + psum;
@@ -209,7 +209,7 @@ __global__ void __launch_bounds__(kAttnThreads) merge_splits(View w, int R, int 
         for (int z = 0; z < splits; ++z) {
             const float mz = part.stats[prow(z) * 2];
             if (mz == -INFINITY) continue;  // this split saw no key of the row
-            const float e = __expf(mz - mx);
+            const float e = expf(mz - mx);
             l += e * part.stats[prow(z) * 2 + 1];
             o += e * part.acc[prow(z) * D + d];
         }
@@ -284,17 +284,17 @@ __global__ void __launch_bounds__(kAttnBwdThreads) attention_bwd_query(BwdArgs a
         const float s = a.scale * dot_rows(qr, a.k + kv_at(j), D);
         const float dp = dot_rows(gr, a.v + kv_at(j), D);
         if (s > m) {
-            const float c = __expf(m - s);
+            const float c = expf(m - s);
             l *= c;
             wsum *= c;
             m = s;
         }
-        const float p = __expf(s - m);
+        const float p = expf(s - m);
         l += p;
         wsum += p * dp;
     }
     const float M = block_max(m, red);
-    const float e = m == -INFINITY ? 0.f : __expf(m - M);
+    const float e = m == -INFINITY ? 0.f : expf(m - M);
     const float L = block_sum(l * e, red);
     const float pdp = block_sum(wsum * e, red) / L;
     for (int64_t j0 = 0; j0 < n; j0 += kAttnBwdThreads) {
@@ -303,7 +303,7 @@ __global__ void __launch_bounds__(kAttnBwdThreads) attention_bwd_query(BwdArgs a
         if (j < n) {
             const float s = a.scale * dot_rows(qr, a.k + kv_at(j), D);
             const float dp = dot_rows(gr, a.v + kv_at(j), D);
-            dsj = __expf(s - M) / L * (dp - pdp) * a.scale;
+            dsj = expf(s - M) / L * (dp - pdp) * a.scale;
         }
         ds[tid] = dsj;
         __syncthreads();
@@ -357,7 +357,7 @@ __global__ void __launch_bounds__(kAttnBwdThreads) attention_bwd_key(BwdArgs a) 
                 row = (b * a.seq + i) * a.heads + h;
                 const float s = a.scale * dot_rows(a.q + row * D, kr, D);
                 const float dp = dot_rows(a.dout + row * D, vr, D);
-                p = __expf(s - a.stats[row * 3]) / a.stats[row * 3 + 1];
+                p = expf(s - a.stats[row * 3]) / a.stats[row * 3 + 1];
                 dsv = p * (dp - a.stats[row * 3 + 2]) * a.scale;
             }
             ps[tid] = p;
