@@ -4,6 +4,18 @@
 
 namespace bakeoff::cuda {
 
+namespace {
+
+// The attention forwards: their grid, and the key-split scratch.
+void attention_plan(NnLaunchPlan* p, int64_t pairs, int64_t group_rows, int64_t seq_kv, int64_t head_dim, int sms) {
+    p->attn = attention_grid(pairs, group_rows, seq_kv, head_dim, sms);
+    p->grid = p->attn.grid;
+    p->scratch_bytes = p->attn.scratch_bytes;
+    p->fits = p->attn.tile.rows > 0;
+}
+
+}  // namespace
+
 RopeArgs rope_args(const bk_op_desc& op) {
     const bk_nn_op& n = op.u.nn;
     RopeArgs a;
@@ -66,20 +78,14 @@ NnLaunchPlan nn_launch_plan(const bk_op_desc& op, int sms, int64_t max_q_len, in
         case BK_OP_TOPK_ROUTE: p.grid = elem_grid(op.u.route.tokens, sms); break;
         case BK_OP_ATTENTION: {
             const bk_attention_op& a = op.u.attn;
-            p.attn = attention_grid(a.batch * a.kv_heads, a.seq_q * (a.heads / a.kv_heads), a.seq_kv, a.head_dim, sms);
-            p.grid = p.attn.grid;
-            p.scratch_bytes = p.attn.scratch_bytes;
-            p.fits = p.attn.tile.rows > 0;
+            attention_plan(&p, a.batch * a.kv_heads, a.seq_q * (a.heads / a.kv_heads), a.seq_kv, a.head_dim, sms);
             break;
         }
         case BK_OP_PAGED_ATTENTION: {
             const bk_paged_attention_op& a = op.u.paged;
             const int64_t q_len = max_q_len > 0 ? max_q_len : a.tokens;
             const int64_t kv_len = max_kv_len > 0 ? max_kv_len : a.max_blocks * a.block_size;
-            p.attn = attention_grid(a.seqs * a.kv_heads, q_len * (a.heads / a.kv_heads), kv_len, a.head_dim, sms);
-            p.grid = p.attn.grid;
-            p.scratch_bytes = p.attn.scratch_bytes;
-            p.fits = p.attn.tile.rows > 0;
+            attention_plan(&p, a.seqs * a.kv_heads, q_len * (a.heads / a.kv_heads), kv_len, a.head_dim, sms);
             break;
         }
         case BK_OP_ATTENTION_BWD: {

@@ -14,6 +14,7 @@
 // shared memory next to A's slice.
 #include "cuda_nn_device.cuh"
 #include "cuda_nn_kernels.h"
+#include "cuda_tile.cuh"
 
 namespace bakeoff::cuda {
 
@@ -90,8 +91,9 @@ template <int kQ8>
 __global__ void __launch_bounds__(256)
     qgemm_tiled(const float* __restrict__ A, const uint8_t* __restrict__ B, float* __restrict__ C, int64_t m,
                 int64_t n, int64_t k, int64_t lda, int64_t ldc, float alpha, float beta) {
-    __shared__ float As[QK][kQTile + 1];
-    __shared__ float Bs[QK][kQTile + 1];
+    static_assert(kQTile == tile::kTile, "the shared 64 x 64 tile");
+    __shared__ float As[QK][tile::kPad];
+    __shared__ float Bs[QK][tile::kPad];
     const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
     const int64_t m0 = int64_t(blockIdx.y) * kQTile, n0 = int64_t(blockIdx.x) * kQTile;
     const int64_t blocks = k / QK;
@@ -105,30 +107,10 @@ __global__ void __launch_bounds__(256)
             Bs[kk][i] = gj < n ? dequant<kQ8>(B + (gj * blocks + kb) * Block<kQ8>::kBytes, kk) : 0.f;
         }
         __syncthreads();
-#pragma unroll 8
-        for (int kk = 0; kk < QK; ++kk) {
-            float a[4], b[4];
-#pragma unroll
-            for (int r = 0; r < 4; ++r) a[r] = As[kk][ty + 16 * r];
-#pragma unroll
-            for (int c = 0; c < 4; ++c) b[c] = Bs[kk][tx + 16 * c];
-#pragma unroll
-            for (int r = 0; r < 4; ++r)
-#pragma unroll
-                for (int c = 0; c < 4; ++c) acc[r][c] = fmaf(a[r], b[c], acc[r][c]);
-        }
+        tile::fma_slice<QK>(As, Bs, acc, tx, ty);
         __syncthreads();
     }
-#pragma unroll
-    for (int r = 0; r < 4; ++r) {
-        const int64_t gi = m0 + ty + 16 * r;
-        if (gi >= m) continue;
-#pragma unroll
-        for (int c = 0; c < 4; ++c) {
-            const int64_t gj = n0 + tx + 16 * c;
-            if (gj < n) store_c(C + gi * ldc + gj, acc[r][c], alpha, beta);
-        }
-    }
+    tile::store(C, ldc, m0, n0, m, n, acc, tx, ty, alpha, beta);
 }
 
 template <int kQ8>

@@ -4,10 +4,9 @@
 // supports_test.cpp does. These answers read the description only.
 #include "bakeoff/nn_op_rules.h"
 #include "common/op_desc.h"
-#include "cuda_internal.h"
+#include "fake_gpu.h"
 
 #include <gtest/gtest.h>
-#include <dlfcn.h>
 
 #include <string>
 #include <utility>
@@ -15,27 +14,9 @@
 
 namespace {
 
-const bk_backend* table() {
-    static const bk_backend* t = [] {
-        void* h = dlopen(BAKEOFF_CUDA_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
-        if (!h) return static_cast<const bk_backend*>(nullptr);
-        auto entry = reinterpret_cast<bk_entry_fn>(dlsym(h, BK_ENTRY_SYMBOL));
-        return entry ? entry() : nullptr;
-    }();
-    return t;
-}
-
-struct FakeGpu {
-    bk_device dev;
-    FakeGpu(int major, int minor, int sms) {
-        dev.index = 0;
-        dev.facts.name = "test GPU";
-        dev.facts.cc_major = major;
-        dev.facts.cc_minor = minor;
-        dev.facts.sms = sms;
-        dev.facts.max_threads_per_sm = 2048;
-    }
-};
+using cudatest::ask;
+using cudatest::FakeGpu;
+using cudatest::table;
 
 // Every NN op kind of the ABI.
 const std::vector<bk_op_kind> kNnOps = {
@@ -76,11 +57,6 @@ bk_op_desc nn(bk_op_kind kind, bk_dtype t, bk_path path = BK_PATH_PORTABLE) {
 // The ops whose data are activations run f32, bf16 and f16 here; the router
 // and the training ops f32 only, as the ABI has them.
 bool runs_half(bk_op_kind k) { return bk_nn_rules::takes_activations(k) || k == BK_OP_CONVERT; }
-
-std::pair<bk_status, std::string> ask(FakeGpu& g, const bk_op_desc& op) {
-    const bk_status s = table()->supports(&g.dev, &op);
-    return {s, s == BK_OK ? std::string() : std::string(table()->last_error())};
-}
 
 std::string info(FakeGpu& g, const bk_op_desc& op) {
     char buf[1024] = {};

@@ -3,10 +3,9 @@
 // (the plugin's bk_device, filled as device_open would for an H100, an A100 or
 // an older GPU). These answers only read the description, never the GPU.
 #include "common/op_desc.h"
-#include "cuda_internal.h"
+#include "fake_gpu.h"
 
 #include <gtest/gtest.h>
-#include <dlfcn.h>
 
 #include <string>
 #include <tuple>
@@ -14,27 +13,9 @@
 
 namespace {
 
-const bk_backend* table() {
-    static const bk_backend* t = [] {
-        void* h = dlopen(BAKEOFF_CUDA_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
-        if (!h) return static_cast<const bk_backend*>(nullptr);
-        auto entry = reinterpret_cast<bk_entry_fn>(dlsym(h, BK_ENTRY_SYMBOL));
-        return entry ? entry() : nullptr;
-    }();
-    return t;
-}
-
-struct FakeGpu {
-    bk_device dev;
-    FakeGpu(int major, int minor, int sms) {
-        dev.index = 0;
-        dev.facts.name = "test GPU";
-        dev.facts.cc_major = major;
-        dev.facts.cc_minor = minor;
-        dev.facts.sms = sms;
-        dev.facts.max_threads_per_sm = 2048;
-    }
-};
+using cudatest::ask;
+using cudatest::FakeGpu;
+using cudatest::table;
 
 bk_op_desc gemm(bk_dtype in, bk_dtype out, bk_path path, int64_t m, int64_t n, int64_t k) {
     return bktest::gemm_op_desc(path, in, in, out, {m, n, k, k, n, n});
@@ -42,12 +23,6 @@ bk_op_desc gemm(bk_dtype in, bk_dtype out, bk_path path, int64_t m, int64_t n, i
 
 bk_op_desc stream(bk_op_kind kind, bk_dtype t, bk_path path, int64_t n) {
     return bktest::stream_op_desc(kind, t, n, 0.4, path);
-}
-
-// The status, with last_error() when it is not BK_OK.
-std::pair<bk_status, std::string> ask(FakeGpu& g, const bk_op_desc& op) {
-    const bk_status s = table()->supports(&g.dev, &op);
-    return {s, s == BK_OK ? std::string() : std::string(table()->last_error())};
 }
 
 }  // namespace
