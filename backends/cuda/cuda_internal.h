@@ -118,6 +118,10 @@ namespace bakeoff::cuda {
 // per thread).
 void use_device(const bk_device* d);
 
+// A stream's scratch buffer of at least `need` bytes (*ptr, *bytes), grown
+// (freed and allocated again) when it is smaller.
+void* grow_scratch(void** ptr, size_t* bytes, size_t need, const char* what);
+
 // supports(): BK_OK or BK_UNSUPPORTED / BK_INVALID_ARGUMENT with the reason.
 bk_status check_op(const bk_device* d, const bk_op_desc* op);
 bk_status launch_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operands, uint32_t n);

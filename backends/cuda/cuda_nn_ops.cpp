@@ -98,14 +98,7 @@ bk_status check_ids(bk_stream* s, const bk_op_desc* op, const bk_buffer* b, int6
 }
 
 void* ensure_nn_scratch(bk_stream* s, uint64_t bytes) {
-    if (s->nn_scratch_bytes < bytes) {
-        if (s->nn_scratch) check_cuda(cudaFree(s->nn_scratch), "cudaFree");
-        s->nn_scratch = nullptr;
-        s->nn_scratch_bytes = 0;
-        check_cuda(cudaMalloc(&s->nn_scratch, bytes), "cudaMalloc (NN scratch)");
-        s->nn_scratch_bytes = bytes;
-    }
-    return s->nn_scratch;
+    return grow_scratch(&s->nn_scratch, &s->nn_scratch_bytes, bytes, "NN scratch");
 }
 
 template <class T>

@@ -34,17 +34,6 @@ bk_status check_buffer(const bk_buffer* b, uint64_t need, const char* role, bool
     return BK_OK;
 }
 
-void* ensure_scratch(bk_stream* s, size_t bytes) {
-    if (s->scratch_bytes < bytes) {
-        if (s->scratch) check_cuda(cudaFree(s->scratch), "cudaFree");
-        s->scratch = nullptr;
-        s->scratch_bytes = 0;
-        check_cuda(cudaMalloc(&s->scratch, bytes), "cudaMalloc (dot partials)");
-        s->scratch_bytes = bytes;
-    }
-    return s->scratch;
-}
-
 std::string too_old(const bk_device* d) {
     return "the cuda plugin's kernels need compute capability 8.0 or newer; this device is " +
            std::to_string(d->facts.cc_major) + "." + std::to_string(d->facts.cc_minor);
@@ -150,7 +139,9 @@ bk_status launch_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operan
         if (bk_status st = check_buffer(operands[n - 1], bytes.out, "out", false); st != BK_OK) return st;
         const StreamGeometry g = geometry_for(s->dev, count, es);
         use_device(s->dev);
-        void* partials = dot ? ensure_scratch(s, kMaxDotPartials * sizeof(double)) : nullptr;
+        void* partials =
+            dot ? grow_scratch(&s->scratch, &s->scratch_bytes, kMaxDotPartials * sizeof(double), "dot partials")
+                : nullptr;
         // An empty dot still runs (one block, a zero partial) so that out[0] = 0.
         if (count == 0 && !dot) return BK_OK;
         check_cuda(launch_stream(op->kind, op->dtype_a, operands[0]->ptr, inputs > 1 ? operands[1]->ptr : nullptr,

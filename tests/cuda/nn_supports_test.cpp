@@ -222,25 +222,10 @@ TEST_F(NnSupports, BlockQuantizedGemmIsPortableQ8AndQ4) {
 }
 
 // launch() checks the operand list before it touches the GPU.
-class NnLaunchChecks : public NnSupports {
-protected:
-    bk_stream stream_for(FakeGpu& g) {
-        bk_stream s;
-        s.dev = &g.dev;
-        return s;
-    }
-    static bk_buffer buffer(FakeGpu& g, uint64_t bytes, MemKind kind = MemKind::device) {
-        bk_buffer b;
-        b.dev = &g.dev;
-        b.bytes = bytes;
-        b.kind = kind;
-        return b;
-    }
-    std::pair<bk_status, std::string> launch(bk_stream& s, const bk_op_desc& op, std::vector<bk_buffer*> ops) {
-        const bk_status st = table()->launch(&s, &op, ops.data(), uint32_t(ops.size()));
-        return {st, std::string(table()->last_error())};
-    }
-};
+using NnLaunchChecks = NnSupports;
+using cudatest::buffer;
+using cudatest::launch;
+using cudatest::stream_for;
 
 TEST_F(NnLaunchChecks, OperandsAreCountedSizedAndOnTheDevice) {
     bk_stream s = stream_for(h100);

@@ -117,24 +117,12 @@ TEST_F(Supports, StreamOpInfoDescribesTheLaunch) {
 }
 
 // launch() checks the operand list before it touches the GPU.
+using cudatest::buffer;
+using cudatest::launch;
+using cudatest::stream_for;
+
 class LaunchChecks : public Supports {
 protected:
-    bk_stream stream_for(FakeGpu& g) {
-        bk_stream s;
-        s.dev = &g.dev;
-        return s;
-    }
-    static bk_buffer buffer(FakeGpu& g, uint64_t bytes, MemKind kind) {
-        bk_buffer b;
-        b.dev = &g.dev;
-        b.bytes = bytes;
-        b.kind = kind;
-        return b;
-    }
-    std::pair<bk_status, std::string> launch(bk_stream& s, const bk_op_desc& op, std::vector<bk_buffer*> ops) {
-        const bk_status st = table()->launch(&s, &op, ops.data(), uint32_t(ops.size()));
-        return {st, std::string(table()->last_error())};
-    }
     // The launch is refused as an invalid argument, and last_error() says why.
     void expect_refused(bk_stream& s, const bk_op_desc& op, std::vector<bk_buffer*> ops, const char* why_has) {
         SCOPED_TRACE(why_has);
