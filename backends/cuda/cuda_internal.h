@@ -118,6 +118,9 @@ namespace bakeoff::cuda {
 // per thread).
 void use_device(const bk_device* d);
 
+// "" on a GPU the plugin has code for (compute capability 8.0 or newer), else why not.
+std::string too_old(const bk_device* d);
+
 // A stream's scratch buffer of at least `need` bytes (*ptr, *bytes), grown
 // (freed and allocated again) when it is smaller.
 void* grow_scratch(void** ptr, size_t* bytes, size_t need, const char* what);
@@ -127,7 +130,8 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op);
 bk_status launch_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operands, uint32_t n);
 bk_status op_info(bk_device* d, const bk_op_desc* op, std::string* out);
 
-// NN ops (cuda_nn_ops.cpp): BK_OP_CONVERT .. BK_OP_PAGED_ATTENTION
+// NN ops (cuda_nn_ops.cpp): BK_OP_CONVERT .. BK_OP_PAGED_ATTENTION, after
+// desc_size_rule; each checks the whole descriptor itself.
 bk_status check_nn_op(const bk_device* d, const bk_op_desc* op);
 bk_status launch_nn_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operands, uint32_t n);
 bk_status nn_op_info(const bk_device* d, const bk_op_desc* op, std::string* out);

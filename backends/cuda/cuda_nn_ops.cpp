@@ -54,6 +54,12 @@ struct NnCheck {
 };
 
 bk_status check(const bk_device* d, const bk_op_desc* op, NnCheck* c) {
+    if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
+    if (op->path != BK_PATH_VENDOR && op->path != BK_PATH_PORTABLE)
+        return fail(BK_INVALID_ARGUMENT, "op descriptor: unknown path " + std::to_string(op->path));
+    if ((op->dtype_a >= BK_DTYPE_COUNT && !bk_is_block_type(op->dtype_a)) || op->dtype_c >= BK_DTYPE_COUNT)
+        return fail(BK_INVALID_ARGUMENT, "op descriptor: unknown dtype");
+    if (std::string why = too_old(d); !why.empty()) return fail(BK_UNSUPPORTED, why);
     if (op->path == BK_PATH_VENDOR) {
         if (op->kind == BK_OP_ATTENTION) return cudnn_attention_check(d, op);
         return unsupported(op, "NVIDIA ships no library kernel for this op; bakeoff's own kernel is the portable path");

@@ -34,11 +34,6 @@ bk_status check_buffer(const bk_buffer* b, uint64_t need, const char* role, bool
     return BK_OK;
 }
 
-std::string too_old(const bk_device* d) {
-    return "the cuda plugin's kernels need compute capability 8.0 or newer; this device is " +
-           std::to_string(d->facts.cc_major) + "." + std::to_string(d->facts.cc_minor);
-}
-
 // f32 activations x q8_0 / q4_0 weights on the portable path (the ABI's
 // layout rules first).
 bk_status check_block_gemm(const bk_op_desc* op) {
@@ -58,15 +53,8 @@ bk_status check_block_gemm(const bk_op_desc* op) {
 }  // namespace
 
 bk_status check_op(const bk_device* d, const bk_op_desc* op) {
+    if (bk_nn_rules::is_nn_op(op->kind)) return check_nn_op(d, op);  // the whole descriptor
     if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
-    if (bk_nn_rules::is_nn_op(op->kind)) {
-        if (op->path != BK_PATH_VENDOR && op->path != BK_PATH_PORTABLE)
-            return fail(BK_INVALID_ARGUMENT, "op descriptor: unknown path " + std::to_string(op->path));
-        if ((op->dtype_a >= BK_DTYPE_COUNT && !bk_is_block_type(op->dtype_a)) || op->dtype_c >= BK_DTYPE_COUNT)
-            return fail(BK_INVALID_ARGUMENT, "op descriptor: unknown dtype");
-        if (d->facts.cc_major < 8) return fail(BK_UNSUPPORTED, too_old(d));
-        return check_nn_op(d, op);
-    }
     if (op->dtype_a >= BK_DTYPE_COUNT || (op->dtype_b >= BK_DTYPE_COUNT && !bk_is_block_type(op->dtype_b)) || op->dtype_c >= BK_DTYPE_COUNT)
         return fail(BK_INVALID_ARGUMENT, "op descriptor: unknown dtype");
     if (op->path != BK_PATH_VENDOR && op->path != BK_PATH_PORTABLE)
@@ -74,7 +62,7 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op) {
     const std::string name = bk_op_name(op->kind);
     // The plugin's kernels (including the fill that poisons outputs) are built
     // for sm_80 and newer; an older GPU has no image to run.
-    if (d->facts.cc_major < 8) return fail(BK_UNSUPPORTED, too_old(d));
+    if (std::string why = too_old(d); !why.empty()) return fail(BK_UNSUPPORTED, why);
     bk_plugin::StreamBytes bytes;
     if (is_stream_op(op->kind)) {
         if (op->path == BK_PATH_VENDOR)
@@ -116,8 +104,8 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op) {
 }
 
 bk_status launch_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operands, uint32_t n) {
+    if (bk_nn_rules::is_nn_op(op->kind)) return launch_nn_op(s, op, operands, n);  // checks it itself
     if (bk_status st = check_op(s->dev, op); st != BK_OK) return st;
-    if (bk_nn_rules::is_nn_op(op->kind)) return launch_nn_op(s, op, operands, n);
     const std::string name = bk_op_name(op->kind);
     const uint32_t want = op->kind == BK_OP_GEMM ? 3 : stream_operand_count(op->kind);
     if (std::string why = bk_plugin::operand_count_rule(op->kind, want, n); !why.empty())
@@ -193,8 +181,8 @@ bk_status launch_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operan
 }
 
 bk_status op_info(bk_device* d, const bk_op_desc* op, std::string* out) {
+    if (bk_nn_rules::is_nn_op(op->kind)) return nn_op_info(d, op, out);  // checks it itself
     if (bk_status st = check_op(d, op); st != BK_OK) return st;
-    if (bk_nn_rules::is_nn_op(op->kind)) return nn_op_info(d, op, out);
     if (is_stream_op(op->kind)) {
         const size_t es = bk_dtype_size(op->dtype_a);
         const StreamGeometry g = geometry_for(d, op->u.stream.n, es);

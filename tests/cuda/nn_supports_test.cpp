@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -166,6 +167,14 @@ TEST_F(NnSupports, MalformedDescriptorsAreInvalidArgumentsNamingTheField) {
     std::tie(s, why) = ask(h100, at);
     EXPECT_EQ(s, BK_INVALID_ARGUMENT);
     EXPECT_NE(why.find("multiple of kv_heads"), std::string::npos) << why;
+    auto cut = nn(BK_OP_PAGED_ATTENTION, BK_F32);
+    cut.struct_size = uint32_t(offsetof(bk_op_desc, u) + sizeof(bk_nn_op) / 2);  // short of u.paged
+    std::tie(s, why) = ask(h100, cut);
+    EXPECT_EQ(s, BK_INVALID_ARGUMENT);
+    EXPECT_NE(why.find("does not cover the paged_attention parameters"), std::string::npos) << why;
+    auto path = nn(BK_OP_SOFTMAX, BK_F32);
+    path.path = 7;
+    EXPECT_EQ(ask(h100, path).first, BK_INVALID_ARGUMENT);
 }
 
 TEST_F(NnSupports, AttentionLimitsAreUnsupportedWithTheReason) {
