@@ -64,9 +64,9 @@ __global__ void swiglu_kernel(const T* __restrict__ g, const T* __restrict__ u, 
 // once for every head of the row.
 template <class T>
 __global__ void rope_kernel(const T* __restrict__ x, T* __restrict__ y, RopeArgs a) {
-    const int64_t half = a.head_dim / 2, dim = a.heads * a.head_dim;
-    BK_GRID_STRIDE(t, a.rows * half) {
-        const int64_t row = t / half, i = t % half;
+    const int64_t pairs = a.head_dim / 2, dim = a.heads * a.head_dim;
+    BK_GRID_STRIDE(t, a.rows * pairs) {
+        const int64_t row = t / pairs, i = t % pairs;
         const double p = a.pos ? double(a.pos[row]) : double(a.pos_offset + row % a.seq);
         const double f = a.freq ? a.freq[i] : pow(a.theta, -2.0 * double(i) / double(a.head_dim));
         double ang = p * f;
@@ -76,9 +76,9 @@ __global__ void rope_kernel(const T* __restrict__ x, T* __restrict__ y, RopeArgs
         sincosf(float(ang), &s, &c);
         for (int64_t h = 0; h < a.heads; ++h) {
             const int64_t base = row * dim + h * a.head_dim;
-            const float x0 = ld(x, base + i), x1 = ld(x, base + i + half);
+            const float x0 = ld(x, base + i), x1 = ld(x, base + i + pairs);
             st(y, base + i, x0 * c - x1 * s);
-            st(y, base + i + half, x1 * c + x0 * s);
+            st(y, base + i + pairs, x1 * c + x0 * s);
         }
     }
 }
