@@ -147,7 +147,9 @@ bk_status dispatch(bk_stream* s, const bk_op_desc* op, const NnLaunchPlan& plan,
     void* scratch = plan.scratch_bytes ? ensure_nn_scratch(s, plan.scratch_bytes) : nullptr;
     cudaError_t e = cudaSuccess;
     switch (op->kind) {
-        case BK_OP_CONVERT: e = launch_convert(t, op->dtype_c, o[0]->ptr, o[1]->ptr, n.rows * n.dim, plan.grid, st); break;
+        case BK_OP_CONVERT:
+            e = launch_convert(t, op->dtype_c, o[0]->ptr, o[1]->ptr, n.rows * n.dim, plan.grid, st);
+            break;
         case BK_OP_RMSNORM:
             e = launch_rmsnorm(t, o[0]->ptr, o[1]->ptr, o[2]->ptr, n.rows, n.dim, float(n.eps), plan.grid, st);
             break;
@@ -185,7 +187,9 @@ bk_status dispatch(bk_stream* s, const bk_op_desc* op, const NnLaunchPlan& plan,
             e = launch_row_copy(bk_dtype_size(t), a, o[0]->ptr, o[2]->ptr, plan.grid, st);
             break;
         }
-        case BK_OP_KV_WRITE: e = launch_row_copy(bk_dtype_size(t), row_copy_args(*op), o[0]->ptr, o[1]->ptr, plan.grid, st); break;
+        case BK_OP_KV_WRITE:
+            e = launch_row_copy(bk_dtype_size(t), row_copy_args(*op), o[0]->ptr, o[1]->ptr, plan.grid, st);
+            break;
         case BK_OP_PAGED_KV_WRITE: {
             const std::vector<int32_t> slot = read_ints(s, o[1], n.rows);
             if (std::string why = bk_nn_rules::check_serving_indices(*op, slot.data(), nullptr, nullptr, nullptr);
@@ -311,9 +315,11 @@ bk_status launch_nn_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* ope
         const bk_buffer* b = operands[i];
         const char* role = c.operands[i].name;
         if (!b) return fail(BK_INVALID_ARGUMENT, name + ": operand " + role + " is NULL");
-        if (b->dev != s->dev) return fail(BK_INVALID_ARGUMENT, name + ": operand " + role + " belongs to another device");
+        if (b->dev != s->dev)
+            return fail(BK_INVALID_ARGUMENT, name + ": operand " + role + " belongs to another device");
         if (b->host())
-            return fail(BK_INVALID_ARGUMENT, name + ": operand " + role + " is a host buffer; kernels read device memory");
+            return fail(BK_INVALID_ARGUMENT,
+                        name + ": operand " + role + " is a host buffer; kernels read device memory");
         if (std::string why = bk_plugin::operand_size_rule(role, b->bytes, c.operands[i].bytes); !why.empty())
             return fail(BK_INVALID_ARGUMENT, name + ": " + why);
     }

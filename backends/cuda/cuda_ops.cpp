@@ -41,7 +41,8 @@ bk_status check_block_gemm(const bk_op_desc* op) {
     std::string why;
     if (bk_status st = bk_plugin::gemm_block_rule(*op, &why); st != BK_OK) return fail(st, why);
     if (op->path == BK_PATH_VENDOR)
-        return fail(BK_UNSUPPORTED, label, ": cuBLASLt has no GGML block types; the portable path runs q8_0 and q4_0 weights");
+        return fail(BK_UNSUPPORTED, label,
+                    ": cuBLASLt has no GGML block types; the portable path runs q8_0 and q4_0 weights");
     if (op->dtype_b != BK_Q8_0 && op->dtype_b != BK_Q4_0)
         return fail(BK_UNSUPPORTED, label, ": the cuda backend runs q8_0 and q4_0 weights only (the caller loads other "
                                            "types dequantized)");
