@@ -21,7 +21,6 @@ Exit status: 0 when everything ran (whatever the ratios), 1 otherwise.
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -61,42 +60,14 @@ def ok_records(doc):
 
 
 def torch_figures(n, copy_bytes, reps):
-    import torch
+    # The same timings bench/gpu_check.sh takes (bench/torch_peers.py).
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import torch_peers
 
-    if not torch.cuda.is_available():
-        sys.exit("PyTorch sees no CUDA device")
-    dev = torch.device("cuda")
-
-    def time_ms(fn):
-        for _ in range(3):
-            fn()
-        torch.cuda.synchronize()
-        times = []
-        for _ in range(reps):
-            s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-            s.record()
-            fn()
-            e.record()
-            e.synchronize()
-            times.append(s.elapsed_time(e))
-        return statistics.median(times)
-
-    a = torch.rand(n, n, device=dev, dtype=torch.bfloat16) * 2 - 1
-    b = torch.rand(n, n, device=dev, dtype=torch.bfloat16) * 2 - 1
-    c = torch.empty(n, n, device=dev, dtype=torch.bfloat16)
-    ms = time_ms(lambda: torch.matmul(a, b, out=c))
-    gemm_gflops = 2.0 * n ** 3 / (ms / 1e3) / 1e9
-    del a, b, c
-
-    elems = copy_bytes // 4
-    src = torch.rand(elems, device=dev, dtype=torch.float32)
-    dst = torch.empty_like(src)
-    ms = time_ms(lambda: dst.copy_(src))
-    if not torch.equal(dst, src):
-        sys.exit("torch copy produced a wrong result")
-    copy_gbs = 2.0 * elems * 4 / (ms / 1e3) / 1e9  # read + write
+    torch = torch_peers.torch_mod()
     return {"torch": torch.__version__, "cuda": torch.version.cuda, "gpu": torch.cuda.get_device_name(0),
-            "gemm_bf16_gflops": gemm_gflops, "copy_gbs": copy_gbs}
+            "gemm_bf16_gflops": torch_peers.matmul_bf16(torch, n, reps)["gflops"],
+            "copy_gbs": torch_peers.device_copy(torch, copy_bytes, reps)["gbs"]}
 
 
 def pick(records, workload, dtype=None, path=None):

@@ -9,7 +9,8 @@
 //    separate per-device stream and wait for it.
 //  - Ops: STREAM kernels (cuda_stream_kernels.cu), the empty kernel and
 //    copy-engine transfers, GEMM through cuBLASLt (vendor) or bakeoff's tiled
-//    kernel (portable). Telemetry through NVML, found at run time; device
+//    kernel (portable; also f32 x q8_0/q4_0 weights), and every NN op on
+//    bakeoff's own kernels (cuda_nn_ops.cpp, cuda_nn_*.cu). Telemetry through NVML, found at run time; device
 //    collectives through NCCL where it was found at build time.
 //  - Every entry point returns a status and catches exceptions; the reason
 //    for any status but BK_OK is in a thread-local last_error().
@@ -219,6 +220,7 @@ void api_stream_destroy(bk_stream* s) {
     cudaSetDevice(s->dev->index);
     cudaStreamSynchronize(s->s);
     if (s->scratch) cudaFree(s->scratch);
+    if (s->nn_scratch) cudaFree(s->nn_scratch);
     cudaStreamDestroy(s->s);
     cudaGetLastError();
     delete s;

@@ -66,6 +66,24 @@ bool valid_index(int32_t index) {
     return r.initialized && index >= 0 && index < r.count;
 }
 
+std::string too_old(const bk_device* d) {
+    if (d->facts.cc_major >= 8) return {};
+    return "the cuda plugin's kernels need compute capability 8.0 or newer; this device is " +
+           std::to_string(d->facts.cc_major) + "." + std::to_string(d->facts.cc_minor);
+}
+
+void* grow_scratch(void** ptr, size_t* bytes, size_t need, const char* what) {
+    if (*bytes < need) {
+        // cudaFree waits for the kernels that may still use the old buffer.
+        if (*ptr) check_cuda(cudaFree(*ptr), "cudaFree");
+        *ptr = nullptr;
+        *bytes = 0;
+        check_cuda(cudaMalloc(ptr, need), (std::string("cudaMalloc (") + what + ")").c_str());
+        *bytes = need;
+    }
+    return *ptr;
+}
+
 void use_device(const bk_device* d) { check_cuda(cudaSetDevice(d->index), "cudaSetDevice"); }
 
 DeviceFacts query_facts(int index) {

@@ -5,6 +5,7 @@
 // any transpose, leading dimension and edge is handled at the loads. bf16 and
 // fp16 inputs are widened to fp32 on load; accumulation and output are fp32.
 #include "cuda_kernels.h"
+#include "cuda_tile.cuh"
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -16,6 +17,7 @@ namespace {
 
 constexpr int TM = PortableGemmTile::kTileM, TN = PortableGemmTile::kTileN, TK = PortableGemmTile::kTileK;
 constexpr int NT = PortableGemmTile::kThreads;
+static_assert(TM == tile::kTile && TN == tile::kTile && NT == tile::kThreads, "the shared 64 x 64 tile");
 
 __device__ __forceinline__ float widen(float v) { return v; }
 __device__ __forceinline__ float widen(__nv_bfloat16 v) { return __bfloat162float(v); }
@@ -26,8 +28,8 @@ __global__ void __launch_bounds__(NT) gemm_tiled(const T* __restrict__ A, const 
                                                  float* __restrict__ C, int64_t m, int64_t n, int64_t k, int64_t lda,
                                                  int64_t ldb, int64_t ldc, bool ta, bool tb, float alpha,
                                                  float beta) {
-    __shared__ float As[TK][TM + 1];
-    __shared__ float Bs[TK][TN + 1];
+    __shared__ float As[TK][tile::kPad];
+    __shared__ float Bs[TK][tile::kPad];
     const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
     const int64_t m0 = int64_t(blockIdx.y) * TM, n0 = int64_t(blockIdx.x) * TN;
     float acc[4][4] = {};
@@ -54,33 +56,10 @@ __global__ void __launch_bounds__(NT) gemm_tiled(const T* __restrict__ A, const 
             Bs[kk][j] = v;
         }
         __syncthreads();
-#pragma unroll
-        for (int kk = 0; kk < TK; ++kk) {
-            float a[4], b[4];
-#pragma unroll
-            for (int r = 0; r < 4; ++r) a[r] = As[kk][ty + 16 * r];
-#pragma unroll
-            for (int c = 0; c < 4; ++c) b[c] = Bs[kk][tx + 16 * c];
-#pragma unroll
-            for (int r = 0; r < 4; ++r)
-#pragma unroll
-                for (int c = 0; c < 4; ++c) acc[r][c] = fmaf(a[r], b[c], acc[r][c]);
-        }
+        tile::fma_slice<TK>(As, Bs, acc, tx, ty);
         __syncthreads();
     }
-#pragma unroll
-    for (int r = 0; r < 4; ++r) {
-        const int64_t gi = m0 + ty + 16 * r;
-        if (gi >= m) continue;
-#pragma unroll
-        for (int c = 0; c < 4; ++c) {
-            const int64_t gj = n0 + tx + 16 * c;
-            if (gj >= n) continue;
-            float* p = C + gi * ldc + gj;
-            // beta == 0: C is not read (it may hold poison).
-            *p = beta == 0.f ? alpha * acc[r][c] : alpha * acc[r][c] + beta * *p;
-        }
-    }
+    tile::store(C, ldc, m0, n0, m, n, acc, tx, ty, alpha, beta);
 }
 
 template <typename T>

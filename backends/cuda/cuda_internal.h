@@ -1,7 +1,9 @@
 // Internals of the CUDA backend plugin, shared by its translation units:
 //   cuda_common.cpp     errors, the device list (init), per-device state
 //   cuda_props.cpp      device_props: names, clocks, memory, peaks, properties
-//   cuda_ops.cpp        op checks (supports) and launches
+//   cuda_ops.cpp        op checks (supports) and launches: stream ops, GEMM
+//   cuda_nn_ops.cpp     the NN ops' checks, index checks and dispatch
+//   cuda_cudnn.cpp      the vendor attention (cuDNN, loaded at run time)
 //   cuda_blaslt.cpp     the vendor GEMM through cuBLASLt
 //   cuda_telemetry.cpp  NVML readings
 //   cuda_nccl.cpp       device collectives (NCCL)
@@ -100,6 +102,8 @@ struct bk_stream {
     cudaStream_t s = nullptr;
     void* scratch = nullptr;  // dot partials
     size_t scratch_bytes = 0;
+    void* nn_scratch = nullptr;  // NN ops: attention split partials, backward statistics
+    size_t nn_scratch_bytes = 0;
 };
 
 struct bk_event {
@@ -114,10 +118,28 @@ namespace bakeoff::cuda {
 // per thread).
 void use_device(const bk_device* d);
 
+// "" on a GPU the plugin has code for (compute capability 8.0 or newer), else why not.
+std::string too_old(const bk_device* d);
+
+// A stream's scratch buffer of at least `need` bytes (*ptr, *bytes), grown
+// (freed and allocated again) when it is smaller.
+void* grow_scratch(void** ptr, size_t* bytes, size_t need, const char* what);
+
 // supports(): BK_OK or BK_UNSUPPORTED / BK_INVALID_ARGUMENT with the reason.
 bk_status check_op(const bk_device* d, const bk_op_desc* op);
 bk_status launch_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operands, uint32_t n);
 bk_status op_info(bk_device* d, const bk_op_desc* op, std::string* out);
+
+// NN ops (cuda_nn_ops.cpp): BK_OP_CONVERT .. BK_OP_PAGED_ATTENTION, after
+// desc_size_rule; each checks the whole descriptor itself.
+bk_status check_nn_op(const bk_device* d, const bk_op_desc* op);
+bk_status launch_nn_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operands, uint32_t n);
+bk_status nn_op_info(const bk_device* d, const bk_op_desc* op, std::string* out);
+
+// The vendor attention through cuDNN (cuda_cudnn.cpp), loaded at run time.
+bk_status cudnn_attention_check(const bk_device* d, const bk_op_desc* op);
+bk_status cudnn_attention_launch(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operands, uint32_t n);
+bk_status cudnn_attention_info(const bk_device* d, const bk_op_desc* op, std::string* out);
 
 // cuBLASLt (cuda_blaslt.cpp)
 bk_status blaslt_check(const bk_device* d, const bk_op_desc* op);

@@ -1,8 +1,10 @@
 // Op checks and launches. check_op() answers supports() and is repeated at
 // launch(), which also checks the operand list: count, device or host memory,
-// sizes. Kernels run on the caller's stream.
+// sizes. Kernels run on the caller's stream. The NN ops are cuda_nn_ops.cpp's.
+#include "bakeoff/nn_op_rules.h"
 #include "cuda_internal.h"
 #include "cuda_kernels.h"
+#include "cuda_nn_kernels.h"
 
 #include <string>
 
@@ -32,20 +34,27 @@ bk_status check_buffer(const bk_buffer* b, uint64_t need, const char* role, bool
     return BK_OK;
 }
 
-void* ensure_scratch(bk_stream* s, size_t bytes) {
-    if (s->scratch_bytes < bytes) {
-        if (s->scratch) check_cuda(cudaFree(s->scratch), "cudaFree");
-        s->scratch = nullptr;
-        s->scratch_bytes = 0;
-        check_cuda(cudaMalloc(&s->scratch, bytes), "cudaMalloc (dot partials)");
-        s->scratch_bytes = bytes;
-    }
-    return s->scratch;
+// f32 activations x q8_0 / q4_0 weights on the portable path (the ABI's
+// layout rules first).
+bk_status check_block_gemm(const bk_op_desc* op) {
+    const std::string label = bk_plugin::gemm_label(*op);
+    std::string why;
+    if (bk_status st = bk_plugin::gemm_block_rule(*op, &why); st != BK_OK) return fail(st, why);
+    if (op->path == BK_PATH_VENDOR)
+        return fail(BK_UNSUPPORTED, label,
+                    ": cuBLASLt has no GGML block types; the portable path runs q8_0 and q4_0 weights");
+    if (op->dtype_b != BK_Q8_0 && op->dtype_b != BK_Q4_0)
+        return fail(BK_UNSUPPORTED, label, ": the cuda backend runs q8_0 and q4_0 weights only (the caller loads other "
+                                           "types dequantized)");
+    if (!fits_grid(qgemm_plan(op->u.gemm.m, op->u.gemm.n).grid))
+        return fail(BK_UNSUPPORTED, label, ": m is too large for one launch grid");
+    return BK_OK;
 }
 
 }  // namespace
 
 bk_status check_op(const bk_device* d, const bk_op_desc* op) {
+    if (bk_nn_rules::is_nn_op(op->kind)) return check_nn_op(d, op);  // the whole descriptor
     if (std::string why = bk_plugin::desc_size_rule(*op); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
     if (op->dtype_a >= BK_DTYPE_COUNT || (op->dtype_b >= BK_DTYPE_COUNT && !bk_is_block_type(op->dtype_b)) || op->dtype_c >= BK_DTYPE_COUNT)
         return fail(BK_INVALID_ARGUMENT, "op descriptor: unknown dtype");
@@ -54,9 +63,7 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op) {
     const std::string name = bk_op_name(op->kind);
     // The plugin's kernels (including the fill that poisons outputs) are built
     // for sm_80 and newer; an older GPU has no image to run.
-    if (d->facts.cc_major < 8)
-        return fail(BK_UNSUPPORTED, "the cuda plugin's kernels need compute capability 8.0 or newer; this device is " +
-                                        std::to_string(d->facts.cc_major) + "." + std::to_string(d->facts.cc_minor));
+    if (std::string why = too_old(d); !why.empty()) return fail(BK_UNSUPPORTED, why);
     bk_plugin::StreamBytes bytes;
     if (is_stream_op(op->kind)) {
         if (op->path == BK_PATH_VENDOR)
@@ -79,11 +86,8 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op) {
             // The ABI's rules (bakeoff/op_rules.h), then CUDA's 32-bit limit.
             if (std::string why = check_gemm_shape(op->u.gemm); !why.empty()) return fail(BK_INVALID_ARGUMENT, why);
             if (std::string why = bk_plugin::gemm_types_rule(*op); !why.empty()) return fail(BK_UNSUPPORTED, why);
-            // Before the vendor check: cuBLASLt has no GGML block types either.
-            if (bk_is_block_type(op->dtype_b))
-                return fail(BK_UNSUPPORTED, bk_plugin::gemm_label(*op),
-                            ": block-quantized weights are not implemented by the cuda backend (no vendor library "
-                            "runs GGML blocks and there is no portable kernel yet: the caller loads them dequantized)");
+            // Before the vendor check: cuBLASLt has no GGML block types.
+            if (bk_is_block_type(op->dtype_b)) return check_block_gemm(op);
             if (op->path == BK_PATH_VENDOR) return blaslt_check(d, op);
             if (op->dtype_a != BK_F32 && op->dtype_a != BK_BF16 && op->dtype_a != BK_F16)
                 return fail(BK_UNSUPPORTED, "gemm portable: ", bk_dtype_name(op->dtype_a),
@@ -101,6 +105,7 @@ bk_status check_op(const bk_device* d, const bk_op_desc* op) {
 }
 
 bk_status launch_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operands, uint32_t n) {
+    if (bk_nn_rules::is_nn_op(op->kind)) return launch_nn_op(s, op, operands, n);  // checks it itself
     if (bk_status st = check_op(s->dev, op); st != BK_OK) return st;
     const std::string name = bk_op_name(op->kind);
     const uint32_t want = op->kind == BK_OP_GEMM ? 3 : stream_operand_count(op->kind);
@@ -123,7 +128,9 @@ bk_status launch_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operan
         if (bk_status st = check_buffer(operands[n - 1], bytes.out, "out", false); st != BK_OK) return st;
         const StreamGeometry g = geometry_for(s->dev, count, es);
         use_device(s->dev);
-        void* partials = dot ? ensure_scratch(s, kMaxDotPartials * sizeof(double)) : nullptr;
+        void* partials =
+            dot ? grow_scratch(&s->scratch, &s->scratch_bytes, kMaxDotPartials * sizeof(double), "dot partials")
+                : nullptr;
         // An empty dot still runs (one block, a zero partial) so that out[0] = 0.
         if (count == 0 && !dot) return BK_OK;
         check_cuda(launch_stream(op->kind, op->dtype_a, operands[0]->ptr, inputs > 1 ? operands[1]->ptr : nullptr,
@@ -149,14 +156,21 @@ bk_status launch_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operan
             return BK_OK;
         }
         case BK_OP_GEMM: {
-            const bk_plugin::GemmSpans sp = bk_plugin::gemm_spans(
-                op->u.gemm, bk_dtype_size(op->dtype_a), bk_dtype_size(op->dtype_b), bk_dtype_size(op->dtype_c));
+            bk_plugin::GemmSpans sp;
+            std::string why;
+            if (bk_status st = bk_plugin::check_gemm(*op, &sp, &why); st != BK_OK) return fail(st, why);
             if (bk_status st = check_buffer(operands[0], sp.a, "A", false); st != BK_OK) return st;
             if (bk_status st = check_buffer(operands[1], sp.b, "B", false); st != BK_OK) return st;
             if (bk_status st = check_buffer(operands[2], sp.c, "C", false); st != BK_OK) return st;
             use_device(s->dev);
             if (op->path == BK_PATH_VENDOR) {
                 blaslt_gemm(s, op, operands[0], operands[1], operands[2]);
+                return BK_OK;
+            }
+            if (bk_is_block_type(op->dtype_b)) {
+                check_cuda(launch_qgemm(op->dtype_b, op->u.gemm, operands[0]->ptr, operands[1]->ptr, operands[2]->ptr,
+                                        qgemm_plan(op->u.gemm.m, op->u.gemm.n), s->s),
+                           "block-quantized gemm kernel");
                 return BK_OK;
             }
             check_cuda(launch_portable_gemm(op->dtype_a, op->u.gemm, operands[0]->ptr, operands[1]->ptr,
@@ -168,6 +182,7 @@ bk_status launch_op(bk_stream* s, const bk_op_desc* op, bk_buffer* const* operan
 }
 
 bk_status op_info(bk_device* d, const bk_op_desc* op, std::string* out) {
+    if (bk_nn_rules::is_nn_op(op->kind)) return nn_op_info(d, op, out);  // checks it itself
     if (bk_status st = check_op(d, op); st != BK_OK) return st;
     if (is_stream_op(op->kind)) {
         const size_t es = bk_dtype_size(op->dtype_a);
@@ -186,6 +201,16 @@ bk_status op_info(bk_device* d, const bk_op_desc* op, std::string* out) {
                 std::lock_guard<std::mutex> lock(d->mu);
                 auto it = d->op_infos.find(blaslt_key(op));
                 *out = it != d->op_infos.end() ? it->second : blaslt_version();
+                return BK_OK;
+            }
+            if (bk_is_block_type(op->dtype_b)) {
+                const QGemmPlan p = qgemm_plan(op->u.gemm.m, op->u.gemm.n);
+                *out = std::string("bakeoff CUDA ") + bk_dtype_name(op->dtype_b) +
+                       (p.gemv ? " GEMV: one warp per weight row, lane l takes value l of each block (coalesced), "
+                                 "every row of A at once, warp-shuffle sums"
+                               : " GEMM: 64x64 tiles, weights dequantized into shared memory one block per row and "
+                                 "k slice of 32, 4x4 register blocks, 256 threads") +
+                       "; A stays f32 (not requantized), fp32 accumulation";
                 return BK_OK;
             }
             *out = "bakeoff tiled CUDA GEMM: 64x64 tiles, k slices of 16 in shared memory, 4x4 register blocks, "
