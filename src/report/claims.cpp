@@ -58,6 +58,10 @@ nlohmann::json claim_json(const Record& r, const specs::DeviceMatch& match, cons
             if (const auto* p = prices->find(chip.id)) {
                 j["per_kusd"] = opt(specs::per_kusd(*value, p->price_usd));
                 j["per_usd_hour"] = opt(specs::per_usd_hour(*value, p->price_per_hour_usd));
+                // Serving: what a million output tokens cost at the rental price
+                // (docs/serving.md): $/h / (tokens/s x 3600 s/h) x 10^6.
+                if (r.workload == "llm.serve" && p->price_per_hour_usd && *p->price_per_hour_usd > 0 && *value > 0)
+                    j["usd_per_million_output_tokens"] = *p->price_per_hour_usd / (*value * 3600.0) * 1e6;
                 j["price_source"] = p->source;
             }
         }
