@@ -8,6 +8,7 @@
 #pragma once
 
 #ifdef __cplusplus
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -333,15 +334,29 @@ inline std::string check_serving_indices(const bk_op_desc& op, const int32_t* po
                 if (pos_or_slot[r] < 0) return at("pos", r, pos_or_slot[r], "a position must be >= 0");
             return {};
         case BK_OP_PAGED_KV_WRITE: {
-            std::vector<bool> used(static_cast<std::size_t>(n.capacity), false);
-            for (int64_t r = 0; r < n.rows; ++r) {
+            // (slot, row) of the rows that write, sorted: a repeated slot is
+            // adjacent to its first writer. The cost follows rows, not the
+            // cache's capacity (which may be 2^31 slots).
+            // Rows are checked in order: the first row out of range or
+            // repeating an earlier row's slot is the one named.
+            std::vector<std::pair<int32_t, int64_t>> writes;
+            int64_t out_of_range = -1;
+            for (int64_t r = 0; r < n.rows && out_of_range < 0; ++r) {
                 const int32_t sl = pos_or_slot[r];
                 if (sl == -1) continue;
-                if (sl < 0 || sl >= n.capacity)
-                    return at("slot", r, sl, "must lie in [0, capacity = " + std::to_string(n.capacity) + ") or be -1");
-                if (used[static_cast<std::size_t>(sl)]) return at("slot", r, sl, "names a slot an earlier row writes");
-                used[static_cast<std::size_t>(sl)] = true;
+                if (sl < 0 || sl >= n.capacity) out_of_range = r;
+                else writes.emplace_back(sl, r);
             }
+            std::sort(writes.begin(), writes.end());
+            int64_t first_repeat = -1;  // the first row whose slot an earlier row writes
+            for (std::size_t i = 1; i < writes.size(); ++i)
+                if (writes[i].first == writes[i - 1].first && (first_repeat < 0 || writes[i].second < first_repeat))
+                    first_repeat = writes[i].second;
+            if (first_repeat >= 0)
+                return at("slot", first_repeat, pos_or_slot[first_repeat], "names a slot an earlier row writes");
+            if (out_of_range >= 0)
+                return at("slot", out_of_range, pos_or_slot[out_of_range],
+                          "must lie in [0, capacity = " + std::to_string(n.capacity) + ") or be -1");
             return {};
         }
         case BK_OP_PAGED_ATTENTION: {
