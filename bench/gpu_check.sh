@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The CUDA backend's proof on a GPU, in one call of under 10 minutes, from the
 # pack bench/pack_gpu_check.sh made on a build machine (carry build/gpu-pack).
-# Writes into OUTDIR (7 files):
+# Writes into OUTDIR (8 files):
 #   log.txt        nvidia-smi, `bakeoff devices`, `bakeoff conformance
 #                  --backend cuda` and every step's command, exit status, time
 #   quick.json     `bakeoff run --device cuda --suite quick`
@@ -9,6 +9,8 @@
 #                  prompt / depth 1024, the standard suite's batches 1 and 8)
 #   attention.json the standard suite's attention cases on CUDA
 #   gemm.json      gemm bf16 8192^3, vendor (cuBLASLt) and portable
+#   serve.json     llm.serve's standard concurrency sweep (small model, bf16:
+#                  continuous batching over the paged-attention kernels)
 #   torch.json     PyTorch on the same GPU in the same call: torch.matmul bf16
 #                  8192^3, scaled_dot_product_attention at the attention
 #                  cases' shapes, a device copy, an eager decode of the 1b
@@ -63,13 +65,15 @@ step() {
 
 { date -u; nvidia-smi; echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"; } >>"$log" 2>&1
 step devices 20 "$B" devices
-step conformance 100 "$B" conformance --backend cuda
+step conformance 80 "$B" conformance --backend cuda
 step quick 100 "$B" run --device cuda --suite quick --time-budget 2 --out "$out/quick.json"
 step llm 150 "$B" run --device cuda --suite standard --workload 'llm.*' --dtype bf16 --size 1024 \
   --time-budget 3 --out "$out/llm.json"
 step attention 50 "$B" run --device cuda --suite standard --workload attention --time-budget 1 \
   --out "$out/attention.json"
 step gemm 30 "$B" run --device cuda --workload gemm --dtype bf16 --size 8192 --time-budget 3 --out "$out/gemm.json"
+step serve 20 "$B" run --device cuda --suite standard --workload llm.serve --dtype bf16 --time-budget 0.5 \
+  --out "$out/serve.json"
 results=()
 for f in quick llm attention gemm; do [[ -f $out/$f.json ]] && results+=("$out/$f.json"); done
 step torch 120 env PYTHONUNBUFFERED=1 python3 bench/torch_peers.py --out "$out/torch.json" \
