@@ -116,10 +116,11 @@ TEST(ServingPoints, ReadFromRecordsAndGroupedWithTheirFrontier) {
         if (auto p = serving_point(r, "a.json")) pts.push_back(*p);
     ASSERT_EQ(pts.size(), 4u);
     EXPECT_DOUBLE_EQ(pts[0].per_device, 400);
-    EXPECT_DOUBLE_EQ(pts[0].per_user, 40);
+    EXPECT_NEAR(pts[0].per_user, 40, 1e-9);
     EXPECT_EQ(pts[0].load_label(), "c4");
     EXPECT_EQ(pts[3].load_label(), "2.5 req/s");
-    EXPECT_DOUBLE_EQ(*pts[0].ttft_p99_ms, 210);
+    // TTFT {120, 150, 210} ms: p99 at rank 1.98 of 2.
+    EXPECT_NEAR(*pts[0].ttft_p99_ms, 150 + 0.98 * 60, 1e-9);
     EXPECT_FALSE(pts[3].ttft_p50_ms.has_value());
 
     const auto series = group_serving_points(pts);
