@@ -60,6 +60,8 @@ footer { margin-top: 36px; font-size: 12px; color: #555; }
 
 }  // namespace
 
+std::string report_css() { return css(); }
+
 std::string render_report_html(const Comparison& c, const ReportOptions& o) {
     std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
     h += fmt::format("<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n", kCsp);
