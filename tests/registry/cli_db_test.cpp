@@ -50,6 +50,14 @@ TEST(DbCli, AddListQueryLeaderboardRemove) {
     ASSERT_EQ(val.code, 0) << val.err;
     EXPECT_NE(val.out.find("matches"), std::string::npos) << val.out;
 
+    // A file from before digests validates with a note.
+    auto doc = nlohmann::json::parse(slurp(smoke(1)));
+    doc.erase("digest");
+    std::ofstream(dir() / "old.json") << doc.dump();
+    auto old = bk("validate " + q(dir() / "old.json"));
+    EXPECT_EQ(old.code, 0) << old.err;
+    EXPECT_NE(old.out.find("no digest (written before results files carried one)"), std::string::npos) << old.out;
+
     auto add = bk("db add " + q(smoke(0)) + " " + q(smoke(1)), "BAKEOFF_DB=" + db.string());
     ASSERT_EQ(add.code, 0) << add.err;
     EXPECT_NE(add.out.find("added as run 1"), std::string::npos) << add.out;
@@ -153,6 +161,15 @@ TEST(DbCli, CorruptDatabaseAndBadInputAreOneLine) {
         EXPECT_EQ(count_lines(r.err), 1) << args << ": " << r.err;
         EXPECT_NE(r.err.find("junk.db"), std::string::npos) << r.err;
     }
+    // The results reader's limits apply before anything reaches the database.
+    const fs::path deep = dir() / "deep.json";
+    std::ofstream(deep) << std::string(500, '[') << std::string(500, ']');
+    auto nested = bk("db add --db " + q(dir() / "limits.db") + " " + q(deep));
+    EXPECT_EQ(nested.code, 1);
+    EXPECT_EQ(count_lines(nested.err), 1) << nested.err;
+    EXPECT_NE(nested.err.find("nested more than 100 deep"), std::string::npos) << nested.err;
+    EXPECT_NE(bk("db add --db " + q(dir() / "limits.db") + " /dev/zero").err.find("not a regular file"), std::string::npos);
+
     auto missing = bk("db ls --db " + q(dir() / "missing.db"));
     EXPECT_EQ(missing.code, 1);
     EXPECT_NE(missing.err.find("no registry there"), std::string::npos) << missing.err;
