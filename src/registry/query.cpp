@@ -1,6 +1,7 @@
 // Registry::query and Registry::load: the flat view narrowed by a filter,
 // every value bound as a parameter.
 #include "registry/guarded.h"
+#include "registry/sqlite.h"
 #include "registry/record_row.h"
 #include "registry/registry.h"
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "registry/registry.h"
+#include "registry/sqlite.h"
 
 #include <string>
 

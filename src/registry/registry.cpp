@@ -2,6 +2,7 @@
 
 #include "core/host_info.h"
 #include "registry/guarded.h"
+#include "registry/sqlite.h"
 #include "registry/record_row.h"
 #include "registry/schema.h"
 #include "results/validate.h"

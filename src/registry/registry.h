@@ -9,7 +9,6 @@
 // kBusyTimeoutMs for one another, so concurrent adds all land or fail cleanly.
 #pragma once
 
-#include "registry/sqlite.h"
 #include "results/results_file.h"
 
 #include <nlohmann/json.hpp>
@@ -81,6 +80,7 @@ struct StoredRun {
     ResultsFile results;
 };
 
+class Connection;  // registry/sqlite.h: only the registry's own files see SQLite
 class Registry {
 public:
     // Opens the database. `create`: make the file and its schema when missing
