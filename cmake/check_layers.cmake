@@ -15,13 +15,14 @@ set(_rank_core 1)
 set(_rank_results 2)
 set(_rank_nn 3)
 set(_rank_specs 3)
+set(_rank_registry 3)
 set(_rank_workloads 4)
 set(_rank_harness 5)
 set(_rank_cluster 6)
 set(_rank_conformance 6)
 set(_rank_report 7)
 set(_rank_cli 8)
-set(_layers numeric core results nn specs workloads harness cluster conformance report cli)
+set(_layers numeric core results nn specs registry workloads harness cluster conformance report cli)
 
 # Vendor headers: the regex of the #include and the one folder allowed to name it.
 set(_vendor_rules

@@ -17,7 +17,7 @@ build="$root/build/fuzz"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(results safetensors chips_csv prices_csv sizes worker_protocol gguf hf_config)
+[ ${#targets[@]} -gt 0 ] || targets=(results registry safetensors chips_csv prices_csv sizes worker_protocol gguf hf_config)
 
 cc="${CC:-clang}"
 cxx="${CXX:-clang++}"

@@ -9,6 +9,8 @@ packages=(
   libopenblas-pthread-dev libdnnl-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev libhwloc-dev
   libgtest-dev
+  libssl-dev  # libcrypto: the results file's SHA-256 digest
+  libsqlite3-dev  # the results registry (bakeoff db)
   pocl-opencl-icd ocl-icd-opencl-dev opencl-headers clinfo
   libclblast1  # the OpenCL vendor GEMM (dlopened: the plugin builds and runs without it)
   openmpi-bin libopenmpi-dev  # collectives across ranks (mpirun), tests/cluster

@@ -1,5 +1,5 @@
 // bakeoff validate FILE...: structure, schema version, and every figure
-// recomputed from the raw samples.
+// recomputed from the raw samples, and the file's digest (results/digest.h).
 #include "cli/commands.h"
 #include "core/terminal_text.h"
 #include "results/validate.h"
@@ -21,7 +21,12 @@ Subcommand add_validate_command(CLI::App& parent) {
                         ResultsFile r = read_results(f);
                         auto problems = check_consistency(r);
                         if (problems.empty()) {
-                            fmt::print("{}: ok ({} records, schema v{})\n", terminal_safe(f), r.records.size(), kResultsSchemaVersion);
+                            const std::string digest =
+                                r.digest.state == DigestCheck::State::matches
+                                    ? "digest " + r.digest.file.substr(0, 16) + " matches"
+                                    : "no digest (written before results files carried one)";
+                            fmt::print("{}: ok ({} records, schema v{}, {})\n", terminal_safe(f), r.records.size(),
+                                       kResultsSchemaVersion, digest);
                         } else {
                             for (const auto& p : problems) fmt::print(stderr, "{}\n", terminal_safe(f + ": inconsistent: " + p));
                             rc = 1;

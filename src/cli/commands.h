@@ -28,6 +28,7 @@ Subcommand add_compare_command(CLI::App& parent);
 Subcommand add_report_command(CLI::App& parent);
 Subcommand add_project_command(CLI::App& parent);
 Subcommand add_conformance_command(CLI::App& parent);
+Subcommand add_db_command(CLI::App& parent);  // the results registry: cmd_db*.cpp
 Subcommand add_worker_command(CLI::App& parent);  // hidden: `bakeoff run`'s per-device worker
 
 }  // namespace bakeoff::cli

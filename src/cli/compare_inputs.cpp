@@ -11,7 +11,14 @@
 namespace bakeoff::cli {
 
 void add_compare_input_options(CLI::App* sub, CompareInputArgs& a) {
-    sub->add_option("files", a.files, "Results files (JSON); each device of each file is a column")->required();
+    sub->add_option("files", a.files, "Results files (JSON); each device of each file is a column");
+    sub->add_option("--db", a.db, "Read runs from this registry too (bakeoff db); each run is a file labelled run-N");
+    auto& f = a.db_filter;
+    sub->add_option("--run", f.runs, "With --db: only these runs (bakeoff db ls); repeatable")->needs("--db");
+    sub->add_option("--workload", f.workload, "With --db: only this workload")->needs("--db");
+    sub->add_option("--dtype", f.dtype, "With --db: only this dtype")->needs("--db");
+    sub->add_option("--device", f.device, "With --db: only devices whose name or model contains this text")->needs("--db");
+    sub->add_option("--host", f.host, "With --db: only records measured on this host")->needs("--db");
     sub->add_option("--baseline", a.baseline,
                     "The column the others are compared with: a results file (added when not listed) or a column "
                     "label; default the first column");
@@ -25,9 +32,21 @@ void refuse_output_among_inputs(const std::string& out, const CompareInputArgs& 
     if (out.empty()) return;
     std::vector<std::string> inputs = with_baseline_file(a.files, a.baseline);
     if (!a.chips_file.empty()) inputs.push_back(a.chips_file);
+    if (!a.db.empty()) inputs.push_back(a.db);
     for (const auto& in : inputs)
         if (same_file(out, in))
             throw UsageError(fmt::format("--out: '{}' is also an input ('{}'); writing it would destroy it", out, in));
+}
+
+std::vector<InputFile> read_compare_inputs(const CompareInputArgs& a) {
+    if (a.files.empty() && a.db.empty()) throw UsageError("name results files, or a registry with --db");
+    std::vector<InputFile> inputs = read_inputs(with_baseline_file(a.files, a.baseline));
+    if (a.db.empty()) return inputs;
+    const registry::Registry reg(a.db, false);
+    auto runs = reg.load(a.db_filter);
+    if (runs.empty()) throw std::runtime_error(fmt::format("{}: no record matches the filter", a.db));
+    for (auto& r : runs) inputs.push_back({fmt::format("run-{}", r.info.run), std::move(r.results)});
+    return inputs;
 }
 
 int with_comparison(const CompareInputArgs& a, const std::string& command,
@@ -46,7 +65,7 @@ int with_comparison(const CompareInputArgs& a, const std::string& command,
     o.chips = &db;
     Comparison c;
     try {
-        c = build_comparison(read_inputs(with_baseline_file(a.files, a.baseline)), o);
+        c = build_comparison(read_compare_inputs(a), o);
     } catch (const std::invalid_argument& e) {  // a baseline or --chip naming no column
         throw UsageError(fmt::format("{} (see 'bakeoff {} --help')", e.what(), command));
     }

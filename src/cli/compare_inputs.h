@@ -3,6 +3,7 @@
 // same one-line errors and exit codes (1 bad file, 2 usage).
 #pragma once
 
+#include "registry/registry.h"
 #include "report/compare.h"
 
 #include <CLI/CLI.hpp>
@@ -18,6 +19,10 @@ struct CompareInputArgs {
     std::string baseline;
     std::string chips_file;
     std::vector<std::string> chip_overrides;  // COLUMN=CHIP_ID
+    // --db FILE: runs from the registry as well (each a file labelled run-N),
+    // narrowed by the filter flags (--run, --workload, ...).
+    std::string db;
+    registry::Filter db_filter;
 };
 
 void add_compare_input_options(CLI::App* sub, CompareInputArgs& a);
@@ -26,6 +31,10 @@ void add_compare_input_options(CLI::App* sub, CompareInputArgs& a);
 // files, the baseline, the chip database): the atomic rename would replace
 // an input with the report made from it.
 void refuse_output_among_inputs(const std::string& out, const CompareInputArgs& a);
+
+// The files, then the registry's runs that pass the filter (none without --db).
+// Throws UsageError when there is neither a file nor --db, or the filter leaves no record.
+std::vector<InputFile> read_compare_inputs(const CompareInputArgs& a);
 
 // Builds the comparison and hands it to `use`; returns 0. Throws UsageError
 // for a bad --chip or --baseline, and lets a file that cannot be read through.

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
         bakeoff::cli::add_compare_command(app), bakeoff::cli::add_report_command(app),
         bakeoff::cli::add_project_command(app),
         bakeoff::cli::add_conformance_command(app),
+        bakeoff::cli::add_db_command(app),
         bakeoff::cli::add_worker_command(app),
     };
     try {

@@ -73,6 +73,8 @@ std::string section_id(const std::string& section) {
 
 }  // namespace
 
+std::string report_css() { return css(); }
+
 std::string render_report_html(const Comparison& c, const ReportOptions& o) {
     std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
     h += fmt::format("<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n", kCsp);

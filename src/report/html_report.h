@@ -22,4 +22,7 @@ struct ReportOptions {
 
 std::string render_report_html(const Comparison& c, const ReportOptions& o);
 
+// The report's stylesheet, shared with the leaderboard site (report/site.h).
+std::string report_css();
+
 }  // namespace bakeoff

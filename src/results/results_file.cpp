@@ -66,7 +66,21 @@ void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& 
     write_text_atomic(path, doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
-void write_results(const std::filesystem::path& path, const ResultsFile& f) { write_json_atomic(path, to_json(f)); }
+nlohmann::json to_json_with_digest(const ResultsFile& f) {
+    nlohmann::json doc = to_json(f);
+    try {
+        (void)doc.dump();
+    } catch (const nlohmann::json::type_error&) {
+        // A string that is not UTF-8: digest the text as the file will hold it (U+FFFD in its place).
+        doc = nlohmann::json::parse(doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+    doc["digest"] = results_digest(doc);
+    return doc;
+}
+
+void write_results(const std::filesystem::path& path, const ResultsFile& f) {
+    write_json_atomic(path, to_json_with_digest(f));
+}
 
 nlohmann::json read_json_file(const std::filesystem::path& path) {
     const std::string name = path.string();
@@ -100,8 +114,10 @@ nlohmann::json read_json_file(const std::filesystem::path& path) {
 }
 
 ResultsFile read_results(const std::filesystem::path& path) {
-    const std::string name = path.string();
-    nlohmann::json doc = read_json_file(path);
+    return results_from_json(read_json_file(path), path.string());
+}
+
+ResultsFile results_from_json(nlohmann::json doc, const std::string& name) {
     if (!doc.is_object()) throw InputError(fmt::format("{}: not a bakeoff results file (top level is not an object)", name));
     if (!doc.contains("schema") || doc["schema"] != kResultsSchema)
         throw InputError(fmt::format("{}: not a bakeoff results file (no \"schema\": \"{}\")", name, kResultsSchema));
@@ -114,6 +130,7 @@ ResultsFile read_results(const std::filesystem::path& path) {
     if (!doc.contains("records") || !doc["records"].is_array())
         throw InputError(fmt::format("{}: missing the \"records\" array", name));
     ResultsFile f;
+    f.digest = check_digest(doc);
     std::size_t i = 0;
     for (const auto& rj : doc["records"]) {
         try {

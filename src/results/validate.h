@@ -11,7 +11,9 @@
 
 namespace bakeoff {
 
-// One line per problem, each naming the record; empty when consistent.
+// One line per problem, each naming the record; empty when consistent. A file
+// whose digest does not match (f.digest, read_results) is one more problem,
+// naming the first part that differs.
 std::vector<std::string> check_consistency(const ResultsFile& f);
 
 // What every command that shows figures from a results file reads (compare,

@@ -1,6 +1,7 @@
 // bakeoff report: the HTML it writes, and that page loaded in headless
 // Chromium (charts present, hostile strings inert, a screenshot that is not blank).
 #include "compare_fixtures.h"
+#include "common/headless_browser.h"
 
 #include "report/compare.h"
 #include "report/html_report.h"
@@ -18,6 +19,9 @@
 
 using namespace bakeoff;
 using namespace bakeoff::testing;
+using bakeoff::testing_support::chromium;
+using bakeoff::testing_support::headless;
+using bakeoff::testing_support::png_size;
 namespace fs = std::filesystem;
 
 namespace {
@@ -117,39 +121,6 @@ std::string make_report(const Fixture& f) {
                    f.dir);
     EXPECT_EQ(r.code, 0) << r.err;
     return slurp(f.dir / "report.html");
-}
-
-// Debian's chromium (or BAKEOFF_CHROMIUM); "" when there is none.
-std::string chromium() {
-    if (const char* e = std::getenv("BAKEOFF_CHROMIUM"); e && *e) return e;
-    for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"})
-        if (fs::exists(p)) return p;
-    return "";
-}
-
-// Runs headless Chromium on a file with `mode` ("--dump-dom" or "--screenshot=..."), killed after 60 s.
-Run headless(const std::string& browser, const fs::path& page, const std::string& mode, const fs::path& dir) {
-    const fs::path profile = dir / ("profile-" + std::to_string(std::rand()));
-    fs::create_directories(profile);
-    const std::string cmd = "timeout -k 5 60 '" + browser +
-                            "' --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
-                            "--disable-component-update --disable-sync --disable-dev-shm-usage --hide-scrollbars "
-                            "--user-data-dir=" + quote(profile) + " " + mode + " 'file://" + page.string() + "'";
-    Run r = shell(cmd, dir);
-    std::error_code ec;
-    fs::remove_all(profile, ec);
-    return r;
-}
-
-// Width and height from a PNG's IHDR; {0, 0} when the file is not a PNG.
-std::pair<std::uint32_t, std::uint32_t> png_size(const std::string& png) {
-    if (png.size() < 24 || png.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0 || png.compare(12, 4, "IHDR") != 0) return {0, 0};
-    auto be32 = [&](std::size_t at) {
-        std::uint32_t v = 0;
-        for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(png[at + i]);
-        return v;
-    };
-    return {be32(16), be32(20)};
 }
 
 }  // namespace
