@@ -42,16 +42,10 @@ db="${BAKEOFF_DB:-bakeoff.db}"
 report="$(dirname "$db")/report.html"
 mkdir -p "$(dirname "$db")"
 echo
-# `bakeoff db --help` exits 0 even where there is no `db` (the top help then
-# shows): the subcommand list says whether this build has one.
-if "$bakeoff" --help 2>/dev/null | grep -qE '^ +db( |$)'; then
-  if "$bakeoff" db add --db "$db" "$out"; then
-    echo "database: $db (this run added; see 'bakeoff db ls --db $db')"
-  else
-    echo "run.sh: the run was not added to $db (the line above says why)" >&2
-  fi
+if "$bakeoff" db add --db "$db" "$out"; then
+  echo "database: $db (this run added; see 'bakeoff db ls --db $db')"
 else
-  echo "database: skipped ('bakeoff db' is not in this build)"
+  echo "run.sh: the run was not added to $db (the line above says why)" >&2
 fi
 if "$bakeoff" report "$out" -o "$report" >/dev/null; then
   echo "results:  $out"

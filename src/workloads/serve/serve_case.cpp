@@ -111,12 +111,12 @@ public:
                                             i, t, batched.output[t], a.forced_gap[t], v.tolerance));
         }
         // 3. Alone against the fp64 reference.
-        const double ref = reference_error();
-        if (!(ref <= v.tolerance))
-            return fail(fmt::format("a request run alone differs from the fp64 reference by {:.3g} (tolerance {:.3g})",
-                                    ref, v.tolerance));
+        const RefCheck ref = reference_check();
+        if (!ref.passes)
+            return fail(fmt::format("a request run alone differs from the fp64 reference: {}", ref.detail));
         v.ok = true;
-        v.error = std::max(worst, ref);
+        v.error = std::max(worst, ref.passes_by_gate ? 0.0 : ref.error);
+        if (ref.passes_by_gate) v.detail = ref.detail;
         return v;
     }
 
@@ -129,7 +129,18 @@ private:
         return engine_->serve(s, reqs, one, 1, forced);
     }
 
-    double reference_error() {
+    struct RefCheck {
+        bool passes = false, passes_by_gate = false;
+        double error = 0;
+        std::string detail;
+    };
+
+    // Max |error| / max |reference| within the tolerance; for a model with
+    // block-quantized matrices, whose kernels round activations to 8-bit
+    // blocks (plugin_quant.h), the quality gate of docs/models.md instead
+    // where that error exceeds it (KL and top-1 over the output positions):
+    // rounding compounds over the decode steps, as in any quantized engine.
+    RefCheck reference_check() {
         const LlmConfig& m = engine_->model().config();
         Request r;
         const auto& p0 = requests_.front().prompt;
@@ -162,7 +173,21 @@ private:
         const auto want = ref_logits(*weights_, x, {}, f.act_dtype);
         std::vector<double> got;
         for (const auto& row : a.check_logits) got.insert(got.end(), row.begin(), row.end());
-        return relative_error(got, want);
+        RefCheck r_;
+        const double tol = llm_tolerance(dtype_, formats_);
+        r_.error = relative_error(got, want);
+        r_.detail = fmt::format("max |error| / max |reference| {:.3g} (tolerance {:.3g})", r_.error, tol);
+        r_.passes = r_.error <= tol;
+        const bool blocks = std::any_of(formats_.begin(), formats_.end(), [](bk_dtype f) { return is_block_type(f); });
+        if (!r_.passes && blocks) {
+            const GateFigures g = gate_figures(want, got, m.vocab);
+            const GateThresholds th = gate_thresholds(dtype_);
+            r_.passes = r_.passes_by_gate = gate_passes(g, th);
+            r_.detail += fmt::format("; block-quantized: quality gate mean KL {:.3g} (limit {:.3g}), top-1 {:.0f} % of {} "
+                                     "decisive positions (limit {:.0f} %)",
+                                     g.kl_mean, th.kl_mean, 100 * g.top1, g.top1_positions, 100 * th.top1);
+        }
+        return r_;
     }
 
     CaseSpec c_;
