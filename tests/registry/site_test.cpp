@@ -4,6 +4,7 @@
 // in headless Chromium: charts present, hostile strings inert, not blank.
 #include "common/command_runner.h"
 #include "common/headless_browser.h"
+#include "common/serving_figures.h"
 #include "registry/registry.h"
 #include "registry_fixtures.h"
 #include "report/site.h"
@@ -38,7 +39,7 @@ Record serve_record(const TestDevice& d, int concurrency, double per_device, dou
     r.params = {{"concurrency", concurrency},
                 {"profile", "chat"},
                 {"model", "llama-1b"},
-                {"measured", {{"serving", {{"tokens_per_s_per_user", per_user}}}}}};
+                {"measured", {{"serving", serving_figures(per_user)}}}};
     return r;
 }
 
