@@ -4,10 +4,12 @@
 #include "report/format.h"
 #include "report/html_report.h"
 #include "report/html_util.h"
-#include "report/site_pareto.h"
+#include "report/pareto_chart.h"
 #include "results/digest.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include <cctype>
 #include <cmath>
@@ -74,7 +76,8 @@ std::string page_frame(const std::string& title, const std::string& body, const 
 }
 
 std::string pareto_block(const std::vector<registry::FlatRow>& rows, const std::string& title) {
-    std::vector<ParetoPoint> points;
+    svg::ParetoChart chart;
+    chart.title = title;
     std::vector<std::vector<std::string>> table_rows;
     for (const auto& r : rows) {
         if (r.workload != "llm.serve" || r.status != "ok" || !r.value) continue;
@@ -96,13 +99,22 @@ std::string pareto_block(const std::vector<registry::FlatRow>& rows, const std::
         if (!text("model").empty()) series += " · " + text("model");
         if (!text("profile").empty()) series += " · " + text("profile");
         const double x = per_user->get<double>();
-        points.push_back({x, *r.value, series,
-                          fmt::format("{}: {} tokens/s/user, {} tokens/s/device ({}; run {})", series, format_figure(x),
-                                      format_figure(*r.value), load(), r.run)});
+        auto it = std::find_if(chart.series.begin(), chart.series.end(),
+                               [&](const ParetoSeries& ps) { return ps.name == series; });
+        if (it == chart.series.end()) it = chart.series.insert(chart.series.end(), ParetoSeries{series, {}});
+        const std::string label = p.contains("concurrency") && p["concurrency"].is_number()
+                                      ? "c" + p["concurrency"].dump()
+                                      : p.contains("request_rate") && p["request_rate"].is_number()
+                                            ? p["request_rate"].dump() + " req/s"
+                                            : "";
+        it->points.push_back({x, *r.value, label,
+                              fmt::format("{}: {} tokens/s/user, {} tokens/s/device ({}; run {})", series,
+                                          format_figure(x), format_figure(*r.value), load(), r.run)});
         table_rows.push_back({series, load(), format_figure(x), format_figure(*r.value), std::to_string(r.run)});
     }
-    if (points.empty()) return "";
-    std::string o = "<figure>" + pareto_svg(points, title) +
+    const std::string svg = svg::pareto_svg(chart);
+    if (svg.empty()) return "";
+    std::string o = "<figure>" + svg +
                     "<figcaption>Filled points and lines: each series' frontier (no point of the series is better on "
                     "both axes).</figcaption></figure>\n";
     return o + html::table({"Serving points", {"series", "load", "tokens/s per user", "tokens/s per device", "run"},

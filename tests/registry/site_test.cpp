@@ -8,7 +8,6 @@
 #include "registry/registry.h"
 #include "registry_fixtures.h"
 #include "report/site.h"
-#include "report/site_pareto.h"
 
 #include <gtest/gtest.h>
 
@@ -96,13 +95,6 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-TEST(SitePareto, TheFrontierIsTheNonDominatedPointsOfEachSeries) {
-    const std::vector<site::ParetoPoint> p = {
-        {50, 50, "a", ""}, {12, 60, "a", ""}, {37, 300, "a", ""}, {10, 10, "b", ""}, {5, 5, "b", ""}};
-    const auto f = site::pareto_frontier(p);
-    EXPECT_EQ(f, (std::vector<bool>{true, false, true, true, false}));
-}
-
 TEST(Site, PagesAreSelfContainedWithAStrictPolicy) {
     const Site& s = written_site();
     std::size_t pages = 0;
@@ -127,7 +119,7 @@ TEST(Site, PagesAreSelfContainedWithAStrictPolicy) {
     EXPECT_NE(s.alpha_page.find("host-b"), std::string::npos);
     EXPECT_GE(count(s.alpha_page, "class=\"chart roofline\""), 2u);
     EXPECT_EQ(count(s.alpha_page, "class=\"chart pareto\""), 1u);
-    EXPECT_EQ(count(s.alpha_page, "frontier-point"), 2u);
+    EXPECT_EQ(count(s.alpha_page, "class=\"point frontier\""), 2u);
     EXPECT_EQ(site::device_page_name("Evil " + kHostile).find_first_of("<>\"' /"), std::string::npos);
 }
 
