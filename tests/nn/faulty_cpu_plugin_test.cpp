@@ -7,6 +7,7 @@
 #include "conformance/nn_op_case.h"
 #include "core/backend.h"
 #include "core/plugin_registry.h"
+#include "common/faulty_cpu_device.h"
 #include "cpu_backend.h"
 
 #include <gtest/gtest.h>
@@ -18,34 +19,14 @@
 namespace bakeoff {
 namespace {
 
-class FaultyCpu : public ::testing::Test {
+class FaultyCpu : public testing::FaultyCpuTest {
 protected:
-    // As bakeoff's own registry does: the built-in CPU backend first (its init
-    // runs OpenMP teams), then the plugin, probed in a forked child.
-    void SetUp() override {
-        unsetenv("BAKEOFF_FAULTY_PAGED");
-        ASSERT_TRUE(reg_.add_builtin(bakeoff_cpu_backend()));
-        reg_.set_probe_timeout(20);
-        // <build>/test-plugins-faulty, beside <build>/test-plugins.
-        const auto dir = std::filesystem::path(BAKEOFF_TEST_PLUGIN_DIR).parent_path() / "test-plugins-faulty";
-        ASSERT_TRUE(reg_.load_file(dir / "libbakeoff_faulty_cpu.so"))
-            << (reg_.refused().empty() ? "" : reg_.refused().back().reason);
-        for (const DeviceInfo& d : reg_.devices())
-            if (d.id() == "faultycpu:0") info_ = d;
-        ASSERT_NE(info_.backend, nullptr) << "no faultycpu device";
-        dev_ = std::make_unique<Device>(info_);
-    }
-    void TearDown() override { unsetenv("BAKEOFF_FAULTY_PAGED"); }
-
     conformance::Outcome run(const bk_op_desc& op) {
         const auto r = conformance::run_case(*dev_, op, 7);
         last_detail_ = r.detail;
         return r.outcome;
     }
 
-    PluginRegistry reg_;
-    DeviceInfo info_;
-    std::unique_ptr<Device> dev_;
     std::string last_detail_;
 };
 

@@ -3,7 +3,7 @@
 // batch-invariance check catching a kernel that is wrong only when several
 // sequences share a step (the faulty CPU proxy plugin).
 #include "common/cpu_device.h"
-#include "cpu_backend.h"
+#include "common/faulty_cpu_device.h"
 #include "harness/runner.h"
 #include "results/serving_check.h"
 #include "workloads/llm/llm_config.h"
@@ -83,24 +83,7 @@ TEST(ServeCpu, AnImpossibleLoadIsRefusedNamingTheFlag) {
     }
 }
 
-class FaultyServe : public ::testing::Test {
-protected:
-    void SetUp() override {
-        unsetenv("BAKEOFF_FAULTY_PAGED");
-        ASSERT_TRUE(reg_.add_builtin(bakeoff_cpu_backend()));
-        reg_.set_probe_timeout(20);
-        const auto dir = std::filesystem::path(BAKEOFF_TEST_PLUGIN_DIR).parent_path() / "test-plugins-faulty";
-        ASSERT_TRUE(reg_.load_file(dir / "libbakeoff_faulty_cpu.so"));
-        for (const DeviceInfo& d : reg_.devices())
-            if (d.id() == "faultycpu:0") info_ = d;
-        ASSERT_NE(info_.backend, nullptr);
-        dev_ = std::make_unique<Device>(info_);
-    }
-    void TearDown() override { unsetenv("BAKEOFF_FAULTY_PAGED"); }
-    PluginRegistry reg_;
-    DeviceInfo info_;
-    std::unique_ptr<Device> dev_;
-};
+using FaultyServe = testing::FaultyCpuTest;
 
 TEST_F(FaultyServe, AWrongKernelInTheBatchedPathFailsTheRecord) {
     const ServeWorkload w;
