@@ -107,11 +107,7 @@ RunResult Engine::serve(Stream& stream, const std::vector<Request>& requests, co
             sampled.push_back(tok);
             out.output.push_back(tok);
             out.times.token_s.push_back(now);
-            if (std::int64_t(i) < keep_logits) {
-                std::vector<float> kept;
-                for (std::int32_t v : check_vocab_) kept.push_back(row[v]);
-                out.check_logits.push_back(std::move(kept));
-            }
+            if (std::int64_t(i) < keep_logits) out.check_logits.emplace_back(row, row + vocab);
         }
         for (std::int64_t id : sched.complete(plan, sampled)) {
             auto& t = r.requests[std::size_t(id)].times;

@@ -27,7 +27,7 @@ struct Served {
     serving::RequestTimes times;
     std::vector<std::int32_t> output;
     // For the requests the run keeps logits of: per output token, the
-    // logits at the engine's check vocabulary ids.
+    // whole row of logits it was chosen from.
     std::vector<std::vector<float>> check_logits;
     // Teacher-forced runs: per output token, how far the fed token's logit
     // lies below the row's best, relative to the row's largest magnitude.
@@ -54,10 +54,6 @@ public:
     RunResult serve(Stream& s, const std::vector<Request>& requests, const LoadSpec& load, std::int64_t keep_logits,
                     const std::vector<std::vector<std::int32_t>>* forced = nullptr);
 
-    // The vocabulary ids check_logits holds (chosen tokens are added per step
-    // by the checks, from the full rows they see in their own runs).
-    void set_check_vocab(std::vector<std::int32_t> ids) { check_vocab_ = std::move(ids); }
-    const std::vector<std::int32_t>& check_vocab() const { return check_vocab_; }
     // Full logits rows of the last step's sampling chunks (tests, checks).
     const std::vector<float>& last_logits() const { return logits_; }
     const SchedulerLimits& limits() const { return limits_; }
@@ -68,7 +64,6 @@ public:
 private:
     SchedulerLimits limits_;
     llm::DeviceModel model_;
-    std::vector<std::int32_t> check_vocab_;
     std::vector<float> logits_;
 };
 
