@@ -45,14 +45,14 @@ RunResult Engine::serve(Stream& stream, const std::vector<Request>& requests, co
         // admits every request whose time has come, and sleeps until the
         // next one when there is nothing to run.
         if (!load.open_loop) {
-            while (next < requests.size() && in_flight < load.concurrency) arrive(next, since(t0)), ++next;
+            for (; next < requests.size() && in_flight < load.concurrency; ++next) arrive(next, since(t0));
         } else {
             if (sched.idle() && next < requests.size()) {
                 const double wait = requests[next].arrival_s - since(t0);
                 if (wait > 0) std::this_thread::sleep_for(std::chrono::duration<double>(wait));
             }
-            while (next < requests.size() && requests[next].arrival_s <= since(t0))
-                arrive(next, requests[next].arrival_s), ++next;
+            for (; next < requests.size() && requests[next].arrival_s <= since(t0); ++next)
+                arrive(next, requests[next].arrival_s);
         }
         if (sched.idle()) {
             if (next >= requests.size()) break;

@@ -74,6 +74,26 @@ TEST(ServeCpu, ASmallCachePreemptsAndQueuesYetEveryOutputVerifies) {
     EXPECT_GT(s.at("waited").get<std::int64_t>(), 0);
 }
 
+TEST(ServeCpu, AnOpenLoopServesPoissonArrivalsAtTheirTimes) {
+    serve::LoadSpec l = load(0, 24, 6, 8);
+    l.open_loop = true;
+    l.rate = 400;  // requests/s: gaps of 2.5 ms on average
+    const CaseSpec c = tiny_case(l);
+    EXPECT_EQ(c.params.at("arrival"), "poisson");
+    const Record r = run_case(testing::cpu_device(), ServeWorkload(), c, 42, quick_run());
+    ASSERT_EQ(r.status, RecordStatus::ok) << r.reason;
+    // Each request arrives at its drawn time (the same in every run), and is
+    // never served before it arrives.
+    const auto want = serve::make_requests(l, llm::find_preset("tiny")->vocab, c.params.at("load_seed").get<std::uint64_t>());
+    const auto& raw = r.params.at("measured").at("serving").at("per_request");
+    ASSERT_EQ(raw.size() % want.size(), 0u);
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        EXPECT_DOUBLE_EQ(raw[i].at("arrival_s").get<double>(), want[i % want.size()].arrival_s);
+        EXPECT_GE(raw[i].at("first_token_s").get<double>(), raw[i].at("arrival_s").get<double>());
+    }
+    EXPECT_GT(want.back().arrival_s, want.front().arrival_s);
+}
+
 TEST(ServeCpu, AnImpossibleLoadIsRefusedNamingTheFlag) {
     try {
         tiny_case(load(2, 64, 64, 4), 2);  // 127 positions need 8 blocks
