@@ -153,7 +153,6 @@ std::vector<CaseSpec> ServeWorkload::cases(Suite suite, const DeviceInfo&, const
         case Suite::full:
             preset = "small";
             conc = {1, 2, 4, 8, 16};
-            requests = 32;
             break;
     }
     if (!sc.concurrency.empty()) conc = sc.concurrency;
