@@ -39,8 +39,8 @@ std::string text_of(const json* j) {
     return "";
 }
 
-std::optional<double> percentile_ms(const Record& r, const char* metric, const char* p) {
-    return finite_number(at(r.params, {"measured", "serving", metric, p}));
+std::optional<double> percentile_ms(const json& params, const char* metric, const char* p) {
+    return finite_number(at(params, {"measured", "serving", metric, p}));
 }
 
 std::string ms(std::optional<double> v) { return v ? format_figure(*v) : "—"; }
@@ -56,21 +56,27 @@ std::string ServingPoint::load_label() const {
 std::optional<ServingPoint> serving_point(const Record& r, const std::string& device) {
     if (r.workload != kServingWorkload || r.status != RecordStatus::ok) return std::nullopt;
     const auto per_device = r.value();
-    const auto per_user = finite_number(at(r.params, {"measured", "serving", "tokens_per_s_per_user"}));
-    if (!per_device || !std::isfinite(*per_device) || *per_device < 0 || !per_user || *per_user < 0) return std::nullopt;
+    if (!per_device) return std::nullopt;
+    auto p = serving_point(r.params, *per_device, device);
+    if (p) p->record = &r;
+    return p;
+}
+
+std::optional<ServingPoint> serving_point(const json& params, double per_device, const std::string& device) {
+    const auto per_user = finite_number(at(params, {"measured", "serving", "tokens_per_s_per_user"}));
+    if (!std::isfinite(per_device) || per_device < 0 || !per_user || *per_user < 0) return std::nullopt;
     ServingPoint p;
     p.device = device;
-    p.model = text_of(at(r.params, {"model"}));
-    p.profile = text_of(at(r.params, {"profile"}));
-    if (const json* c = at(r.params, {"concurrency"}); c && c->is_number_integer()) p.concurrency = c->get<std::int64_t>();
-    if (!p.concurrency) p.request_rate = finite_number(at(r.params, {"request_rate"}));
-    p.per_device = *per_device;
+    p.model = text_of(at(params, {"model"}));
+    p.profile = text_of(at(params, {"profile"}));
+    if (const json* c = at(params, {"concurrency"}); c && c->is_number_integer()) p.concurrency = c->get<std::int64_t>();
+    if (!p.concurrency) p.request_rate = finite_number(at(params, {"request_rate"}));
+    p.per_device = per_device;
     p.per_user = *per_user;
-    p.ttft_p50_ms = percentile_ms(r, "ttft_ms", "p50");
-    p.ttft_p99_ms = percentile_ms(r, "ttft_ms", "p99");
-    p.tpot_p50_ms = percentile_ms(r, "tpot_ms", "p50");
-    p.tpot_p99_ms = percentile_ms(r, "tpot_ms", "p99");
-    p.record = &r;
+    p.ttft_p50_ms = percentile_ms(params, "ttft_ms", "p50");
+    p.ttft_p99_ms = percentile_ms(params, "ttft_ms", "p99");
+    p.tpot_p50_ms = percentile_ms(params, "tpot_ms", "p50");
+    p.tpot_p99_ms = percentile_ms(params, "tpot_ms", "p99");
     return p;
 }
 

@@ -40,6 +40,8 @@ struct ServingPoint {
 // negative; nullopt for anything else (another workload, a failed record, a
 // record without tokens_per_s_per_user). Missing labels read as "".
 std::optional<ServingPoint> serving_point(const Record& r, const std::string& device);
+// The same from a record's params and figure (a registry row); record is null.
+std::optional<ServingPoint> serving_point(const nlohmann::json& params, double per_device, const std::string& device);
 
 // One series of the chart: a device, model and profile over its loads.
 struct ServingSeries {

@@ -5,6 +5,7 @@
 #include "report/html_report.h"
 #include "report/html_util.h"
 #include "report/pareto_chart.h"
+#include "report/serving.h"
 #include "results/digest.h"
 
 #include <fmt/format.h>
@@ -80,37 +81,21 @@ std::string pareto_block(const std::vector<registry::FlatRow>& rows, const std::
     chart.title = title;
     std::vector<std::vector<std::string>> table_rows;
     for (const auto& r : rows) {
-        if (r.workload != "llm.serve" || r.status != "ok" || !r.value) continue;
-        const auto& p = r.params;
-        const auto* per_user = p.is_object() && p.contains("measured") && p["measured"].is_object() &&
-                                       p["measured"].contains("serving") && p["measured"]["serving"].is_object() &&
-                                       p["measured"]["serving"].contains("tokens_per_s_per_user") &&
-                                       p["measured"]["serving"]["tokens_per_s_per_user"].is_number()
-                                   ? &p["measured"]["serving"]["tokens_per_s_per_user"]
-                                   : nullptr;
-        if (!per_user || !std::isfinite(per_user->get<double>())) continue;
-        auto text = [&](const char* k) { return p.contains(k) && p[k].is_string() ? p[k].get<std::string>() : ""; };
-        auto load = [&]() -> std::string {
-            if (p.contains("concurrency") && p["concurrency"].is_number()) return "concurrency " + p["concurrency"].dump();
-            if (p.contains("request_rate") && p["request_rate"].is_number()) return "rate " + p["request_rate"].dump() + "/s";
-            return "";
-        };
-        std::string series = r.model;
-        if (!text("model").empty()) series += " · " + text("model");
-        if (!text("profile").empty()) series += " · " + text("profile");
-        const double x = per_user->get<double>();
+        if (r.workload != kServingWorkload || r.status != "ok" || !r.value) continue;
+        const auto pt = serving_point(r.params, *r.value, r.model);
+        if (!pt) continue;
+        const std::string series = ServingSeries{pt->device, pt->model, pt->profile, {}}.name();
+        const std::string load = pt->concurrency    ? fmt::format("concurrency {}", *pt->concurrency)
+                                 : pt->request_rate ? fmt::format("rate {:g}/s", *pt->request_rate)
+                                                    : "";
         auto it = std::find_if(chart.series.begin(), chart.series.end(),
                                [&](const ParetoSeries& ps) { return ps.name == series; });
         if (it == chart.series.end()) it = chart.series.insert(chart.series.end(), ParetoSeries{series, {}});
-        const std::string label = p.contains("concurrency") && p["concurrency"].is_number()
-                                      ? "c" + p["concurrency"].dump()
-                                      : p.contains("request_rate") && p["request_rate"].is_number()
-                                            ? p["request_rate"].dump() + " req/s"
-                                            : "";
-        it->points.push_back({x, *r.value, label,
+        it->points.push_back({pt->per_user, pt->per_device, pt->load_label(),
                               fmt::format("{}: {} tokens/s/user, {} tokens/s/device ({}; run {})", series,
-                                          format_figure(x), format_figure(*r.value), load(), r.run)});
-        table_rows.push_back({series, load(), format_figure(x), format_figure(*r.value), std::to_string(r.run)});
+                                          format_figure(pt->per_user), format_figure(pt->per_device), load, r.run)});
+        table_rows.push_back(
+            {series, load, format_figure(pt->per_user), format_figure(pt->per_device), std::to_string(r.run)});
     }
     const std::string svg = svg::pareto_svg(chart);
     if (svg.empty()) return "";

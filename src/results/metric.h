@@ -28,6 +28,9 @@ struct MetricDef {
 };
 // The WorkCounts member a basis names, or a negative value for an unknown basis.
 double basis_count(const WorkCounts& w, const std::string& basis);
+// A figure stored in a results file equals its recomputation from the raw
+// values (validate): within 1e-9 relative.
+bool same_figure(double stored, double recomputed);
 
 struct Verification {
     bool ok = false;

@@ -1,16 +1,12 @@
 #include "results/serving_check.h"
 
 #include "numeric/serving_stats.h"
+#include "results/metric.h"
 
 #include <fmt/format.h>
 
-#include <cmath>
 
 namespace bakeoff {
-
-namespace {
-bool close(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b)) + 1e-12; }
-}  // namespace
 
 std::string check_serving_figures(const nlohmann::json& params) {
     const auto m = params.find("measured");
@@ -40,7 +36,7 @@ std::string check_serving_figures(const nlohmann::json& params) {
             {"ttft_ms", want.ttft_ms}, {"tpot_ms", want.tpot_ms}, {"itl_ms", want.itl_ms}, {"e2e_ms", want.e2e_ms}};
         for (const auto& [name, p] : groups)
             for (const auto& [k, v] : {std::pair{"p50", p.p50}, {"p90", p.p90}, {"p99", p.p99}, {"mean", p.mean}})
-                if (!close(s.at(name).at(k).get<double>(), v))
+                if (!same_figure(s.at(name).at(k).get<double>(), v))
                     return fmt::format("serving: {}.{} is {} but the per-request times give {}", name, k,
                                        s.at(name).at(k).get<double>(), v);
         for (const auto& [k, v] : {std::pair{"output_tokens_per_s", want.output_tokens_per_s},
@@ -48,7 +44,7 @@ std::string check_serving_figures(const nlohmann::json& params) {
                                    {"tokens_per_s_per_user", want.tokens_per_s_per_user},
                                    {"goodput_rps", want.goodput_rps},
                                    {"goodput_fraction", want.goodput_fraction}})
-            if (!close(s.at(k).get<double>(), v))
+            if (!same_figure(s.at(k).get<double>(), v))
                 return fmt::format("serving: {} is {} but the per-request times give {}", k, s.at(k).get<double>(), v);
         if (s.at("requests").get<std::int64_t>() != want.requests)
             return "serving: the request count does not match the per-request times";

@@ -12,8 +12,8 @@ namespace bakeoff {
 
 namespace {
 
-// Figures are written with 17 significant digits; anything beyond rounding is an edit.
-bool same(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b)) + 1e-300; }
+// Figures are written with 17 significant digits; anything beyond rounding is
+// an edit (same_figure, results/metric.h).
 
 // Collective records are measured by all ranks together: their device
 // (mpi:host, mpi:<backend>) is the job's, not one of `devices`.
@@ -98,12 +98,12 @@ void check_record(const Record& r, const std::set<std::string>& devices, std::ve
                 const auto& c = r.claim;
                 if (!c.contains("claimed") || !c["claimed"].is_number() || !(c["claimed"].get<double>() > 0))
                     bad("claim.percent without a positive claim.claimed");
-                else if (!same(*pc, 100.0 * s.median / c["claimed"].get<double>()))
+                else if (!same_figure(*pc, 100.0 * s.median / c["claimed"].get<double>()))
                     bad(fmt::format("claim.percent is {} but the median and the claim give {}", *pc,
                                     100.0 * s.median / c["claimed"].get<double>()));
             }
             for (const auto& [name, pair] : fields)
-                if (!same(pair.first, pair.second))
+                if (!same_figure(pair.first, pair.second))
                     bad(fmt::format("{} is {} but the samples give {}: the figures do not match the raw samples", name,
                                     pair.first, pair.second));
             if (auto why = check_serving_figures(r.params); !why.empty()) bad(why);

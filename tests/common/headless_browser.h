@@ -15,6 +15,11 @@
 
 namespace bakeoff::testing_support {
 
+// Markup a results file may smuggle into a device name, a command line or a
+// model label: every HTML output must show it as text, never run it.
+inline const std::string kHostileMarkup =
+    "<script>window.pwned=1</script>\"><img src=x onerror=\"window.pwned=2\">";
+
 struct BrowserRun {
     int code = -1;
     std::string out, err;

@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kHostile = "<script>window.pwned=1</script>\"><img src=x onerror=\"window.pwned=2\">";
+const std::string& kHostile = bakeoff::testing_support::kHostileMarkup;
 
 // An llm.serve record: `per_device` output tokens/s per device at `per_user` tokens/s per user.
 Record serve_record(const TestDevice& d, int concurrency, double per_device, double per_user) {

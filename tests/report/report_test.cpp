@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kHostile = "<script>window.pwned=1</script>\"><img src=x onerror=\"window.pwned=2\">";
+const std::string& kHostile = bakeoff::testing_support::kHostileMarkup;
 
 const char* const kChipsCsv =
     "id,vendor,chip,fp64_tflops,fp32_tflops,memory_bandwidth_gbs,source,confidence,device_patterns\n"

@@ -78,9 +78,13 @@ RunResult Engine::serve(Stream& stream, const std::vector<Request>& requests, co
             std::copy(seq.blocks.begin(), seq.blocks.end(), st.block_table.begin() + c * mb);
         }
         model_.set_paged_step(st);
-        const auto steps = model_.plan_paged(plan.tokens, S);
+        if (plan.tokens != plan_tokens_ || S != plan_seqs_) {
+            plan_ = model_.plan_paged(plan.tokens, S);
+            plan_tokens_ = plan.tokens;
+            plan_seqs_ = S;
+        }
         const auto t_dev = Clock::now();
-        model_.launch(stream, steps);
+        model_.launch(stream, plan_);
         stream.sync();
         r.device_s += since(t_dev);
         logits_ = model_.download(llm::Act::logits, S * vocab);

@@ -64,6 +64,9 @@ public:
 private:
     SchedulerLimits limits_;
     llm::DeviceModel model_;
+    // The last step's plan and its (rows, sequences): decode steps repeat a shape.
+    std::vector<llm::Step> plan_;
+    std::int64_t plan_tokens_ = 0, plan_seqs_ = 0;
     std::vector<float> logits_;
 };
 

@@ -64,17 +64,12 @@ StepPlan Scheduler::schedule() {
     for (std::size_t i = 0; i < running_.size() && budget > 0;) {
         Sequence& s = get(running_[i]);
         const std::int64_t len = std::min(std::int64_t(s.tokens.size()) - s.computed, budget);
+        // The victim is never in this step's plan yet: the plan holds
+        // running_[0 .. i-1], the victim is running_.back().
         bool evicted_self = false;
         while (!pool_.grow(s.blocks, s.computed + len)) {
             const std::int64_t victim = running_.back();
             evicted_self = victim == s.id;
-            // A victim already in this step's plan leaves it too.
-            std::erase_if(plan.chunks, [&](const Chunk& c) {
-                if (c.seq != victim) return false;
-                budget += c.len;
-                plan.tokens -= c.len;
-                return true;
-            });
             preempt(victim);
             if (evicted_self) break;
         }

@@ -26,11 +26,6 @@ constexpr std::int64_t kBlockSize = 16;
 // An open loop's cap on sequences in flight (the rest queue).
 constexpr std::int64_t kOpenLoopSeqs = 32;
 
-std::string model_path(const CaseSpec& c) {
-    const std::string w = c.params.value("weights", std::string("random"));
-    return w == "random" ? std::string() : w;
-}
-
 }  // namespace
 
 serve::LoadSpec serve_case_load(const CaseSpec& c) {
