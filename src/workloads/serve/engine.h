@@ -54,8 +54,6 @@ public:
     RunResult serve(Stream& s, const std::vector<Request>& requests, const LoadSpec& load, std::int64_t keep_logits,
                     const std::vector<std::vector<std::int32_t>>* forced = nullptr);
 
-    // Full logits rows of the last step's sampling chunks (tests, checks).
-    const std::vector<float>& last_logits() const { return logits_; }
     const SchedulerLimits& limits() const { return limits_; }
     llm::DeviceModel& model() { return model_; }
 
@@ -67,7 +65,7 @@ private:
     // The last step's plan and its (rows, sequences): decode steps repeat a shape.
     std::vector<llm::Step> plan_;
     std::int64_t plan_tokens_ = 0, plan_seqs_ = 0;
-    std::vector<float> logits_;
+    std::vector<float> logits_;  // the step's logits rows, [sequences, vocab]
 };
 
 }  // namespace bakeoff::serve
